@@ -1,0 +1,38 @@
+package dev.pilotlight.common;
+
+/** Topic names of the contract (design.md, "Topics"). */
+public final class Topics {
+    public static final String INVOCATIONS = "llm.invocations";
+    public static final String FEEDBACK = "llm.feedback";
+    public static final String HEARTBEATS = "llm.heartbeats";
+    public static final String METRICS = "guard.metrics";
+    public static final String ALERTS = "guard.alerts";
+    public static final String CONTROL = "guard.control";
+    public static final String RELEASES = "guard.releases";
+    public static final String DLQ = "guard.dlq";
+
+    /** A topic of the contract with the settings it is created with. */
+    public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
+
+    private static final String SEVEN_DAYS_MS = String.valueOf(7L * 24 * 3600 * 1000);
+    private static final String THIRTY_DAYS_MS = String.valueOf(30L * 24 * 3600 * 1000);
+
+    /**
+     * Every topic with partitions and retention (design.md). Output topics keep records by append
+     * time, so a record stamped with an old event time is not deleted the moment it is written.
+     */
+    public static final java.util.List<TopicSpec> SPECS = java.util.List.of(
+            new TopicSpec(INVOCATIONS, 6, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
+            new TopicSpec(FEEDBACK, 3, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
+            new TopicSpec(HEARTBEATS, 1, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
+            new TopicSpec(METRICS, 3, java.util.Map.of("retention.ms", SEVEN_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(ALERTS, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(CONTROL, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(RELEASES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")));
+
+    /** Topics the guard application reads; one source, deserialised once. */
+    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES);
+
+    private Topics() {}
+}

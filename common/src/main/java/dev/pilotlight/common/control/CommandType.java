@@ -1,0 +1,5 @@
+package dev.pilotlight.common.control;
+
+public enum CommandType {
+    ROLLBACK_PROMPT, PROMOTE_VARIANT, SET_SPLIT, THROTTLE_USER, BLOCK_USER, UNBLOCK_USER, ROUTE_MODEL, PAUSE_ROUTE
+}

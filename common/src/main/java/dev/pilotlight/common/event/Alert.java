@@ -1,0 +1,24 @@
+package dev.pilotlight.common.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/** A FIRING or RESOLVED transition of one alert episode (design.md, "Alerts"). */
+public record Alert(
+        @JsonProperty(required = true) int schemaVersion,
+        @JsonProperty(required = true) String alertId,
+        @JsonProperty(required = true) String ruleId,
+        @JsonProperty(required = true) int tier,
+        @JsonProperty(required = true) State state,
+        Map<String, String> labels,
+        double value,
+        double threshold,
+        @JsonProperty(required = true) long startsAt,
+        Long endsAt,
+        String summary,
+        String runbook,
+        /** commandId of the action this alert triggered, if any. */
+        String commandId) {
+
+    public enum State { FIRING, RESOLVED }
+}

@@ -1,0 +1,122 @@
+package dev.pilotlight.common.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** One model invocation through the gateway (design.md, "Events"). Raw PII never appears here. */
+public record InvocationEvent(
+        @JsonProperty(required = true) int schemaVersion,
+        @JsonProperty(required = true) String eventId,
+        @JsonProperty(required = true) long timestamp,
+        @JsonProperty(required = true) String gatewayId,
+        String tenant,
+        String userId,
+        @JsonProperty(required = true) String route,
+        String promptId,
+        @JsonProperty(required = true) String promptVersion,
+        String experimentId,
+        String variant,
+        String provider,
+        String model,
+        String modelTier,
+        boolean fallbackUsed,
+        boolean cacheHit,
+        @JsonProperty(required = true) InvocationStatus status,
+        String errorType,
+        long latencyMs,
+        long upstreamLatencyMs,
+        long inputTokens,
+        long outputTokens,
+        double costUsd,
+        long inputChars,
+        String queryClass,
+        int piiRedactions,
+        double injectionScore,
+        long outputChars,
+        boolean refusal,
+        List<String> citations,
+        List<String> outputFlags,
+        String inputText,
+        String outputText) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with the defaults of a fresh call; the gateway and tests fill what they know. */
+    public static final class Builder {
+        private String eventId;
+        private long timestamp;
+        private String gatewayId;
+        private String tenant;
+        private String userId;
+        private String route;
+        private String promptId;
+        private String promptVersion;
+        private String experimentId;
+        private String variant;
+        private String provider;
+        private String model;
+        private String modelTier;
+        private boolean fallbackUsed;
+        private boolean cacheHit;
+        private InvocationStatus status = InvocationStatus.OK;
+        private String errorType;
+        private long latencyMs;
+        private long upstreamLatencyMs;
+        private long inputTokens;
+        private long outputTokens;
+        private double costUsd;
+        private long inputChars;
+        private String queryClass;
+        private int piiRedactions;
+        private double injectionScore;
+        private long outputChars;
+        private boolean refusal;
+        private List<String> citations = List.of();
+        private List<String> outputFlags = List.of();
+        private String inputText;
+        private String outputText;
+
+        public Builder eventId(String v) { eventId = v; return this; }
+        public Builder timestamp(long v) { timestamp = v; return this; }
+        public Builder gatewayId(String v) { gatewayId = v; return this; }
+        public Builder tenant(String v) { tenant = v; return this; }
+        public Builder userId(String v) { userId = v; return this; }
+        public Builder route(String v) { route = v; return this; }
+        public Builder promptId(String v) { promptId = v; return this; }
+        public Builder promptVersion(String v) { promptVersion = v; return this; }
+        public Builder experimentId(String v) { experimentId = v; return this; }
+        public Builder variant(String v) { variant = v; return this; }
+        public Builder provider(String v) { provider = v; return this; }
+        public Builder model(String v) { model = v; return this; }
+        public Builder modelTier(String v) { modelTier = v; return this; }
+        public Builder fallbackUsed(boolean v) { fallbackUsed = v; return this; }
+        public Builder cacheHit(boolean v) { cacheHit = v; return this; }
+        public Builder status(InvocationStatus v) { status = v; return this; }
+        public Builder errorType(String v) { errorType = v; return this; }
+        public Builder latencyMs(long v) { latencyMs = v; return this; }
+        public Builder upstreamLatencyMs(long v) { upstreamLatencyMs = v; return this; }
+        public Builder inputTokens(long v) { inputTokens = v; return this; }
+        public Builder outputTokens(long v) { outputTokens = v; return this; }
+        public Builder costUsd(double v) { costUsd = v; return this; }
+        public Builder inputChars(long v) { inputChars = v; return this; }
+        public Builder queryClass(String v) { queryClass = v; return this; }
+        public Builder piiRedactions(int v) { piiRedactions = v; return this; }
+        public Builder injectionScore(double v) { injectionScore = v; return this; }
+        public Builder outputChars(long v) { outputChars = v; return this; }
+        public Builder refusal(boolean v) { refusal = v; return this; }
+        public Builder citations(List<String> v) { citations = v; return this; }
+        public Builder outputFlags(List<String> v) { outputFlags = v; return this; }
+        public Builder inputText(String v) { inputText = v; return this; }
+        public Builder outputText(String v) { outputText = v; return this; }
+
+        public InvocationEvent build() {
+            return new InvocationEvent(SchemaVersion.CURRENT, eventId, timestamp, gatewayId, tenant, userId, route,
+                    promptId, promptVersion, experimentId, variant, provider, model, modelTier, fallbackUsed,
+                    cacheHit, status, errorType, latencyMs, upstreamLatencyMs, inputTokens, outputTokens, costUsd,
+                    inputChars, queryClass, piiRedactions, injectionScore, outputChars, refusal, citations,
+                    outputFlags, inputText, outputText);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.pilotlight.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.control.CommandSigner;
+import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
+import dev.pilotlight.gateway.auth.Role;
+import dev.pilotlight.gateway.config.ConfigException;
+import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.gateway.control.CommandApplier;
+import dev.pilotlight.gateway.control.ControlLoop;
+import dev.pilotlight.gateway.events.EventEmitter;
+import dev.pilotlight.gateway.heartbeat.HeartbeatPublisher;
+import dev.pilotlight.gateway.http.AdminEndpoints;
+import dev.pilotlight.gateway.http.InvokeEndpoints;
+import dev.pilotlight.gateway.http.Router;
+import dev.pilotlight.gateway.invoke.InvocationService;
+import dev.pilotlight.gateway.prompt.PromptRegistry;
+import dev.pilotlight.gateway.provider.OpenAiCompatibleProvider;
+import dev.pilotlight.gateway.release.ReleaseBook;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One gateway replica: wires configuration, HTTP, Kafka emission, the control loop and heartbeats. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final EventEmitter events;
+    private final ReleaseBook releases;
+    private final CommandApplier applier;
+    private final ControlLoop control;
+    private final HeartbeatPublisher heartbeat;
+    private final HttpServer server;
+    private final ExecutorService httpPool;
+    private final Router router;
+
+    private Gateway(GatewayConfig config) throws IOException {
+        this.config = config;
+        PromptRegistry registry = PromptRegistry.load(config.promptsDir());
+        ApiKeyAuthenticator auth = ApiKeyAuthenticator.fromFile(config.apiKeysFile());
+        CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
+        events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity());
+        releases = new ReleaseBook(registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
+        applier = new CommandApplier(signer, releases, Duration.ofDays(1), (reason, raw) ->
+                events.emit(Topics.DLQ, Topics.CONTROL, DeadLetter.of(Topics.CONTROL, -1, -1, null, reason,
+                        new String(raw, StandardCharsets.UTF_8), System.currentTimeMillis())));
+        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
+                (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
+                        reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
+        OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(config.upstreamBaseUrl(), config.upstreamApiKey(), config.upstreamTimeout());
+        InvocationService service = new InvocationService(config.gatewayId(), registry, releases, provider, events);
+        InvokeEndpoints invoke = new InvokeEndpoints(registry, service);
+        AdminEndpoints admin = new AdminEndpoints(registry, releases, applier);
+        router = new Router(auth, config.maxBodyBytes())
+                .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
+                .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503,
+                        Map.of("ready", isReady(), "controlLoop", control.isReady())))
+                .secured("POST", "/v1/routes/{route}/invoke", Role.USER, invoke::invokeRoute)
+                .secured("POST", "/v1/chat/completions", Role.USER, invoke::chatCompletions)
+                .secured("GET", "/admin/releases", Role.ADMIN, admin::listReleases)
+                .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
+                .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)
+                .secured("GET", "/admin/control", Role.ADMIN, admin::controlStatus);
+        heartbeat = new HeartbeatPublisher(config.gatewayId(), events, releases, applier, router::inFlight);
+        server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
+        httpPool = Executors.newFixedThreadPool(config.httpThreads(), r -> {
+            Thread t = new Thread(r, "gateway-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(httpPool);
+        server.createContext("/", router);
+    }
+
+    public static Gateway start(GatewayConfig config) {
+        try {
+            Gateway g = new Gateway(config);
+            g.control.start();
+            g.heartbeat.start(config.heartbeatInterval());
+            g.server.start();
+            LOG.info("gateway {} listening on {}", config.gatewayId(), g.baseUrl());
+            return g;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start gateway on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://" + config.bindAddress() + ":" + server.getAddress().getPort();
+    }
+
+    public boolean isReady() {
+        return control.isReady();
+    }
+
+    public String gatewayId() {
+        return config.gatewayId();
+    }
+
+    public ReleaseBook releases() {
+        return releases;
+    }
+
+    public CommandApplier commands() {
+        return applier;
+    }
+
+    public EventEmitter events() {
+        return events;
+    }
+
+    /** Stops taking requests, lets in-flight ones finish, then flushes events. */
+    @Override
+    public void close() {
+        server.stop(2);
+        httpPool.shutdown();
+        try {
+            httpPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        heartbeat.close();
+        control.close();
+        events.close();
+    }
+
+    public static void main(String[] args) {
+        Path file = args.length > 0 ? Path.of(args[0]) : null;
+        try {
+            GatewayConfig config = GatewayConfig.load(file, System.getenv());
+            LOG.info("starting with {}", config);
+            Gateway g = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(g::close, "gateway-shutdown"));
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.pilotlight.gateway.auth;
+
+public enum Role { USER, ADMIN, SERVICE }

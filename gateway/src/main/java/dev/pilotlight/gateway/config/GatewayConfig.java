@@ -1,0 +1,186 @@
+package dev.pilotlight.gateway.config;
+
+import dev.pilotlight.common.DurationText;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Every gateway setting, typed and validated at start-up (docs/configuration.md lists them).
+ * Sources, later ones winning: built-in defaults, a properties file, environment variables
+ * ({@code pilotlight.kafka.bootstrap} is {@code PILOTLIGHT_KAFKA_BOOTSTRAP}). Secrets are never
+ * printed: {@link #toString()} masks them.
+ */
+public record GatewayConfig(
+        String gatewayId,
+        String bindAddress,
+        int port,
+        int httpThreads,
+        int maxBodyBytes,
+        String kafkaBootstrap,
+        Path promptsDir,
+        Path apiKeysFile,
+        String upstreamBaseUrl,
+        String upstreamApiKey,
+        Duration upstreamTimeout,
+        String controlKey,
+        Duration controlReplay,
+        Duration heartbeatInterval,
+        int eventQueueCapacity) {
+
+    public static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("pilotlight.gateway.id", ""),
+            Map.entry("pilotlight.gateway.bind", "127.0.0.1"),
+            Map.entry("pilotlight.gateway.port", "8080"),
+            Map.entry("pilotlight.gateway.http-threads", "64"),
+            Map.entry("pilotlight.gateway.max-body-bytes", "1048576"),
+            Map.entry("pilotlight.kafka.bootstrap", "127.0.0.1:9092"),
+            Map.entry("pilotlight.prompts.dir", "prompts"),
+            Map.entry("pilotlight.api-keys.file", "config/api-keys.yaml"),
+            Map.entry("pilotlight.upstream.base-url", "http://127.0.0.1:8090/v1"),
+            Map.entry("pilotlight.upstream.api-key", ""),
+            Map.entry("pilotlight.upstream.timeout", "30s"),
+            Map.entry("pilotlight.control.key", ""),
+            Map.entry("pilotlight.control.replay", "10m"),
+            Map.entry("pilotlight.heartbeat.interval", "5s"),
+            Map.entry("pilotlight.events.queue-capacity", "10000"));
+
+    private static final List<String> SECRETS = List.of("pilotlight.upstream.api-key", "pilotlight.control.key");
+
+    /** Defaults, then the file (if any), then the environment. */
+    public static GatewayConfig load(Path file, Map<String, String> env) {
+        Map<String, String> values = new HashMap<>(DEFAULTS);
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException(List.of("cannot read config file " + file + ": " + e.getMessage()));
+            }
+            p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String envName = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            if (env.containsKey(envName)) {
+                values.put(key, env.get(envName));
+            }
+        }
+        return from(values);
+    }
+
+    public static GatewayConfig from(Map<String, String> raw) {
+        Map<String, String> v = new HashMap<>(DEFAULTS);
+        v.putAll(raw);
+        Parser p = new Parser(v);
+        for (String key : raw.keySet()) {
+            if (key.startsWith("pilotlight.") && !DEFAULTS.containsKey(key)) {
+                p.errors.add("unknown setting " + key);
+            }
+        }
+        String id = v.get("pilotlight.gateway.id");
+        GatewayConfig c = new GatewayConfig(
+                id == null || id.isBlank() ? "gw-" + UUID.randomUUID().toString().substring(0, 8) : id,
+                p.text("pilotlight.gateway.bind"),
+                p.integer("pilotlight.gateway.port", 0, 65535),
+                p.integer("pilotlight.gateway.http-threads", 1, 4096),
+                p.integer("pilotlight.gateway.max-body-bytes", 1024, 64 * 1024 * 1024),
+                p.text("pilotlight.kafka.bootstrap"),
+                Path.of(p.text("pilotlight.prompts.dir")),
+                Path.of(p.text("pilotlight.api-keys.file")),
+                p.url("pilotlight.upstream.base-url"),
+                v.get("pilotlight.upstream.api-key"),
+                p.duration("pilotlight.upstream.timeout"),
+                p.secret("pilotlight.control.key", 32),
+                p.duration("pilotlight.control.replay"),
+                p.duration("pilotlight.heartbeat.interval"),
+                p.integer("pilotlight.events.queue-capacity", 1, 10_000_000));
+        if (!p.errors.isEmpty()) {
+            throw new ConfigException(p.errors);
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[id=" + gatewayId + ", bind=" + bindAddress + ":" + port + ", kafka=" + kafkaBootstrap
+                + ", prompts=" + promptsDir + ", apiKeys=" + apiKeysFile + ", upstream=" + upstreamBaseUrl
+                + ", upstreamApiKey=" + (upstreamApiKey == null || upstreamApiKey.isEmpty() ? "<unset>" : "<hidden>")
+                + ", controlKey=<hidden>, timeout=" + upstreamTimeout + "]";
+    }
+
+    /** Parses values, collecting every error instead of stopping at the first. */
+    private static final class Parser {
+        final Map<String, String> v;
+        final List<String> errors = new ArrayList<>();
+
+        Parser(Map<String, String> v) {
+            this.v = v;
+        }
+
+        String text(String key) {
+            String s = v.get(key);
+            if (s == null || s.isBlank()) {
+                errors.add(key + " must not be empty");
+                return "";
+            }
+            return s.trim();
+        }
+
+        int integer(String key, int min, int max) {
+            String s = text(key);
+            try {
+                int i = Integer.parseInt(s);
+                if (i < min || i > max) {
+                    errors.add(key + "=" + s + " must be between " + min + " and " + max);
+                }
+                return i;
+            } catch (NumberFormatException e) {
+                errors.add(key + "=" + s + " is not a whole number");
+                return min;
+            }
+        }
+
+        Duration duration(String key) {
+            String s = text(key);
+            try {
+                return DurationText.parse(s);
+            } catch (IllegalArgumentException e) {
+                errors.add(key + ": " + e.getMessage());
+                return Duration.ofSeconds(1);
+            }
+        }
+
+        String url(String key) {
+            String s = text(key);
+            if (!s.startsWith("http://") && !s.startsWith("https://")) {
+                errors.add(key + "=" + s + " must be an http:// or https:// URL");
+            }
+            return s;
+        }
+
+        String secret(String key, int minBytes) {
+            String s = v.get(key);
+            if (s == null || s.isBlank()) {
+                errors.add(key + " is required (a shared secret of at least " + minBytes + " bytes)");
+                return "";
+            }
+            if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < minBytes) {
+                errors.add(key + " is too short: at least " + minBytes + " bytes");
+            }
+            return s;
+        }
+    }
+
+    static boolean isSecret(String key) {
+        return SECRETS.contains(key);
+    }
+}

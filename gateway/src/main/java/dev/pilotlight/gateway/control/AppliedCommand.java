@@ -1,0 +1,6 @@
+package dev.pilotlight.gateway.control;
+
+import dev.pilotlight.common.control.CommandType;
+
+/** A command this replica applied, for heartbeats, the admin API and the audit trail. */
+public record AppliedCommand(String commandId, CommandType type, String target, String alertId, long issuedAt, long appliedAt, String result) {}

@@ -1,0 +1,148 @@
+package dev.pilotlight.gateway.control;
+
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.codec.DecodeException;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.release.ReleaseBook;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every replica reads all of guard.control and guard.releases (partitions assigned, no consumer
+ * group: each replica must see every command). At start it reads the release topic from the
+ * beginning and replays recent commands, so a replica that was down converges; it reports ready
+ * once it has caught up with what was there when it started.
+ */
+public final class ControlLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final CommandApplier applier;
+    private final ReleaseBook releases;
+    private final BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable;
+    private final Duration replay;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private volatile long startedAt;
+
+    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseBook releases,
+                       Duration replay, BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, gatewayId + "-control",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.applier = applier;
+        this.releases = releases;
+        this.replay = replay;
+        this.onUnreadable = onUnreadable;
+        this.thread = new Thread(this::run, "control-loop");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean isReady() {
+        return ready && thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            startedAt = System.currentTimeMillis();
+            List<TopicPartition> controlParts = partitions(Topics.CONTROL);
+            List<TopicPartition> releaseParts = partitions(Topics.RELEASES);
+            List<TopicPartition> all = new ArrayList<>(controlParts);
+            all.addAll(releaseParts);
+            consumer.assign(all);
+            consumer.seekToBeginning(releaseParts);
+            Map<TopicPartition, Long> since = new HashMap<>();
+            controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+            for (TopicPartition tp : controlParts) {
+                OffsetAndTimestamp o = found.get(tp);
+                consumer.seek(tp, o == null ? ends.get(tp) : o.offset());
+            }
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    handle(r);
+                }
+                if (!ready && caughtUp(ends)) {
+                    ready = true;
+                    LOG.info("control loop caught up: {}", ends);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us
+        } catch (RuntimeException e) {
+            LOG.error("control loop stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        if (Topics.RELEASES.equals(r.topic())) {
+            if (r.value() == null) {
+                return; // tombstone
+            }
+            try {
+                releases.adopt(JsonCodec.decode(r.value(), ReleaseState.class));
+            } catch (DecodeException e) {
+                onUnreadable.accept(e.getMessage(), r);
+            }
+            return;
+        }
+        boolean replaying = !ready && r.timestamp() < startedAt;
+        applier.apply(r.value(), System.currentTimeMillis(), replaying);
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist; create the contract topics first");
+        }
+        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pilotlight.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.control.CommandApplier;
+import dev.pilotlight.gateway.prompt.PromptRegistry;
+import dev.pilotlight.gateway.prompt.Route;
+import dev.pilotlight.gateway.release.ReleaseBook;
+import java.io.IOException;
+import java.util.Comparator;
+
+/** Release management and control-loop status; every endpoint here needs the admin role. */
+public final class AdminEndpoints {
+    private final PromptRegistry registry;
+    private final ReleaseBook releases;
+    private final CommandApplier applier;
+
+    public AdminEndpoints(PromptRegistry registry, ReleaseBook releases, CommandApplier applier) {
+        this.registry = registry;
+        this.releases = releases;
+        this.applier = applier;
+    }
+
+    /** GET /admin/releases: what each route serves. */
+    public void listReleases(Request req) throws IOException {
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        registry.routes().values().stream().sorted(Comparator.comparing(Route::name)).forEach(r -> {
+            ObjectNode n = out.addObject();
+            n.put("route", r.name());
+            n.put("model", r.model());
+            n.set("release", JsonCodec.mapper().valueToTree(releases.current(r.promptId()).orElseThrow()));
+        });
+        req.respond(200, out);
+    }
+
+    /** POST /admin/releases/{route} {"production":"1.1.0"} or {"candidate":"1.1.0","split":0.1}. */
+    public void release(Request req) throws IOException {
+        Route route = route(req);
+        JsonNode body = req.jsonBody();
+        String production = text(body, "production");
+        String candidate = text(body, "candidate");
+        if (production == null && candidate == null && !body.has("candidate")) {
+            throw ApiError.badRequest(null, "give 'production' and/or 'candidate' (with 'split'); candidate null ends an experiment");
+        }
+        double split = body.path("split").asDouble(candidate == null ? 0.0 : 0.1);
+        try {
+            ReleaseState s = releases.release(route.promptId(), production, candidate, split,
+                    "admin:" + req.principal().keyId(), text(body, "reason"));
+            req.respond(200, s);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(null, e.getMessage());
+        }
+    }
+
+    /** POST /admin/releases/{route}/rollback: production goes back to the previous version. */
+    public void rollback(Request req) throws IOException {
+        Route route = route(req);
+        ReleaseState now = releases.current(route.promptId()).orElseThrow();
+        try {
+            ReleaseState s = releases.rollback(route.promptId(), now.productionVersion(), null,
+                    "admin:" + req.principal().keyId(), "manual rollback").orElse(now);
+            req.respond(200, s);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(409, "invalid_request_error", "nothing_to_roll_back", null, e.getMessage());
+        }
+    }
+
+    /** GET /admin/control: command counters and the most recent commands applied here. */
+    public void controlStatus(Request req) throws IOException {
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.set("counts", JsonCodec.mapper().valueToTree(applier.counts()));
+        out.set("recent", JsonCodec.mapper().valueToTree(applier.recent()));
+        req.respond(200, out);
+    }
+
+    private Route route(Request req) {
+        String name = req.path("route");
+        return registry.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.pilotlight.gateway.release;
+
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.event.SchemaVersion;
+import dev.pilotlight.gateway.prompt.PromptRegistry;
+import dev.pilotlight.gateway.prompt.Route;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * What each prompt serves, on this replica. Changes made here (admin API, commands) are published
+ * through {@code onChange} to guard.releases; changes seen there from other replicas are adopted
+ * when their revision is newer, so all replicas converge on the same release.
+ */
+public final class ReleaseBook {
+
+    private final PromptRegistry registry;
+    private final Map<String, ReleaseState> byPrompt = new ConcurrentHashMap<>();
+    private final Consumer<ReleaseState> onChange;
+
+    public ReleaseBook(PromptRegistry registry, Consumer<ReleaseState> onChange) {
+        this.registry = registry;
+        this.onChange = onChange;
+        for (Route r : registry.routes().values()) {
+            byPrompt.putIfAbsent(r.promptId(), new ReleaseState(SchemaVersion.CURRENT, r.promptId(), r.name(),
+                    r.initialProduction().toString(), null, null, 0.0, 0, 0, "config", "initial release from routes.yaml"));
+        }
+    }
+
+    public Optional<ReleaseState> current(String promptId) {
+        return Optional.ofNullable(byPrompt.get(promptId));
+    }
+
+    public Collection<ReleaseState> all() {
+        return new ArrayList<>(byPrompt.values());
+    }
+
+    /** Sticky per user: the same user gets the same arm for as long as the split is unchanged. */
+    public Assignment assign(String promptId, String userId) {
+        ReleaseState s = byPrompt.get(promptId);
+        if (s.candidateVersion() != null && s.candidateSplit() > 0 && bucket(promptId, userId) < s.candidateSplit()) {
+            return new Assignment(promptId, s.candidateVersion(), Assignment.CANDIDATE, experimentId(s));
+        }
+        return new Assignment(promptId, s.productionVersion(), Assignment.PRODUCTION, s.candidateVersion() == null ? null : experimentId(s));
+    }
+
+    private static String experimentId(ReleaseState s) {
+        return s.promptId() + ":" + s.productionVersion() + "-vs-" + s.candidateVersion();
+    }
+
+    static double bucket(String promptId, String userId) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((promptId + "\u001f" + userId).getBytes(StandardCharsets.UTF_8));
+            long v = ByteBuffer.wrap(h).getLong() >>> 11; // 53 bits → [0, 1)
+            return v / (double) (1L << 53);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Releases {@code production} (the current one becomes previous) and/or sets a candidate with a
+     * split. Versions must exist as files.
+     */
+    public ReleaseState release(String promptId, String production, String candidate, double split, String by, String reason) {
+        List<String> errors = new ArrayList<>();
+        if (production != null && !registry.hasVersion(promptId, production)) {
+            errors.add("production version " + production + " of prompt " + promptId + " does not exist");
+        }
+        if (candidate != null && !registry.hasVersion(promptId, candidate)) {
+            errors.add("candidate version " + candidate + " of prompt " + promptId + " does not exist");
+        }
+        if (split < 0 || split > 1) {
+            errors.add("split must be between 0 and 1");
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        ReleaseState next = byPrompt.compute(promptId, (id, s) -> {
+            boolean newProduction = production != null && !production.equals(s.productionVersion());
+            String prod = newProduction ? production : s.productionVersion();
+            String prev = newProduction ? s.productionVersion() : s.previousVersion();
+            String cand = candidate;
+            double sp = candidate == null ? 0.0 : split;
+            return new ReleaseState(SchemaVersion.CURRENT, id, s.route(), prod, prev, cand, sp, s.revision() + 1,
+                    System.currentTimeMillis(), by, reason);
+        });
+        onChange.accept(next);
+        return next;
+    }
+
+    /**
+     * Takes {@code fromVersion} out of service: as production it is replaced by {@code toVersion}
+     * (or the previous production), as candidate it is removed. Empty when it is no longer served,
+     * which makes a repeated rollback harmless.
+     */
+    public Optional<ReleaseState> rollback(String promptId, String fromVersion, String toVersion, String by, String reason) {
+        if (!byPrompt.containsKey(promptId)) {
+            throw new IllegalArgumentException("unknown prompt " + promptId);
+        }
+        boolean[] changed = {false};
+        ReleaseState next = byPrompt.compute(promptId, (id, s) -> {
+            if (fromVersion.equals(s.productionVersion())) {
+                String target = toVersion != null ? toVersion : s.previousVersion();
+                if (target == null) {
+                    throw new IllegalArgumentException("prompt " + id + " has no previous version to roll back to");
+                }
+                if (!registry.hasVersion(id, target)) {
+                    throw new IllegalArgumentException("rollback target " + target + " of prompt " + id + " does not exist");
+                }
+                changed[0] = true;
+                return new ReleaseState(SchemaVersion.CURRENT, id, s.route(), target, fromVersion, null, 0.0,
+                        s.revision() + 1, System.currentTimeMillis(), by, reason);
+            }
+            if (fromVersion.equals(s.candidateVersion())) {
+                changed[0] = true;
+                return new ReleaseState(SchemaVersion.CURRENT, id, s.route(), s.productionVersion(), s.previousVersion(),
+                        null, 0.0, s.revision() + 1, System.currentTimeMillis(), by, reason);
+            }
+            return s;
+        });
+        if (!changed[0]) {
+            return Optional.empty();
+        }
+        onChange.accept(next);
+        return Optional.of(next);
+    }
+
+    /** Adopts a state published by any replica if it is newer than what this one has. */
+    public boolean adopt(ReleaseState incoming) {
+        if (registry.routes().values().stream().noneMatch(r -> r.promptId().equals(incoming.promptId()))) {
+            return false;
+        }
+        boolean[] changed = {false};
+        byPrompt.compute(incoming.promptId(), (id, s) -> {
+            if (s == null || incoming.revision() > s.revision()
+                    || (incoming.revision() == s.revision() && incoming.updatedAt() > s.updatedAt())) {
+                changed[0] = true;
+                return incoming;
+            }
+            return s;
+        });
+        return changed[0];
+    }
+}

@@ -1,0 +1,28 @@
+package dev.pilotlight.jobs;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** The modules of the guard application that can be selected at submission ({@code --modules}). */
+public enum GuardModule {
+    /** Release guard: error-rate rollback triggers (alert-rules with action ROLLBACK_PROMPT). */
+    ROLLBACK;
+
+    /** Parses "rollback,..." or "all". */
+    public static Set<GuardModule> parse(String list) {
+        if (list == null || list.isBlank() || list.trim().equalsIgnoreCase("all")) {
+            return EnumSet.allOf(GuardModule.class);
+        }
+        EnumSet<GuardModule> out = EnumSet.noneOf(GuardModule.class);
+        for (String s : list.split(",")) {
+            try {
+                out.add(valueOf(s.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown module '" + s.trim() + "' (known: "
+                        + EnumSet.allOf(GuardModule.class).toString().toLowerCase(Locale.ROOT) + ", or all)");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.pilotlight.jobs;
+
+import dev.pilotlight.common.control.CommandSigner;
+import dev.pilotlight.common.rules.RuleSet;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What the pipeline needs besides its sources and sinks.
+ *
+ * @param outOfOrderness how late an event may arrive and still be in order for event time
+ * @param idleness after this long without records a source split stops holding back the watermark
+ */
+public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
+                            Duration maxDecisionLag, Duration outOfOrderness, Duration idleness) {}

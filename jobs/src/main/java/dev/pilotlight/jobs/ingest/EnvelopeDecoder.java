@@ -1,0 +1,56 @@
+package dev.pilotlight.jobs.ingest;
+
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.codec.DecodeException;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.FeedbackEvent;
+import dev.pilotlight.common.event.Heartbeat;
+import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.ReleaseState;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes each record of the shared source by its topic. Malformed records become dead letters
+ * with the decoder's reason (which names the missing or bad field) instead of failing the job.
+ */
+public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<Envelope> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Envelope> out) {
+        Envelope e = decode(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp());
+        if (e != null) {
+            out.collect(e);
+        }
+    }
+
+    /** Null only for compaction tombstones of the release topic, which carry nothing to decide on. */
+    public static Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
+        if (value == null && Topics.RELEASES.equals(topic)) {
+            return null;
+        }
+        try {
+            return switch (topic) {
+                case Topics.INVOCATIONS -> Envelope.of(JsonCodec.decode(value, InvocationEvent.class), timestamp);
+                case Topics.FEEDBACK -> Envelope.of(JsonCodec.decode(value, FeedbackEvent.class), timestamp);
+                case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
+                case Topics.RELEASES -> Envelope.of(JsonCodec.decode(value, ReleaseState.class), timestamp);
+                default -> throw new DecodeException("no decoder for topic " + topic);
+            };
+        } catch (DecodeException e) {
+            return Envelope.of(DeadLetter.of(topic, partition, offset,
+                    key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
+                    value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);
+        }
+    }
+
+    @Override
+    public TypeInformation<Envelope> getProducedType() {
+        return TypeInformation.of(Envelope.class);
+    }
+}

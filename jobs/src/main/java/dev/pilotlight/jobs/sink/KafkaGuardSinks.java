@@ -1,0 +1,38 @@
+package dev.pilotlight.jobs.sink;
+
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.DeadLetter;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+
+/**
+ * Kafka sinks for alerts, commands and dead letters. At-least-once, not transactional: records are
+ * sent as they are produced instead of appearing only at the next checkpoint; duplicates after a
+ * failure carry the same deterministic ids, and consumers drop them (effectively once).
+ */
+public final class KafkaGuardSinks {
+    private KafkaGuardSinks() {}
+
+    public static GuardSinks create(String bootstrap, Properties producerOverrides) {
+        return new GuardSinks(
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<Alert>(Topics.ALERTS, Alert::alertId)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<ControlCommand>(Topics.CONTROL, ControlCommand::target)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<DeadLetter>(Topics.DLQ, DeadLetter::sourceTopic)));
+    }
+
+    private static <T> KafkaSink<T> sink(String bootstrap, Properties overrides, JsonRecordSchema<T> schema) {
+        Properties p = new Properties();
+        p.setProperty("linger.ms", "0"); // decisions are rare and urgent: do not batch them
+        p.setProperty("acks", "all");
+        p.putAll(overrides);
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(p)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer(schema)
+                .build();
+    }
+}

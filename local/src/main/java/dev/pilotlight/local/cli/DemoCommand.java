@@ -1,0 +1,76 @@
+package dev.pilotlight.local.cli;
+
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.local.scenario.BadReleaseScenario;
+import dev.pilotlight.local.scenario.ScenarioResult;
+import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.local.stack.EmbeddedStack;
+import dev.pilotlight.local.stack.StackOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./pilotlight demo}: starts the embedded stack and runs a scenario (exit 0 only if it
+ * passed), or with {@code --keep-running} leaves the stack up for manual use.
+ */
+@Command(name = "demo", description = "Run the embedded stack (Kafka, Flink MiniCluster, gateway, simulated upstream) and a scenario.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--scenario", defaultValue = BadReleaseScenario.NAME, description = "Scenario to run: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--keep-running", description = "Keep the stack up after the scenario (or without one: --scenario none) until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--home", defaultValue = ".", description = "Repository root (alert-rules/, examples/prompts/, config/).")
+    Path home;
+
+    @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway port (0 = any free port). Default ${DEFAULT-VALUE}.")
+    int gatewayPort;
+
+    @Option(names = "--upstream-port", defaultValue = "8090", description = "Simulated upstream port. Default ${DEFAULT-VALUE}.")
+    int upstreamPort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port. Default ${DEFAULT-VALUE}.")
+    int kafkaPort;
+
+    @Option(names = "--rate", defaultValue = "25", description = "Scenario traffic in calls per second. Default ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--deadline", defaultValue = "60", description = "Seconds the rollback may take before the scenario fails. Default ${DEFAULT-VALUE}.")
+    int deadlineSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!scenario.equals(BadReleaseScenario.NAME) && !scenario.equals("none")) {
+            System.err.println("unknown scenario '" + scenario + "' (known: " + BadReleaseScenario.NAME + ", none)");
+            return 2;
+        }
+        if (rate < 1 || rate > 1000) {
+            System.err.println("--rate must be between 1 and 1000 calls per second");
+            return 2;
+        }
+        System.err.println("starting the embedded stack ...");
+        EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, gatewayPort, upstreamPort, kafkaPort, 42L, 1));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
+        System.err.println("stack up: gateway " + stack.gateway().baseUrl() + ", kafka " + stack.kafka().bootstrapServers()
+                + ", upstream " + stack.upstream().baseUrl());
+        int rc = 0;
+        if (scenario.equals(BadReleaseScenario.NAME)) {
+            ScenarioResult r = new BadReleaseScenario(stack,
+                    new BadReleaseScenario.Options(rate, 0.3, 20, Duration.ofSeconds(deadlineSeconds)), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        if (keepRunning) {
+            System.err.println("stack stays up; Ctrl-C to stop. Demo keys (local profile only): user " + DemoKeys.USERS.get(0)
+                    + ", admin " + DemoKeys.ADMIN);
+            new CountDownLatch(1).await();
+        }
+        return rc;
+    }
+}

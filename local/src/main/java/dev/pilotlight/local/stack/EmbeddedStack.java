@@ -1,0 +1,161 @@
+package dev.pilotlight.local.stack;
+
+import dev.pilotlight.common.rules.RuleSet;
+import dev.pilotlight.common.rules.RuleSetLoader;
+import dev.pilotlight.gateway.Gateway;
+import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.jobs.GuardApplication;
+import dev.pilotlight.jobs.JobOptions;
+import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.local.upstream.SimulatedUpstream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The whole loop on one machine: a real Kafka broker, the guard application on a Flink
+ * MiniCluster (RocksDB, checkpoints), one gateway replica and the simulated upstream.
+ * A fresh signing key is made for every start; it is shared in-process, never printed.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+    private final EmbeddedKafka kafka;
+    private final SimulatedUpstream upstream;
+    private final JobClient job;
+    private final Gateway gateway;
+    private final String controlKey;
+    private final Path workDir;
+
+    private EmbeddedStack(EmbeddedKafka kafka, SimulatedUpstream upstream, JobClient job, Gateway gateway, String controlKey, Path workDir) {
+        this.kafka = kafka;
+        this.upstream = upstream;
+        this.job = job;
+        this.gateway = gateway;
+        this.controlKey = controlKey;
+        this.workDir = workDir;
+    }
+
+    public static EmbeddedStack start(StackOptions o) throws Exception {
+        RuleSet rules = RuleSetLoader.load(o.rulesDir()); // invalid rules stop everything before it starts
+        byte[] keyBytes = new byte[32];
+        new SecureRandom().nextBytes(keyBytes);
+        String controlKey = HexFormat.of().formatHex(keyBytes);
+        Path work = Files.createTempDirectory("pilotlight-stack-");
+        EmbeddedKafka kafka = null;
+        SimulatedUpstream upstream = null;
+        JobClient job = null;
+        try {
+            kafka = EmbeddedKafka.start(work.resolve("kafka"), false, o.kafkaPort());
+            kafka.createContractTopics();
+            upstream = SimulatedUpstream.start(o.upstreamPort(), o.seed(), 64);
+
+            JobOptions jobOptions = JobOptions.parse(new String[] {
+                    "--bootstrap", kafka.bootstrapServers(),
+                    "--rules", o.rulesDir().toString(),
+                    "--checkpoint-dir", work.resolve("checkpoints").toUri().toString(),
+                    "--checkpoint-interval", "10s",
+                    "--idleness", "5s"}, Map.of(JobOptions.DEFAULT_KEY_ENV, controlKey));
+            Configuration conf = GuardApplication.flinkConfiguration(jobOptions);
+            conf.setString("rest.bind-address", "127.0.0.1");
+            conf.setString("taskmanager.memory.managed.size", "64m");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(), conf);
+            job = GuardApplication.start(env, jobOptions, rules);
+            awaitRunning(job, Duration.ofSeconds(60));
+
+            GatewayConfig gc = GatewayConfig.from(Map.ofEntries(
+                    Map.entry("pilotlight.gateway.id", "gw-local-1"),
+                    Map.entry("pilotlight.gateway.port", String.valueOf(o.gatewayPort())),
+                    Map.entry("pilotlight.kafka.bootstrap", kafka.bootstrapServers()),
+                    Map.entry("pilotlight.prompts.dir", o.promptsDir().toString()),
+                    Map.entry("pilotlight.api-keys.file", o.apiKeysFile().toString()),
+                    Map.entry("pilotlight.upstream.base-url", upstream.baseUrl()),
+                    Map.entry("pilotlight.upstream.timeout", "10s"),
+                    Map.entry("pilotlight.control.key", controlKey),
+                    Map.entry("pilotlight.heartbeat.interval", "5s")));
+            Gateway gateway = Gateway.start(gc);
+            awaitReady(gateway, Duration.ofSeconds(30));
+            return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work);
+        } catch (Exception | Error e) {
+            if (job != null) {
+                job.cancel();
+            }
+            if (upstream != null) {
+                upstream.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitRunning(JobClient job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JobStatus s = job.getJobStatus().get();
+            if (s == JobStatus.RUNNING) {
+                return;
+            }
+            if (s.isGloballyTerminalState()) {
+                throw new IllegalStateException("guard job ended while starting: " + s);
+            }
+            Thread.sleep(50); // polling interval of a deadline loop
+        }
+        throw new IllegalStateException("guard job not running after " + timeout);
+    }
+
+    private static void awaitReady(Gateway g, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!g.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gateway not ready after " + timeout);
+            }
+            Thread.sleep(20); // polling interval of a deadline loop
+        }
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public SimulatedUpstream upstream() {
+        return upstream;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public JobClient job() {
+        return job;
+    }
+
+    /** The signing key of this run; for tests that must forge or re-sign commands. */
+    public String controlKey() {
+        return controlKey;
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        try {
+            job.cancel().get();
+        } catch (Exception ignored) {
+            // the MiniCluster goes away with the JVM in any case
+        }
+        upstream.close();
+        kafka.close();
+        try (var walk = Files.walk(workDir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (Exception ignored) {
+            // temporary files
+        }
+    }
+}

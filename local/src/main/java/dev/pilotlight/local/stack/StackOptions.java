@@ -1,0 +1,26 @@
+package dev.pilotlight.local.stack;
+
+import java.nio.file.Path;
+
+/**
+ * Where the embedded stack finds its files and which ports it uses (0 = any free port).
+ *
+ * @param home the repository root: alert-rules/, examples/prompts/ and config/ are read from it
+ */
+public record StackOptions(Path home, int gatewayPort, int upstreamPort, int kafkaPort, long seed, int parallelism) {
+    public static StackOptions defaults(Path home) {
+        return new StackOptions(home, 0, 0, 0, 42L, 1);
+    }
+
+    public Path rulesDir() {
+        return home.resolve("alert-rules");
+    }
+
+    public Path promptsDir() {
+        return home.resolve("examples/prompts");
+    }
+
+    public Path apiKeysFile() {
+        return home.resolve("config/api-keys.local.yaml");
+    }
+}
