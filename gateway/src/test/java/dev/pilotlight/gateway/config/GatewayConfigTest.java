@@ -1,0 +1,47 @@
+package dev.pilotlight.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+    private static final String KEY = "config-test-key-config-test-key-0000";
+
+    @Test
+    void defaultsRunWithOnlyTheSigningKey() {
+        GatewayConfig c = GatewayConfig.from(Map.of("pilotlight.control.key", KEY));
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.upstreamTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.gatewayId()).startsWith("gw-");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.gateway.port", "eighty",
+                "pilotlight.upstream.timeout", "soon", "pilotlight.upstream.base-url", "ftp://x", "pilotlight.colour", "red")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("pilotlight.gateway.port=eighty is not a whole number")
+                .hasMessageContaining("pilotlight.upstream.timeout: 'soon' is not a duration")
+                .hasMessageContaining("must be an http:// or https:// URL")
+                .hasMessageContaining("pilotlight.control.key is required")
+                .hasMessageContaining("unknown setting pilotlight.colour");
+    }
+
+    @Test
+    void environmentOverridesAndSecretsNeverPrint() {
+        GatewayConfig c = GatewayConfig.load(null, Map.of("PILOTLIGHT_CONTROL_KEY", KEY, "PILOTLIGHT_GATEWAY_PORT", "9000",
+                "PILOTLIGHT_UPSTREAM_API_KEY", "sk-secret-value"));
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.toString()).doesNotContain(KEY).doesNotContain("sk-secret-value").contains("<hidden>");
+    }
+
+    @Test
+    void shortSigningKeyIsRefused() {
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.control.key", "short")))
+                .hasMessageContaining("pilotlight.control.key is too short");
+    }
+}

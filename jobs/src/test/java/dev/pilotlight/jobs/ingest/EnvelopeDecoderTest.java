@@ -1,0 +1,60 @@
+package dev.pilotlight.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.Heartbeat;
+import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.common.event.ReleaseState;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeDecoderTest {
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void decodesEachTopicToItsRecordAndUsesItsEventTime() {
+        InvocationEvent inv = InvocationEvent.builder().eventId("e").timestamp(123).gatewayId("g").route("r")
+                .promptVersion("1.0.0").status(InvocationStatus.OK).build();
+        Envelope e = EnvelopeDecoder.decode(Topics.INVOCATIONS, 0, 5, utf8("u"), JsonCodec.encode(inv), 999);
+        assertThat(e.invocation()).isEqualTo(inv);
+        assertThat(e.eventTime()).isEqualTo(123);
+
+        Heartbeat hb = new Heartbeat(1, "g", 456, "v", 0, 0, 0, 0, Map.of());
+        assertThat(EnvelopeDecoder.decode(Topics.HEARTBEATS, 0, 0, null, JsonCodec.encode(hb), 999).heartbeat()).isEqualTo(hb);
+
+        ReleaseState rs = new ReleaseState(1, "p", "r", "1.0.0", null, null, 0, 1, 5, "x", null);
+        Envelope r = EnvelopeDecoder.decode(Topics.RELEASES, 0, 0, null, JsonCodec.encode(rs), 777);
+        assertThat(r.release()).isEqualTo(rs);
+        assertThat(r.eventTime()).isEqualTo(777); // no event time of its own: the Kafka timestamp
+    }
+
+    @Test
+    void malformedRecordBecomesADeadLetterWithTheReason() {
+        Envelope e = EnvelopeDecoder.decode(Topics.INVOCATIONS, 3, 42, utf8("alice"), utf8("{\"schemaVersion\":1,\"eventId\":\"x\"}"), 1);
+        assertThat(e.invocation()).isNull();
+        assertThat(e.deadLetter().sourceTopic()).isEqualTo(Topics.INVOCATIONS);
+        assertThat(e.deadLetter().partition()).isEqualTo(3);
+        assertThat(e.deadLetter().offset()).isEqualTo(42);
+        assertThat(e.deadLetter().key()).isEqualTo("alice");
+        assertThat(e.deadLetter().reason()).isEqualTo("InvocationEvent is missing required field 'timestamp'");
+        assertThat(e.deadLetter().payload()).contains("\"eventId\":\"x\"");
+
+        Envelope garbage = EnvelopeDecoder.decode(Topics.FEEDBACK, 0, 1, null, new byte[] {(byte) 0xff, 0x00, 0x7b}, 1);
+        assertThat(garbage.deadLetter().reason()).startsWith("malformed JSON for FeedbackEvent");
+
+        Envelope empty = EnvelopeDecoder.decode(Topics.INVOCATIONS, 0, 2, null, null, 1);
+        assertThat(empty.deadLetter().reason()).isEqualTo("empty InvocationEvent record");
+    }
+
+    @Test
+    void releaseTombstonesAreSkipped() {
+        assertThat(EnvelopeDecoder.decode(Topics.RELEASES, 0, 9, utf8("p"), null, 1)).isNull();
+    }
+}
