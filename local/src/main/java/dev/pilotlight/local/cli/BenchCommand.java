@@ -1,0 +1,68 @@
+package dev.pilotlight.local.cli;
+
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.local.scenario.BadReleaseScenario;
+import dev.pilotlight.local.scenario.ScenarioResult;
+import dev.pilotlight.local.stack.EmbeddedStack;
+import dev.pilotlight.local.stack.StackOptions;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./pilotlight bench loop --runs 5}: runs bad-release on a fresh stack each time and reports
+ * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
+ */
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = BenchCommand.Loop.class)
+final class BenchCommand {
+
+    @Command(name = "loop", description = "Closed-loop latency of bad-release over several fresh stacks.")
+    static final class Loop implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "5", description = "Number of runs. Default ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--rate", defaultValue = "25", description = "Calls per second. Default ${DEFAULT-VALUE}.")
+        int rate;
+
+        @Option(names = "--home", defaultValue = ".", description = "Repository root.")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1 || runs > 100) {
+                System.err.println("--runs must be between 1 and 100");
+                return 2;
+            }
+            DescriptiveStatistics detect = new DescriptiveStatistics();
+            DescriptiveStatistics release = new DescriptiveStatistics();
+            List<String> lines = new ArrayList<>();
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            for (int i = 1; i <= runs; i++) {
+                try (EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, 0, 0, 0, 1000L + i, 1))) {
+                    ScenarioResult r = new BadReleaseScenario(stack,
+                            new BadReleaseScenario.Options(rate, 0.3, 20, Duration.ofSeconds(60)), quiet).run();
+                    String line = "run " + i + ": " + JsonCodec.encodeToString(r);
+                    System.out.println(line);
+                    lines.add(line);
+                    if (!r.passed()) {
+                        System.err.println("run " + i + " failed: " + r.reason());
+                        return 1;
+                    }
+                    detect.addValue(r.detectToApplyMs());
+                    release.addValue(r.releaseToApplyMs());
+                }
+            }
+            System.out.printf("detectToApplyMs over %d runs: median %.0f, max %.0f, min %.0f%n", runs,
+                    detect.getPercentile(50), detect.getMax(), detect.getMin());
+            System.out.printf("releaseToApplyMs over %d runs: median %.0f, max %.0f%n", runs, release.getPercentile(50), release.getMax());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.pilotlight.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.Gateway;
+import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.local.scenario.GatewayClient;
+import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.local.upstream.FaultProfile;
+import dev.pilotlight.local.upstream.SimulatedUpstream;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's HTTP surface over real sockets, with a real broker behind it and the simulated upstream. */
+class GatewayHttpTest {
+    private static EmbeddedKafka kafka;
+    private static SimulatedUpstream upstream;
+    private static Gateway gateway;
+    private static GatewayClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        kafka.createContractTopics();
+        upstream = SimulatedUpstream.start(11L);
+        upstream.setModelProfile("sim-model", FaultProfile.HEALTHY);
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "pilotlight.gateway.id", "gw-http-test",
+                "pilotlight.gateway.port", "0",
+                "pilotlight.gateway.max-body-bytes", "4096",
+                "pilotlight.kafka.bootstrap", kafka.bootstrapServers(),
+                "pilotlight.prompts.dir", "../examples/prompts",
+                "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
+                "pilotlight.upstream.base-url", upstream.baseUrl(),
+                "pilotlight.control.key", "http-test-key-http-test-key-http-test")));
+        Await.until("gateway ready", Duration.ofSeconds(30), gateway::isReady);
+        client = new GatewayClient(gateway.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static void assertOpenAiError(GatewayClient.Response r, int status, String code) {
+        assertThat(r.status()).isEqualTo(status);
+        JsonNode err = r.body().path("error");
+        assertThat(err.path("message").asText()).isNotBlank();
+        assertThat(err.path("type").asText()).isNotBlank();
+        assertThat(err.path("code").asText()).isEqualTo(code);
+    }
+
+    @Test
+    void onlyHealthIsOpenEverythingElseNeedsAKeyAndTheRightRole() {
+        assertThat(client.get("/healthz", null).status()).isEqualTo(200);
+        assertThat(client.get("/readyz", null).status()).isEqualTo(200);
+        assertOpenAiError(client.post("/v1/chat/completions", null, "{}"), 401, "invalid_api_key");
+        assertOpenAiError(client.post("/v1/chat/completions", "pl-wrong-key", "{}"), 401, "invalid_api_key");
+        assertOpenAiError(client.get("/admin/releases", DemoKeys.USERS.get(0)), 403, "insufficient_role");
+        assertOpenAiError(client.get("/nowhere", null), 401, "invalid_api_key"); // unknown paths reveal nothing
+        assertOpenAiError(client.get("/nowhere", DemoKeys.USERS.get(0)), 404, "unknown_url");
+        assertOpenAiError(client.get("/v1/chat/completions", DemoKeys.USERS.get(0)), 405, "method_not_allowed");
+        assertThat(client.get("/admin/releases", DemoKeys.ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void chatCompletionsAnswersInOpenAiShapeAndEmitsTheEvent() {
+        GatewayClient.Response r = client.post("/v1/chat/completions", DemoKeys.USERS.get(2),
+                "{\"model\":\"claims-letter\",\"messages\":[{\"role\":\"user\",\"content\":\"Draft a denial letter for claim 17.\"}]}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text("object")).isEqualTo("chat.completion");
+        assertThat(r.body().path("choices").get(0).path("message").path("role").asText()).isEqualTo("assistant");
+        assertThat(r.body().path("choices").get(0).path("message").path("content").asText()).contains("1.0.0");
+        assertThat(r.body().path("usage").path("total_tokens").asLong()).isPositive();
+        assertThat(r.text("system_fingerprint")).isEqualTo("claims-letter@1.0.0");
+
+        String eventId = r.text("id").substring("chatcmpl-".length());
+        ConsumerRecord<String, byte[]> rec = TopicReader.find(kafka.bootstrapServers(), Topics.INVOCATIONS,
+                x -> TopicReader.text(x).contains(eventId), Duration.ofSeconds(10)).orElseThrow();
+        InvocationEvent e = JsonCodec.decode(rec.value(), InvocationEvent.class);
+        assertThat(rec.key()).isEqualTo("carol");
+        assertThat(e.status()).isEqualTo(InvocationStatus.OK);
+        assertThat(e.tenant()).isEqualTo("globex");
+        assertThat(e.promptVersion()).isEqualTo("1.0.0");
+        assertThat(e.outputTokens()).isEqualTo(FaultProfile.HEALTHY.outputTokens());
+        assertThat(e.costUsd()).isPositive();
+        assertThat(e.inputText()).isNull(); // raw input never leaves the gateway
+    }
+
+    @Test
+    void badRequestsNameTheProblem() {
+        String user = DemoKeys.USERS.get(0);
+        GatewayClient.Response unknown = client.post("/v1/chat/completions", user, "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertOpenAiError(unknown, 404, "model_not_found");
+        assertThat(unknown.body().path("error").path("param").asText()).isEqualTo("model");
+
+        GatewayClient.Response badContent = client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"messages\":[{\"role\":\"user\",\"content\":5}]}");
+        assertOpenAiError(badContent, 400, "invalid_value");
+        assertThat(badContent.body().path("error").path("param").asText()).isEqualTo("messages[0].content");
+
+        assertOpenAiError(client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_value");
+        assertOpenAiError(client.post("/v1/chat/completions", user, "{nope"), 400, "invalid_value");
+        assertOpenAiError(client.post("/v1/routes/claims-letter/invoke", user, "{\"input\":\"" + "x".repeat(5000) + "\"}"), 413, "request_too_large");
+        assertOpenAiError(client.post("/v1/routes/claims-letter/invoke", user, "{\"text\":\"x\"}"), 400, "invalid_value");
+        assertOpenAiError(client.post("/v1/routes/no-such-route/invoke", user, "{\"input\":\"x\"}"), 404, "route_not_found");
+        assertOpenAiError(client.post("/admin/releases/claims-letter", DemoKeys.ADMIN, "{\"production\":\"9.9.9\"}"), 400, "invalid_value");
+    }
+
+    @Test
+    void anUpstreamFailureIsA502AndStillAnEvent() {
+        upstream.setVersionProfile("1.0.0", FaultProfile.HEALTHY.withErrorRate(1.0));
+        try {
+            GatewayClient.Response r = client.invoke("claims-letter", DemoKeys.USERS.get(1), "claim with marker-upstream-fails");
+            assertOpenAiError(r, 502, "error");
+            assertThat(r.body().path("error").path("type").asText()).isEqualTo("upstream_error");
+        } finally {
+            upstream.setVersionProfile("1.0.0", FaultProfile.HEALTHY);
+        }
+        ConsumerRecord<String, byte[]> rec = TopicReader.find(kafka.bootstrapServers(), Topics.INVOCATIONS,
+                x -> x.key().equals("bob") && JsonCodec.decode(x.value(), InvocationEvent.class).status() == InvocationStatus.ERROR,
+                Duration.ofSeconds(10)).orElseThrow();
+        assertThat(JsonCodec.decode(rec.value(), InvocationEvent.class).errorType()).isNotBlank();
+    }
+
+    @Test
+    void adminReleaseIsPublishedToTheCompactedReleaseTopic() {
+        GatewayClient.Response r = client.release("claims-letter", DemoKeys.ADMIN, Map.of("candidate", "1.1.0", "split", 0.25));
+        assertThat(r.status()).isEqualTo(200);
+        long revision = r.body().path("revision").asLong();
+        ConsumerRecord<String, byte[]> rec = TopicReader.find(kafka.bootstrapServers(), Topics.RELEASES,
+                x -> JsonCodec.decode(x.value(), ReleaseState.class).revision() == revision, Duration.ofSeconds(10)).orElseThrow();
+        ReleaseState s = JsonCodec.decode(rec.value(), ReleaseState.class);
+        assertThat(s.candidateVersion()).isEqualTo("1.1.0");
+        assertThat(s.candidateSplit()).isEqualTo(0.25);
+        assertThat(rec.key()).isEqualTo("claims-letter");
+        // end the experiment again so other tests see plain production
+        assertThat(client.post("/admin/releases/claims-letter", DemoKeys.ADMIN, "{\"candidate\":null}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void heartbeatsArrive() {
+        assertThat(TopicReader.find(kafka.bootstrapServers(), Topics.HEARTBEATS, x -> "gw-http-test".equals(x.key()),
+                Duration.ofSeconds(15))).isPresent();
+    }
+}
