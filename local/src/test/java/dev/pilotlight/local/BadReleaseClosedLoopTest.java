@@ -13,6 +13,7 @@ import dev.pilotlight.gateway.control.CommandOutcome;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.GatewayClient;
 import dev.pilotlight.local.scenario.ScenarioResult;
+import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.stack.StackOptions;
@@ -98,7 +99,7 @@ class BadReleaseClosedLoopTest {
 
         long duplicatesBefore = applier.count(CommandOutcome.DUPLICATE);
         send(Topics.CONTROL, original.key(), original.value()); // the same record again, as after a replay
-        Await.until("the redelivered command is seen as a duplicate", Duration.ofSeconds(10),
+        Deadline.require("the redelivered command is seen as a duplicate", Duration.ofSeconds(10),
                 () -> applier.count(CommandOutcome.DUPLICATE) > duplicatesBefore);
         assertThat(applier.count(CommandOutcome.APPLIED)).isEqualTo(1);
         assertThat(applier.recent()).filteredOn(a -> a.commandId().equals(result.commandId())).hasSize(1);
@@ -114,7 +115,7 @@ class BadReleaseClosedLoopTest {
                 Map.of("fromVersion", "1.0.0", "toVersion", "1.1.0"), "forged", null, "mallory",
                 System.currentTimeMillis() + 60_000, null));
         send(Topics.CONTROL, "claims-letter", JsonCodec.encode(forged));
-        Await.until("the forged command is rejected", Duration.ofSeconds(10), () -> applier.count(CommandOutcome.REJECTED_SIGNATURE) >= 1);
+        Deadline.require("the forged command is rejected", Duration.ofSeconds(10), () -> applier.count(CommandOutcome.REJECTED_SIGNATURE) >= 1);
         assertThat(stack.gateway().releases().current("claims-letter").orElseThrow().productionVersion()).isEqualTo("1.0.0");
         ConsumerRecord<String, byte[]> dead = TopicReader.find(stack.kafka().bootstrapServers(), Topics.DLQ,
                 rec -> TopicReader.text(rec).contains(forged.commandId()), Duration.ofSeconds(10)).orElseThrow();

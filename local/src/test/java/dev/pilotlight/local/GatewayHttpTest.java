@@ -12,6 +12,7 @@ import dev.pilotlight.gateway.Gateway;
 import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.scenario.GatewayClient;
+import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.upstream.FaultProfile;
 import dev.pilotlight.local.upstream.SimulatedUpstream;
@@ -44,7 +45,7 @@ class GatewayHttpTest {
                 "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
                 "pilotlight.upstream.base-url", upstream.baseUrl(),
                 "pilotlight.control.key", "http-test-key-http-test-key-http-test")));
-        Await.until("gateway ready", Duration.ofSeconds(30), gateway::isReady);
+        Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
         client = new GatewayClient(gateway.baseUrl());
     }
 

@@ -114,10 +114,7 @@ public final class ErrorRateRollbackTrigger extends KeyedBroadcastProcessFunctio
                 toVersion = release.productionVersion();
             }
         }
-        Map<String, String> labels = new LinkedHashMap<>(rule.labels() == null ? Map.of() : rule.labels());
-        labels.put("route", ev.route());
-        labels.put("promptId", ev.promptId());
-        labels.put("promptVersion", version);
+        Map<String, String> labels = labels(rule, ev.route(), ev.promptId(), version);
         String alertId = DecisionIds.of("alert", rule.id(), ev.route(), ev.promptId(), version, episode);
         String commandId = null;
         long now = ctx.timerService().currentProcessingTime();
@@ -140,6 +137,15 @@ public final class ErrorRateRollbackTrigger extends KeyedBroadcastProcessFunctio
                 rule.threshold(), ev.timestamp(), null, rule.render(rule.summary(), labels, rate), rule.runbook(), commandId));
     }
 
+    /** The rule's own labels plus the group labels of this key. */
+    private static Map<String, String> labels(ThresholdRule rule, String route, String promptId, String version) {
+        Map<String, String> labels = new LinkedHashMap<>(rule.labels() == null ? Map.of() : rule.labels());
+        labels.put("route", route);
+        labels.put("promptId", promptId);
+        labels.put("promptVersion", version);
+        return labels;
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         SlidingCounts c = counts.value();
@@ -155,10 +161,7 @@ public final class ErrorRateRollbackTrigger extends KeyedBroadcastProcessFunctio
             long[] s = c.sum(timestamp, rule.window().toMillis());
             double rate = s[0] == 0 ? 0 : (double) s[1] / s[0];
             if (!(s[0] >= rule.minSamples() && rule.op().holds(rate, rule.threshold()))) {
-                Map<String, String> labels = new LinkedHashMap<>(rule.labels() == null ? Map.of() : rule.labels());
-                labels.put("route", key[0]);
-                labels.put("promptId", key[1]);
-                labels.put("promptVersion", key[2]);
+                Map<String, String> labels = labels(rule, key[0], key[1], key[2]);
                 out.collect(new Alert(SchemaVersion.CURRENT, ep.alertId, rule.id(), rule.tier(), Alert.State.RESOLVED, labels,
                         rate, rule.threshold(), ep.startsAt, timestamp, rule.render(rule.summary(), labels, rate), rule.runbook(), ep.commandId));
                 firing.remove(rule.id());

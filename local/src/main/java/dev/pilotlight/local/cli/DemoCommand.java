@@ -8,6 +8,8 @@ import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.stack.StackOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -54,6 +56,16 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("--rate must be between 1 and 1000 calls per second");
             return 2;
         }
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("--gateway-port", gatewayPort);
+        ports.put("--upstream-port", upstreamPort);
+        ports.put("--kafka-port", kafkaPort);
+        for (Map.Entry<String, Integer> p : ports.entrySet()) {
+            if (p.getValue() != 0 && !isFree(p.getValue())) {
+                System.err.println("port " + p.getValue() + " is in use; choose another with " + p.getKey() + " (0 picks a free one)");
+                return 2;
+            }
+        }
         System.err.println("starting the embedded stack ...");
         EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, gatewayPort, upstreamPort, kafkaPort, 42L, 1));
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
@@ -72,5 +84,13 @@ final class DemoCommand implements Callable<Integer> {
             new CountDownLatch(1).await();
         }
         return rc;
+    }
+
+    private static boolean isFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.pilotlight.local.scenario;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.gateway.control.AppliedCommand;
+import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.upstream.FaultProfile;
@@ -13,7 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 
 /**
  * Scenario {@code bad-release}: steady traffic on claims-letter 1.0.0; 1.1.0 is released to
@@ -47,14 +48,14 @@ public final class BadReleaseScenario {
 
     public ScenarioResult run() throws InterruptedException {
         long t0 = System.currentTimeMillis();
-        long deadline = System.nanoTime() + options.deadline().toNanos();
+        Deadline deadline = Deadline.in(options.deadline());
         GatewayClient client = new GatewayClient(stack.gateway().baseUrl());
         stack.upstream().setVersionProfile(BAD, FaultProfile.HEALTHY.withErrorRate(options.badErrorRate()));
         try (AlertWatcher alerts = new AlertWatcher(stack.kafka().bootstrapServers());
              TrafficDriver traffic = new TrafficDriver(client, ROUTE, DemoKeys.USERS)) {
             traffic.start(options.callsPerSecond());
             note(t0, "traffic starts: " + options.callsPerSecond() + " calls/s on route " + ROUTE);
-            if (!await(() -> traffic.count(c -> c.ok() && GOOD.equals(c.promptVersion())) >= options.warmupCalls(), deadline)) {
+            if (!deadline.await(() -> traffic.count(c -> c.ok() && GOOD.equals(c.promptVersion())) >= options.warmupCalls())) {
                 return fail(t0, traffic, "no steady traffic on " + GOOD + " before the deadline");
             }
             long warm = System.currentTimeMillis();
@@ -67,15 +68,10 @@ public final class BadReleaseScenario {
             }
             note(releasedAt, "release " + BAD + " to production (revision " + rel.body().path("revision").asLong() + ")");
 
-            Optional<AlertWatcher.Seen> fired = Optional.empty();
-            Optional<AppliedCommand> applied = Optional.empty();
-            while (System.nanoTime() < deadline && (fired.isEmpty() || applied.isEmpty())) {
-                fired = alerts.first(a -> a.state() == Alert.State.FIRING && BAD.equals(a.labels().get("promptVersion")));
-                applied = stack.gateway().commands().recent().stream()
-                        .filter(c -> c.type() == CommandType.ROLLBACK_PROMPT && c.result().startsWith("production "))
-                        .min(Comparator.comparingLong(AppliedCommand::appliedAt));
-                Thread.sleep(10); // polling interval of a deadline loop
-            }
+            Predicate<Alert> badFiring = a -> a.state() == Alert.State.FIRING && BAD.equals(a.labels().get("promptVersion"));
+            deadline.await(() -> alerts.first(badFiring).isPresent() && firstRollback().isPresent());
+            Optional<AlertWatcher.Seen> fired = alerts.first(badFiring);
+            Optional<AppliedCommand> applied = firstRollback();
             traffic.first(c -> !c.ok() && c.sentAt() >= releasedAt)
                     .ifPresent(c -> note(c.sentAt(), "first failed call on " + BAD + " (HTTP " + c.status() + ")"));
             fired.ifPresent(f -> {
@@ -88,7 +84,7 @@ public final class BadReleaseScenario {
             AppliedCommand cmd = applied.get();
             note(cmd.appliedAt(), "command " + cmd.commandId() + " applied: " + cmd.result());
             long appliedAt = cmd.appliedAt();
-            if (!await(() -> traffic.first(c -> c.ok() && c.sentAt() >= appliedAt && GOOD.equals(c.promptVersion())).isPresent(), deadline)) {
+            if (!deadline.await(() -> traffic.first(c -> c.ok() && c.sentAt() >= appliedAt && GOOD.equals(c.promptVersion())).isPresent())) {
                 return fail(t0, traffic, "traffic not back on " + GOOD + " before the deadline");
             }
             TrafficDriver.Call back = traffic.first(c -> c.ok() && c.sentAt() >= appliedAt && GOOD.equals(c.promptVersion())).get();
@@ -102,6 +98,12 @@ public final class BadReleaseScenario {
                     fired.map(f -> f.alert().alertId()).orElse(null), cmd.commandId(),
                     passed ? null : "production is " + rolledBackTo + " after the rollback");
         }
+    }
+
+    private Optional<AppliedCommand> firstRollback() {
+        return stack.gateway().commands().recent().stream()
+                .filter(c -> c.type() == CommandType.ROLLBACK_PROMPT && c.result().startsWith("production "))
+                .min(Comparator.comparingLong(AppliedCommand::appliedAt));
     }
 
     private ScenarioResult fail(long t0, TrafficDriver traffic, String reason) {
@@ -118,15 +120,5 @@ public final class BadReleaseScenario {
         out.println("timeline of scenario " + NAME + " (ms since start):");
         moments.stream().sorted(Comparator.comparingLong(Moment::at))
                 .forEach(m -> out.printf("  %+7d ms  %s%n", m.at() - t0, m.what()));
-    }
-
-    private static boolean await(Supplier<Boolean> condition, long deadlineNanos) throws InterruptedException {
-        while (!condition.get()) {
-            if (System.nanoTime() > deadlineNanos) {
-                return false;
-            }
-            Thread.sleep(10); // polling interval of a deadline loop
-        }
-        return true;
     }
 }

@@ -80,7 +80,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.entry("pilotlight.control.key", controlKey),
                     Map.entry("pilotlight.heartbeat.interval", "5s")));
             Gateway gateway = Gateway.start(gc);
-            awaitReady(gateway, Duration.ofSeconds(30));
+            Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
             return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work);
         } catch (Exception | Error e) {
             if (job != null) {
@@ -96,29 +96,14 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    private static void awaitRunning(JobClient job, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JobStatus s = job.getJobStatus().get();
-            if (s == JobStatus.RUNNING) {
-                return;
-            }
+    private static void awaitRunning(JobClient job, Duration timeout) throws InterruptedException {
+        Deadline.require("guard job running", timeout, () -> {
+            JobStatus s = job.getJobStatus().join();
             if (s.isGloballyTerminalState()) {
                 throw new IllegalStateException("guard job ended while starting: " + s);
             }
-            Thread.sleep(50); // polling interval of a deadline loop
-        }
-        throw new IllegalStateException("guard job not running after " + timeout);
-    }
-
-    private static void awaitReady(Gateway g, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!g.isReady()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("gateway not ready after " + timeout);
-            }
-            Thread.sleep(20); // polling interval of a deadline loop
-        }
+            return s == JobStatus.RUNNING;
+        });
     }
 
     public EmbeddedKafka kafka() {
