@@ -16,8 +16,12 @@ import dev.pilotlight.gateway.http.AdminEndpoints;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
 import dev.pilotlight.gateway.http.Router;
 import dev.pilotlight.gateway.invoke.InvocationService;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
-import dev.pilotlight.gateway.provider.OpenAiCompatibleProvider;
+import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.gateway.provider.ModelChain;
+import dev.pilotlight.gateway.tiering.QueryClassifier;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,30 +49,35 @@ public final class Gateway implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService httpPool;
     private final Router router;
+    private final ModelChain models;
 
-    private Gateway(GatewayConfig config) throws IOException {
+    private Gateway(GatewayConfig config, Map<String, String> variables) throws IOException {
         this.config = config;
-        PromptRegistry registry = PromptRegistry.load(config.promptsDir());
+        Catalog catalog = Catalog.load(config.catalogFile(), variables);
+        PromptRegistry registry = PromptRegistry.load(config.promptsDir(),
+                catalog.routes().values().stream().map(Route::promptId).collect(Collectors.toSet()));
         ApiKeyAuthenticator auth = ApiKeyAuthenticator.fromFile(config.apiKeysFile());
         CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
         events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity());
-        releases = new ReleaseBook(registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
+        releases = new ReleaseBook(catalog, registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
         applier = new CommandApplier(signer, releases, Duration.ofDays(1), (reason, raw) ->
                 events.emit(Topics.DLQ, Topics.CONTROL, DeadLetter.of(Topics.CONTROL, -1, -1, null, reason,
                         new String(raw, StandardCharsets.UTF_8), System.currentTimeMillis())));
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
-        OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(config.upstreamBaseUrl(), config.upstreamApiKey(), config.upstreamTimeout());
-        InvocationService service = new InvocationService(config.gatewayId(), registry, releases, provider, events);
-        InvokeEndpoints invoke = new InvokeEndpoints(registry, service);
-        AdminEndpoints admin = new AdminEndpoints(registry, releases, applier);
+        models = new ModelChain(catalog, Langchain4jClient::new);
+        InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
+                new QueryClassifier(400, 2), events);
+        InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
+        AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
         router = new Router(auth, config.maxBodyBytes())
                 .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
                 .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503,
                         Map.of("ready", isReady(), "controlLoop", control.isReady())))
                 .secured("POST", "/v1/routes/{route}/invoke", Role.USER, invoke::invokeRoute)
                 .secured("POST", "/v1/chat/completions", Role.USER, invoke::chatCompletions)
+                .secured("GET", "/v1/models", Role.USER, invoke::listModels)
                 .secured("GET", "/admin/releases", Role.ADMIN, admin::listReleases)
                 .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
                 .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)
@@ -84,8 +94,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewayConfig config) {
+        return start(config, System.getenv());
+    }
+
+    /** @param variables values for {@code ${NAME}} placeholders of the catalog (the environment in production) */
+    public static Gateway start(GatewayConfig config, Map<String, String> variables) {
         try {
-            Gateway g = new Gateway(config);
+            Gateway g = new Gateway(config, variables);
             g.control.start();
             g.heartbeat.start(config.heartbeatInterval());
             g.server.start();

@@ -39,6 +39,7 @@ public final class GuardPipeline {
         if (settings.modules().contains(GuardModule.ROLLBACK)) {
             BroadcastStream<ReleaseState> releaseBroadcast = releases.broadcast(ErrorRateRollbackTrigger.RELEASES);
             SingleOutputStreamOperator<Alert> alerts = invocations
+                    .filter(e -> e.promptId() != null).name("calls-with-a-prompt-release").uid("calls-with-a-prompt-release")
                     .keyBy(ErrorRateRollbackTrigger::keyOf)
                     .connect(releaseBroadcast)
                     .process(new ErrorRateRollbackTrigger(settings.rules().withAction(CommandType.ROLLBACK_PROMPT),

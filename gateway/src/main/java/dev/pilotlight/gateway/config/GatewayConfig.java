@@ -29,9 +29,7 @@ public record GatewayConfig(
         String kafkaBootstrap,
         Path promptsDir,
         Path apiKeysFile,
-        String upstreamBaseUrl,
-        String upstreamApiKey,
-        Duration upstreamTimeout,
+        Path catalogFile,
         String controlKey,
         Duration controlReplay,
         Duration heartbeatInterval,
@@ -46,15 +44,13 @@ public record GatewayConfig(
             Map.entry("pilotlight.kafka.bootstrap", "127.0.0.1:9092"),
             Map.entry("pilotlight.prompts.dir", "prompts"),
             Map.entry("pilotlight.api-keys.file", "config/api-keys.yaml"),
-            Map.entry("pilotlight.upstream.base-url", "http://127.0.0.1:8090/v1"),
-            Map.entry("pilotlight.upstream.api-key", ""),
-            Map.entry("pilotlight.upstream.timeout", "30s"),
+            Map.entry("pilotlight.catalog.file", "config/catalog.yaml"),
             Map.entry("pilotlight.control.key", ""),
             Map.entry("pilotlight.control.replay", "10m"),
             Map.entry("pilotlight.heartbeat.interval", "5s"),
             Map.entry("pilotlight.events.queue-capacity", "10000"));
 
-    private static final List<String> SECRETS = List.of("pilotlight.upstream.api-key", "pilotlight.control.key");
+
 
     /** Defaults, then the file (if any), then the environment. */
     public static GatewayConfig load(Path file, Map<String, String> env) {
@@ -96,9 +92,7 @@ public record GatewayConfig(
                 p.text("pilotlight.kafka.bootstrap"),
                 Path.of(p.text("pilotlight.prompts.dir")),
                 Path.of(p.text("pilotlight.api-keys.file")),
-                p.url("pilotlight.upstream.base-url"),
-                v.get("pilotlight.upstream.api-key"),
-                p.duration("pilotlight.upstream.timeout"),
+                Path.of(p.text("pilotlight.catalog.file")),
                 p.secret("pilotlight.control.key", 32),
                 p.duration("pilotlight.control.replay"),
                 p.duration("pilotlight.heartbeat.interval"),
@@ -112,9 +106,8 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[id=" + gatewayId + ", bind=" + bindAddress + ":" + port + ", kafka=" + kafkaBootstrap
-                + ", prompts=" + promptsDir + ", apiKeys=" + apiKeysFile + ", upstream=" + upstreamBaseUrl
-                + ", upstreamApiKey=" + (upstreamApiKey == null || upstreamApiKey.isEmpty() ? "<unset>" : "<hidden>")
-                + ", controlKey=<hidden>, timeout=" + upstreamTimeout + "]";
+                + ", prompts=" + promptsDir + ", apiKeys=" + apiKeysFile + ", catalog=" + catalogFile
+                + ", controlKey=<hidden>]";
     }
 
     /** Parses values, collecting every error instead of stopping at the first. */
@@ -159,14 +152,6 @@ public record GatewayConfig(
             }
         }
 
-        String url(String key) {
-            String s = text(key);
-            if (!s.startsWith("http://") && !s.startsWith("https://")) {
-                errors.add(key + "=" + s + " must be an http:// or https:// URL");
-            }
-            return s;
-        }
-
         String secret(String key, int minBytes) {
             String s = v.get(key);
             if (s == null || s.isBlank()) {
@@ -178,9 +163,5 @@ public record GatewayConfig(
             }
             return s;
         }
-    }
-
-    static boolean isSecret(String key) {
-        return SECRETS.contains(key);
     }
 }

@@ -6,20 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.gateway.control.CommandApplier;
-import dev.pilotlight.gateway.prompt.PromptRegistry;
-import dev.pilotlight.gateway.prompt.Route;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.io.IOException;
 import java.util.Comparator;
 
 /** Release management and control-loop status; every endpoint here needs the admin role. */
 public final class AdminEndpoints {
-    private final PromptRegistry registry;
+    private final Catalog catalog;
     private final ReleaseBook releases;
     private final CommandApplier applier;
 
-    public AdminEndpoints(PromptRegistry registry, ReleaseBook releases, CommandApplier applier) {
-        this.registry = registry;
+    public AdminEndpoints(Catalog catalog, ReleaseBook releases, CommandApplier applier) {
+        this.catalog = catalog;
         this.releases = releases;
         this.applier = applier;
     }
@@ -27,7 +27,7 @@ public final class AdminEndpoints {
     /** GET /admin/releases: what each route serves. */
     public void listReleases(Request req) throws IOException {
         ArrayNode out = JsonCodec.mapper().createArrayNode();
-        registry.routes().values().stream().sorted(Comparator.comparing(Route::name)).forEach(r -> {
+        catalog.routes().values().stream().sorted(Comparator.comparing(Route::name)).forEach(r -> {
             ObjectNode n = out.addObject();
             n.put("route", r.name());
             n.put("model", r.model());
@@ -78,7 +78,7 @@ public final class AdminEndpoints {
 
     private Route route(Request req) {
         String name = req.path("route");
-        return registry.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
+        return catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
     }
 
     private static String text(JsonNode body, String field) {

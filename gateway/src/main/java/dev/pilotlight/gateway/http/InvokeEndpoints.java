@@ -5,63 +5,196 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.ModelSpec;
+import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.invoke.Invocation;
 import dev.pilotlight.gateway.invoke.InvocationService;
-import dev.pilotlight.gateway.prompt.PromptRegistry;
-import dev.pilotlight.gateway.prompt.Route;
+import dev.pilotlight.gateway.invoke.Target;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 
-/** The two ways to call a model: the route API and OpenAI's chat completions (model = route name). */
+/**
+ * The ways to call a model: the route API and OpenAI's chat completions, streamed or not, where
+ * {@code model} names a route (its released prompt applies) or a model alias of the catalog.
+ */
 public final class InvokeEndpoints {
-    private final PromptRegistry registry;
+    private final Catalog catalog;
     private final InvocationService service;
 
-    public InvokeEndpoints(PromptRegistry registry, InvocationService service) {
-        this.registry = registry;
+    public InvokeEndpoints(Catalog catalog, InvocationService service) {
+        this.catalog = catalog;
         this.service = service;
     }
 
     /** POST /v1/routes/{route}/invoke {"input": "..."} */
     public void invokeRoute(Request req) throws IOException {
-        Route route = route(req.path("route"), null);
+        String name = req.path("route");
+        Route route = catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
         JsonNode body = req.jsonBody();
         JsonNode input = body.get("input");
         if (input == null || !input.isTextual() || input.asText().isBlank()) {
             throw ApiError.badRequest("input", "'input' must be a non-empty string");
         }
-        Invocation inv = call(req, route, List.of(new ChatTurn(ChatTurn.Role.USER, input.asText())), true);
+        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input.asText())), true, null, null, null);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", inv.eventId());
         out.put("route", inv.route());
-        out.put("promptVersion", inv.assignment().version());
-        out.put("variant", inv.assignment().variant());
-        out.put("model", inv.model());
-        out.put("output", inv.result().text());
+        out.put("promptVersion", inv.promptVersion());
+        out.put("variant", inv.variant());
+        out.put("model", inv.answer().model().alias());
+        out.put("fallbackUsed", inv.answer().fallbackUsed());
+        out.put("degraded", inv.answer().degraded());
+        out.put("output", inv.answer().result().text());
         ObjectNode usage = out.putObject("usage");
-        usage.put("inputTokens", inv.result().inputTokens());
-        usage.put("outputTokens", inv.result().outputTokens());
+        usage.put("inputTokens", inv.answer().result().inputTokens());
+        usage.put("outputTokens", inv.answer().result().outputTokens());
         out.put("costUsd", inv.costUsd());
         out.put("latencyMs", inv.latencyMs());
         req.respond(200, out);
     }
 
-    /** POST /v1/chat/completions, non-streaming; {@code model} names a route. */
+    /** GET /v1/models: routes and model aliases, as OpenAI lists models. */
+    public void listModels(Request req) throws IOException {
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        catalog.routes().keySet().stream().sorted().forEach(r -> data.addObject().put("id", r).put("object", "model")
+                .put("created", 0).put("owned_by", "pilotlight-route"));
+        catalog.models().keySet().stream().sorted().forEach(m -> data.addObject().put("id", m).put("object", "model")
+                .put("created", 0).put("owned_by", catalog.models().get(m).provider()));
+        req.respond(200, out);
+    }
+
+    /** POST /v1/chat/completions */
     public void chatCompletions(Request req) throws IOException {
         JsonNode body = req.jsonBody();
         JsonNode model = body.get("model");
         if (model == null || !model.isTextual() || model.asText().isBlank()) {
-            throw ApiError.badRequest("model", "'model' is required and must name a route");
+            throw ApiError.badRequest("model", "'model' is required: a route or a model alias (GET /v1/models)");
         }
-        if (body.path("stream").asBoolean(false)) {
-            throw ApiError.badRequest("stream", "streaming is not supported by this gateway version; send stream=false");
+        Target target = target(model.asText());
+        List<ChatTurn> turns = messages(body.get("messages"));
+        Integer maxTokens = optionalInt(body, "max_tokens", 1, 1_000_000);
+        if (maxTokens == null) {
+            maxTokens = optionalInt(body, "max_completion_tokens", 1, 1_000_000);
         }
-        Route route = route(model.asText(), "model");
-        JsonNode messages = body.get("messages");
+        Double temperature = null;
+        if (body.hasNonNull("temperature")) {
+            if (!body.get("temperature").isNumber() || body.get("temperature").asDouble() < 0 || body.get("temperature").asDouble() > 2) {
+                throw ApiError.badRequest("temperature", "'temperature' must be a number between 0 and 2");
+            }
+            temperature = body.get("temperature").asDouble();
+        }
+        if (body.hasNonNull("n") && body.get("n").asInt(1) != 1) {
+            throw ApiError.badRequest("n", "only n=1 is supported");
+        }
+        boolean stream = body.path("stream").asBoolean(false);
+        long created = System.currentTimeMillis() / 1000;
+        if (!stream) {
+            Invocation inv = call(req, target, turns, false, maxTokens, temperature, null);
+            ObjectNode out = head(inv.eventId(), "chat.completion", created, target, inv);
+            ObjectNode c = out.putArray("choices").addObject();
+            c.put("index", 0);
+            c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
+            c.put("finish_reason", inv.answer().result().finishReason());
+            usage(out, inv);
+            degradedHeader(req, inv);
+            req.respond(200, out);
+            return;
+        }
+        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        SseStream sse = req.sse();
+        String streamId = java.util.UUID.randomUUID().toString();
+        Consumer<String> onDelta = text -> {
+            if (!sse.started()) {
+                sse.send(chunk(streamId, created, target, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
+            }
+            sse.send(chunk(streamId, created, target, null, JsonCodec.mapper().createObjectNode().put("content", text), null));
+        };
+        Invocation inv;
+        try {
+            inv = call(req, target, turns, false, maxTokens, temperature, onDelta);
+        } catch (ApiError e) {
+            if (!sse.started()) {
+                throw e; // nothing sent yet: a plain JSON error with its status
+            }
+            ObjectNode err = JsonCodec.mapper().createObjectNode();
+            err.putObject("error").put("message", e.getMessage()).put("type", e.type()).put("code", e.code());
+            sse.send(err); // OpenAI reports mid-stream failures as an error event
+            return;
+        }
+        if (!sse.started()) { // answered without deltas (degraded answer): send it as one
+            onDelta.accept(inv.answer().result().text());
+        }
+        sse.send(chunk(streamId, created, target, inv, JsonCodec.mapper().createObjectNode(), inv.answer().result().finishReason()));
+        if (includeUsage) {
+            ObjectNode u = head(streamId, "chat.completion.chunk", created, target, inv);
+            u.putArray("choices");
+            usage(u, inv);
+            sse.send(u);
+        }
+        sse.done();
+    }
+
+    private ObjectNode chunk(String id, long created, Target target, Invocation inv, ObjectNode delta, String finish) {
+        ObjectNode out = head(id, "chat.completion.chunk", created, target, inv);
+        ObjectNode c = out.putArray("choices").addObject();
+        c.put("index", 0);
+        c.set("delta", delta);
+        if (finish == null) {
+            c.putNull("finish_reason");
+        } else {
+            c.put("finish_reason", finish);
+        }
+        return out;
+    }
+
+    private static ObjectNode head(String id, String object, long created, Target target, Invocation inv) {
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.put("id", "chatcmpl-" + id);
+        out.put("object", object);
+        out.put("created", created);
+        out.put("model", target.name());
+        if (inv != null && inv.promptVersion() != null) {
+            out.put("system_fingerprint", inv.promptId() + "@" + inv.promptVersion());
+        }
+        return out;
+    }
+
+    private static void usage(ObjectNode out, Invocation inv) {
+        ObjectNode usage = out.putObject("usage");
+        usage.put("prompt_tokens", inv.answer().result().inputTokens());
+        usage.put("completion_tokens", inv.answer().result().outputTokens());
+        usage.put("total_tokens", inv.answer().result().inputTokens() + inv.answer().result().outputTokens());
+    }
+
+    private static void degradedHeader(Request req, Invocation inv) {
+        if (inv.answer().degraded()) {
+            req.header("X-Pilotlight-Degraded", "true");
+        }
+    }
+
+    private Target target(String name) {
+        Optional<Route> r = catalog.route(name);
+        if (r.isPresent()) {
+            return Target.of(r.get());
+        }
+        Optional<ModelSpec> m = catalog.model(name);
+        if (m.isPresent()) {
+            return Target.of(m.get());
+        }
+        throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                "no route or model named '" + name + "' (GET /v1/models lists them)");
+    }
+
+    static List<ChatTurn> messages(JsonNode messages) {
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiError.badRequest("messages", "'messages' must be a non-empty array");
         }
@@ -69,10 +202,6 @@ public final class InvokeEndpoints {
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String role = m.path("role").asText("");
-            JsonNode content = m.get("content");
-            if (content == null || !content.isTextual()) {
-                throw ApiError.badRequest("messages[" + i + "].content", "messages[" + i + "].content must be a string");
-            }
             ChatTurn.Role r = switch (role) {
                 case "system", "developer" -> ChatTurn.Role.SYSTEM;
                 case "user" -> ChatTurn.Role.USER;
@@ -80,41 +209,55 @@ public final class InvokeEndpoints {
                 default -> throw ApiError.badRequest("messages[" + i + "].role",
                         "messages[" + i + "].role must be system, developer, user or assistant");
             };
-            turns.add(new ChatTurn(r, content.asText()));
+            turns.add(new ChatTurn(r, content(m.get("content"), i)));
         }
-        Invocation inv = call(req, route, turns, false);
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
-        out.put("id", "chatcmpl-" + inv.eventId());
-        out.put("object", "chat.completion");
-        out.put("created", System.currentTimeMillis() / 1000);
-        out.put("model", route.name());
-        out.put("system_fingerprint", route.promptId() + "@" + inv.assignment().version());
-        ArrayNode choices = out.putArray("choices");
-        ObjectNode c = choices.addObject();
-        c.put("index", 0);
-        ObjectNode msg = c.putObject("message");
-        msg.put("role", "assistant");
-        msg.put("content", inv.result().text());
-        c.put("finish_reason", inv.result().finishReason() == null ? "stop" : inv.result().finishReason());
-        ObjectNode usage = out.putObject("usage");
-        usage.put("prompt_tokens", inv.result().inputTokens());
-        usage.put("completion_tokens", inv.result().outputTokens());
-        usage.put("total_tokens", inv.result().inputTokens() + inv.result().outputTokens());
-        req.respond(200, out);
+        if (turns.stream().noneMatch(t -> t.role() == ChatTurn.Role.USER)) {
+            throw ApiError.badRequest("messages", "'messages' must contain at least one user message");
+        }
+        return turns;
     }
 
-    private Route route(String name, String param) {
-        return registry.route(name).orElseThrow(() -> new ApiError(404, "invalid_request_error",
-                param == null ? "route_not_found" : "model_not_found", param, "no route named '" + name + "'"));
+    /** A string, or OpenAI's array of parts of which only text parts are supported. */
+    private static String content(JsonNode content, int i) {
+        if (content != null && content.isTextual()) {
+            return content.asText();
+        }
+        if (content != null && content.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw ApiError.badRequest("messages[" + i + "].content", "only text content parts are supported");
+                }
+                sb.append(part.get("text").asText());
+            }
+            return sb.toString();
+        }
+        throw ApiError.badRequest("messages[" + i + "].content", "messages[" + i + "].content must be a string or text parts");
     }
 
-    private Invocation call(Request req, Route route, List<ChatTurn> turns, boolean templated) {
+    private static Integer optionalInt(JsonNode body, String field, int min, int max) {
+        if (!body.hasNonNull(field)) {
+            return null;
+        }
+        JsonNode n = body.get(field);
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min || n.asInt() > max) {
+            throw ApiError.badRequest(field, "'" + field + "' must be a whole number between " + min + " and " + max);
+        }
+        return n.asInt();
+    }
+
+    private Invocation call(Request req, Target target, List<ChatTurn> turns, boolean templated, Integer maxTokens, Double temperature,
+                            Consumer<String> onDelta) {
         try {
-            return service.invoke(req.principal(), route, turns, templated);
+            return service.invoke(req.principal(), target, turns, templated, maxTokens, temperature, onDelta);
         } catch (ProviderFailure f) {
+            if (!f.providerFault()) {
+                throw new ApiError(400, "invalid_request_error", "upstream_rejected", null,
+                        "the model provider refused the request (for example: too long for the model)");
+            }
             boolean timeout = f.status() == InvocationStatus.TIMEOUT;
-            throw new ApiError(timeout ? 504 : 502, "upstream_error",
-                    f.status().name().toLowerCase(Locale.ROOT), null, "the model provider failed: " + f.getMessage());
+            throw new ApiError(timeout ? 504 : 502, "upstream_error", f.status().name().toLowerCase(Locale.ROOT), null,
+                    "the model provider failed: " + f.getMessage());
         }
     }
 }

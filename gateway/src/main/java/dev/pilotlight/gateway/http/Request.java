@@ -58,6 +58,19 @@ public final class Request {
         }
     }
 
+    /** The caller's address as the socket sees it (a proxy in front must be trusted explicitly; none is). */
+    public String clientIp() {
+        return exchange.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    SseStream sse() {
+        return new SseStream(exchange);
+    }
+
+    public void header(String name, String value) {
+        exchange.getResponseHeaders().set(name, value);
+    }
+
     public void respond(int status, Object body) throws IOException {
         byte[] bytes = body instanceof byte[] b ? b : JsonCodec.mapper().writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -1,7 +1,11 @@
 package dev.pilotlight.gateway.invoke;
 
-import dev.pilotlight.gateway.provider.ChatResult;
-import dev.pilotlight.gateway.release.Assignment;
+import dev.pilotlight.gateway.provider.Answer;
 
-/** A served call: what was used to answer it and the answer. */
-public record Invocation(String eventId, String route, String model, Assignment assignment, ChatResult result, long latencyMs, double costUsd) {}
+/**
+ * A served call: what answered it, with which prompt version and arm.
+ *
+ * @param promptVersion null for direct model calls
+ */
+public record Invocation(String eventId, String route, String promptId, String promptVersion, String variant, Answer answer,
+                         long latencyMs, double costUsd) {}

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,71 +17,34 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Prompts as files: {@code <dir>/routes.yaml} names the routes and prices, and
- * {@code <dir>/<promptId>/<version>.yaml} holds one version each. Everything is checked at
- * start-up; a route whose production version has no file stops the gateway.
+ * Prompts as files: {@code <dir>/<promptId>/<version>.yaml}, one file per semantic version, each
+ * with a changelog line. Read once at start-up; a malformed file stops the gateway.
  */
 public final class PromptRegistry {
 
     record PromptFile(@JsonProperty(required = true) String version, @JsonProperty(required = true) String changelog,
                       @JsonProperty(required = true) String system, String template) {}
 
-    record RouteEntry(@JsonProperty(required = true) String route, @JsonProperty(required = true) String prompt,
-                      @JsonProperty(required = true) String model, @JsonProperty(required = true) String production) {}
-
-    record PriceEntry(@JsonProperty(required = true) double input, @JsonProperty(required = true) double output) {}
-
-    record RoutesFile(@JsonProperty(required = true) List<RouteEntry> routes, Map<String, PriceEntry> prices) {}
-
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private final Map<String, Route> routes;
     private final Map<String, TreeMap<Semver, PromptVersion>> prompts;
-    private final Map<String, Price> prices;
 
-    private PromptRegistry(Map<String, Route> routes, Map<String, TreeMap<Semver, PromptVersion>> prompts, Map<String, Price> prices) {
-        this.routes = Map.copyOf(routes);
+    private PromptRegistry(Map<String, TreeMap<Semver, PromptVersion>> prompts) {
         this.prompts = prompts;
-        this.prices = Map.copyOf(prices);
     }
 
-    public static PromptRegistry load(Path dir) {
+    /** Loads the versions of each prompt id from its directory under {@code dir}. */
+    public static PromptRegistry load(Path dir, Collection<String> promptIds) {
         List<String> errors = new ArrayList<>();
-        Path routesFile = dir.resolve("routes.yaml");
-        RoutesFile rf;
-        try {
-            rf = YAML.readValue(routesFile.toFile(), RoutesFile.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(routesFile + ": " + e.getMessage().split("\n")[0], e);
-        }
         Map<String, TreeMap<Semver, PromptVersion>> prompts = new HashMap<>();
-        Map<String, Route> routes = new HashMap<>();
-        for (RouteEntry r : rf.routes()) {
-            TreeMap<Semver, PromptVersion> versions = prompts.computeIfAbsent(r.prompt(), id -> readVersions(dir.resolve(id), id, errors));
-            Semver production;
-            try {
-                production = Semver.parse(r.production());
-            } catch (IllegalArgumentException e) {
-                errors.add(routesFile + ": route " + r.route() + ": production " + e.getMessage());
-                continue;
-            }
-            if (!versions.containsKey(production)) {
-                errors.add(routesFile + ": route " + r.route() + ": production version " + production + " has no file "
-                        + dir.resolve(r.prompt()).resolve(production + ".yaml"));
-            }
-            if (routes.put(r.route(), new Route(r.route(), r.prompt(), r.model(), production)) != null) {
-                errors.add(routesFile + ": route " + r.route() + " is defined twice");
-            }
-        }
-        Map<String, Price> prices = new HashMap<>();
-        if (rf.prices() != null) {
-            rf.prices().forEach((model, p) -> prices.put(model, new Price(p.input(), p.output())));
+        for (String id : promptIds) {
+            prompts.computeIfAbsent(id, x -> readVersions(dir.resolve(x), x, errors));
         }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid prompts in " + dir + ":\n  " + String.join("\n  ", errors));
         }
-        return new PromptRegistry(routes, prompts, prices);
+        return new PromptRegistry(prompts);
     }
 
     private static TreeMap<Semver, PromptVersion> readVersions(Path promptDir, String promptId, List<String> errors) {
@@ -98,6 +62,9 @@ public final class PromptRegistry {
                         errors.add(f + ": version " + v + " does not match the file name");
                     }
                     out.put(v, new PromptVersion(promptId, v, pf.changelog(), pf.system(), pf.template()));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                    errors.add(f + ":" + line + ": " + e.getOriginalMessage().split("\n")[0]);
                 } catch (IOException | IllegalArgumentException e) {
                     errors.add(f + ": " + e.getMessage().split("\n")[0]);
                 }
@@ -105,15 +72,10 @@ public final class PromptRegistry {
         } catch (IOException e) {
             errors.add("prompt " + promptId + ": cannot list " + promptDir + ": " + e.getMessage());
         }
+        if (out.isEmpty()) {
+            errors.add("prompt " + promptId + ": no versions in " + promptDir);
+        }
         return out;
-    }
-
-    public Optional<Route> route(String name) {
-        return Optional.ofNullable(routes.get(name));
-    }
-
-    public Map<String, Route> routes() {
-        return routes;
     }
 
     public Optional<PromptVersion> version(String promptId, Semver v) {
@@ -129,7 +91,9 @@ public final class PromptRegistry {
         }
     }
 
-    public Optional<Price> price(String model) {
-        return Optional.ofNullable(prices.get(model));
+    /** Every version of a prompt, oldest first (with changelog lines). */
+    public List<PromptVersion> versions(String promptId) {
+        TreeMap<Semver, PromptVersion> versions = prompts.get(promptId);
+        return versions == null ? List.of() : List.copyOf(versions.values());
     }
 }

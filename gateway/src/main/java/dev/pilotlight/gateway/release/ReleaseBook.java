@@ -2,8 +2,9 @@ package dev.pilotlight.gateway.release;
 
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.event.SchemaVersion;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
-import dev.pilotlight.gateway.prompt.Route;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -24,15 +25,17 @@ import java.util.function.Consumer;
 public final class ReleaseBook {
 
     private final PromptRegistry registry;
+    private final Catalog catalog;
     private final Map<String, ReleaseState> byPrompt = new ConcurrentHashMap<>();
     private final Consumer<ReleaseState> onChange;
 
-    public ReleaseBook(PromptRegistry registry, Consumer<ReleaseState> onChange) {
+    public ReleaseBook(Catalog catalog, PromptRegistry registry, Consumer<ReleaseState> onChange) {
         this.registry = registry;
+        this.catalog = catalog;
         this.onChange = onChange;
-        for (Route r : registry.routes().values()) {
+        for (Route r : catalog.routes().values()) {
             byPrompt.putIfAbsent(r.promptId(), new ReleaseState(SchemaVersion.CURRENT, r.promptId(), r.name(),
-                    r.initialProduction().toString(), null, null, 0.0, 0, 0, "config", "initial release from routes.yaml"));
+                    r.initialProduction().toString(), null, null, 0.0, 0, 0, "config", "initial release from the catalog"));
         }
     }
 
@@ -137,7 +140,7 @@ public final class ReleaseBook {
 
     /** Adopts a state published by any replica if it is newer than what this one has. */
     public boolean adopt(ReleaseState incoming) {
-        if (registry.routes().values().stream().noneMatch(r -> r.promptId().equals(incoming.promptId()))) {
+        if (catalog.routes().values().stream().noneMatch(r -> r.promptId().equals(incoming.promptId()))) {
             return false;
         }
         boolean[] changed = {false};

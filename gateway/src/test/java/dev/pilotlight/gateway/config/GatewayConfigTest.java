@@ -14,7 +14,7 @@ class GatewayConfigTest {
     void defaultsRunWithOnlyTheSigningKey() {
         GatewayConfig c = GatewayConfig.from(Map.of("pilotlight.control.key", KEY));
         assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.upstreamTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.controlReplay()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.gatewayId()).startsWith("gw-");
     }
@@ -22,21 +22,19 @@ class GatewayConfigTest {
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.gateway.port", "eighty",
-                "pilotlight.upstream.timeout", "soon", "pilotlight.upstream.base-url", "ftp://x", "pilotlight.colour", "red")))
+                "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("pilotlight.gateway.port=eighty is not a whole number")
-                .hasMessageContaining("pilotlight.upstream.timeout: 'soon' is not a duration")
-                .hasMessageContaining("must be an http:// or https:// URL")
+                .hasMessageContaining("pilotlight.heartbeat.interval: 'soon' is not a duration")
                 .hasMessageContaining("pilotlight.control.key is required")
                 .hasMessageContaining("unknown setting pilotlight.colour");
     }
 
     @Test
     void environmentOverridesAndSecretsNeverPrint() {
-        GatewayConfig c = GatewayConfig.load(null, Map.of("PILOTLIGHT_CONTROL_KEY", KEY, "PILOTLIGHT_GATEWAY_PORT", "9000",
-                "PILOTLIGHT_UPSTREAM_API_KEY", "sk-secret-value"));
+        GatewayConfig c = GatewayConfig.load(null, Map.of("PILOTLIGHT_CONTROL_KEY", KEY, "PILOTLIGHT_GATEWAY_PORT", "9000"));
         assertThat(c.port()).isEqualTo(9000);
-        assertThat(c.toString()).doesNotContain(KEY).doesNotContain("sk-secret-value").contains("<hidden>");
+        assertThat(c.toString()).doesNotContain(KEY).contains("<hidden>");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CommandApplierTest {
+    static final Catalog CATALOG = Catalog.load(Path.of("../config/catalog.local.yaml"),
+            java.util.Map.of("SIM_OPENAI_URL", "http://127.0.0.1:1/v1", "SIM_ANTHROPIC_URL", "http://127.0.0.1:1/v1/"));
     static final CommandSigner SIGNER = CommandSigner.fromSecret("applier-test-key-applier-test-key-123");
     static final long NOW = 1_800_000_000_000L;
 
@@ -27,7 +30,7 @@ class CommandApplierTest {
 
     @BeforeEach
     void setUp() {
-        releases = new ReleaseBook(PromptRegistry.load(Path.of("../examples/prompts")), s -> {});
+        releases = new ReleaseBook(CATALOG, PromptRegistry.load(Path.of("../examples/prompts"), CATALOG.routes().values().stream().map(r -> r.promptId()).toList()), s -> {});
         releases.release("claims-letter", "1.1.0", null, 0, "admin", null);
         applier = new CommandApplier(SIGNER, releases, Duration.ofHours(1), (reason, raw) -> rejected.add(reason));
     }

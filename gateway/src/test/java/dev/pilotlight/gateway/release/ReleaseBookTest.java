@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ReleaseBookTest {
-    static final PromptRegistry REGISTRY = PromptRegistry.load(Path.of("../examples/prompts"));
+    static final Catalog CATALOG = Catalog.load(Path.of("../config/catalog.local.yaml"),
+            java.util.Map.of("SIM_OPENAI_URL", "http://127.0.0.1:1/v1", "SIM_ANTHROPIC_URL", "http://127.0.0.1:1/v1/"));
+    static final PromptRegistry REGISTRY = PromptRegistry.load(Path.of("../examples/prompts"), CATALOG.routes().values().stream().map(r -> r.promptId()).toList());
     private final List<ReleaseState> published = new ArrayList<>();
-    private final ReleaseBook book = new ReleaseBook(REGISTRY, published::add);
+    private final ReleaseBook book = new ReleaseBook(CATALOG, REGISTRY, published::add);
 
     @Test
     void startsFromRoutesYaml() {

@@ -50,7 +50,10 @@ public final class BadReleaseScenario {
         long t0 = System.currentTimeMillis();
         Deadline deadline = Deadline.in(options.deadline());
         GatewayClient client = new GatewayClient(stack.gateway().baseUrl());
-        stack.upstream().setVersionProfile(BAD, FaultProfile.HEALTHY.withErrorRate(options.badErrorRate()));
+        // the new prompt is refused for a share of inputs (say, too long for the model's context):
+        // a 400 that no retry or fallback can fix, so users see it and so must the guard
+        stack.upstream().setVersionProfile(BAD, new FaultProfile(options.badErrorRate(), 400,
+                FaultProfile.HEALTHY.latencyMedianMs(), FaultProfile.HEALTHY.latencySigma(), FaultProfile.HEALTHY.outputTokens()));
         try (AlertWatcher alerts = new AlertWatcher(stack.kafka().bootstrapServers());
              TrafficDriver traffic = new TrafficDriver(client, ROUTE, DemoKeys.USERS)) {
             traffic.start(options.callsPerSecond());
@@ -73,7 +76,7 @@ public final class BadReleaseScenario {
             Optional<AlertWatcher.Seen> fired = alerts.first(badFiring);
             Optional<AppliedCommand> applied = firstRollback();
             traffic.first(c -> !c.ok() && c.sentAt() >= releasedAt)
-                    .ifPresent(c -> note(c.sentAt(), "first failed call on " + BAD + " (HTTP " + c.status() + ")"));
+                    .ifPresent(c -> note(c.sentAt(), "first failed call on " + BAD + " (HTTP " + c.status() + ", refused upstream)"));
             fired.ifPresent(f -> {
                 note(f.alert().startsAt(), "condition true: error rate over threshold with enough calls");
                 note(f.seenAt(), "alert FIRING " + f.alert().alertId() + " (" + String.format("%.0f%%", 100 * f.alert().value()) + " errors)");

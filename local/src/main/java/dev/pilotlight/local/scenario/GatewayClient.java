@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** The gateway's HTTP API as a scenario or a test uses it: over real sockets, with API keys. */
 public final class GatewayClient {
-    public record Response(int status, JsonNode body) {
+    /** @param raw the body as text (for server-sent events, which are not one JSON document) */
+    public record Response(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
         public String text(String field) {
             return body == null ? null : body.path(field).asText(null);
         }
@@ -83,6 +84,6 @@ public final class GatewayClient {
         } catch (IOException e) {
             // not JSON: leave the body empty; the status still tells
         }
-        return new Response(r.statusCode(), body);
+        return new Response(r.statusCode(), body, new String(r.body(), java.nio.charset.StandardCharsets.UTF_8), r.headers());
     }
 }

@@ -75,11 +75,10 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.entry("pilotlight.kafka.bootstrap", kafka.bootstrapServers()),
                     Map.entry("pilotlight.prompts.dir", o.promptsDir().toString()),
                     Map.entry("pilotlight.api-keys.file", o.apiKeysFile().toString()),
-                    Map.entry("pilotlight.upstream.base-url", upstream.baseUrl()),
-                    Map.entry("pilotlight.upstream.timeout", "10s"),
+                    Map.entry("pilotlight.catalog.file", o.catalogFile().toString()),
                     Map.entry("pilotlight.control.key", controlKey),
                     Map.entry("pilotlight.heartbeat.interval", "5s")));
-            Gateway gateway = Gateway.start(gc);
+            Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
             Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
             return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work);
         } catch (Exception | Error e) {

@@ -20,6 +20,10 @@ public record StackOptions(Path home, int gatewayPort, int upstreamPort, int kaf
         return home.resolve("examples/prompts");
     }
 
+    public Path catalogFile() {
+        return home.resolve("config/catalog.local.yaml");
+    }
+
     public Path apiKeysFile() {
         return home.resolve("config/api-keys.local.yaml");
     }

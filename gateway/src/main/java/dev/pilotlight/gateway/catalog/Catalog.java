@@ -1,0 +1,273 @@
+package dev.pilotlight.gateway.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pilotlight.common.DurationText;
+import dev.pilotlight.gateway.prompt.Semver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Providers, model aliases and routes, from one YAML file (docs/configuration.md, "Catalog").
+ * {@code ${NAME}} and {@code ${NAME:-default}} are replaced from the given variables (the process
+ * environment in production), so secrets and addresses stay out of the file. Every problem is
+ * reported at once; the gateway does not start with any.
+ */
+public final class Catalog {
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Map<String, ProviderSpec> providers;
+    private final Map<String, ModelSpec> models;
+    private final Map<String, Route> routes;
+
+    private Catalog(Map<String, ProviderSpec> providers, Map<String, ModelSpec> models, Map<String, Route> routes) {
+        this.providers = Map.copyOf(providers);
+        this.models = Map.copyOf(models);
+        this.routes = Map.copyOf(routes);
+    }
+
+    public static Catalog load(Path file, Map<String, String> variables) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read catalog " + file + ": " + e.getMessage(), e);
+        }
+        List<String> errors = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            int comment = commentStart(line);
+            sb.append(substitute(line.substring(0, comment), variables, file, errors)).append(line.substring(comment)).append('\n');
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(sb.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage().split("\n")[0], e);
+        }
+        return new Reader(file.toString(), errors).read(root);
+    }
+
+    /** Replaces ${NAME} and ${NAME:-default}; an unset variable without default is an error. */
+    private static String substitute(String s, Map<String, String> variables, Path file, List<String> errors) {
+        Matcher m = VAR.matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = variables.get(m.group(1));
+            if (v == null) {
+                v = m.group(2);
+            }
+            if (v == null) {
+                errors.add(file + ": variable ${" + m.group(1) + "} is not set");
+                v = "";
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** Where a YAML comment starts ('#' at the start or after a blank, outside quotes); the length if none. */
+    private static int commentStart(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+                return i;
+            }
+        }
+        return line.length();
+    }
+
+    public Optional<Route> route(String name) {
+        return Optional.ofNullable(routes.get(name));
+    }
+
+    public Map<String, Route> routes() {
+        return routes;
+    }
+
+    public Optional<ModelSpec> model(String alias) {
+        return Optional.ofNullable(models.get(alias));
+    }
+
+    public Map<String, ModelSpec> models() {
+        return models;
+    }
+
+    public Map<String, ProviderSpec> providers() {
+        return providers;
+    }
+
+    public Price price(String alias) {
+        return model(alias).map(ModelSpec::price).orElse(Price.UNKNOWN);
+    }
+
+    /** Reads the tree; every error is collected with its path. */
+    private static final class Reader {
+        private final String file;
+        private final List<String> errors;
+
+        Reader(String file, List<String> errors) {
+            this.file = file;
+            this.errors = errors;
+        }
+
+        Catalog read(JsonNode root) {
+            if (root == null || !root.isObject()) {
+                throw new IllegalArgumentException(file + ": expected a mapping with providers, models and routes");
+            }
+            unknownKeys(root, "", Set.of("providers", "models", "routes"));
+            Map<String, ProviderSpec> providers = new LinkedHashMap<>();
+            fields(root.path("providers"), "providers").forEach((id, n) -> providers.put(id, provider(id, n)));
+            Map<String, ModelSpec> models = new LinkedHashMap<>();
+            fields(root.path("models"), "models").forEach((alias, n) -> {
+                String p = text(n, "models." + alias, "provider", true);
+                if (p != null && !providers.containsKey(p)) {
+                    errors.add(file + ": models." + alias + ".provider '" + p + "' is not a provider of this file");
+                }
+                unknownKeys(n, "models." + alias, Set.of("provider", "name", "tier", "input-price", "output-price"));
+                models.put(alias, new ModelSpec(alias, p, Optional.ofNullable(text(n, "models." + alias, "name", false)).orElse(alias),
+                        Optional.ofNullable(text(n, "models." + alias, "tier", false)).orElse("standard"),
+                        new Price(n.path("input-price").asDouble(0), n.path("output-price").asDouble(0))));
+            });
+            Map<String, Route> routes = new LinkedHashMap<>();
+            JsonNode rs = root.path("routes");
+            if (!rs.isArray() || rs.isEmpty()) {
+                errors.add(file + ": routes must be a non-empty list");
+            } else {
+                for (int i = 0; i < rs.size(); i++) {
+                    Route r = route(rs.get(i), "routes[" + i + "]", models);
+                    if (r != null && routes.put(r.name(), r) != null) {
+                        errors.add(file + ": route " + r.name() + " is defined twice");
+                    }
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalArgumentException("invalid catalog:\n  " + String.join("\n  ", errors));
+            }
+            return new Catalog(providers, models, routes);
+        }
+
+        private ProviderSpec provider(String id, JsonNode n) {
+            String at = "providers." + id;
+            unknownKeys(n, at, Set.of("kind", "base-url", "api-key", "timeout", "max-attempts", "breaker"));
+            ProviderSpec.Kind kind = null;
+            String k = text(n, at, "kind", true);
+            if (k != null) {
+                try {
+                    kind = ProviderSpec.Kind.valueOf(k.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    errors.add(file + ": " + at + ".kind '" + k + "' must be openai or anthropic");
+                }
+            }
+            String url = text(n, at, "base-url", true);
+            if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+                errors.add(file + ": " + at + ".base-url '" + url + "' must be an http(s) URL");
+            }
+            int attempts = n.path("max-attempts").asInt(2);
+            if (attempts < 1 || attempts > 5) {
+                errors.add(file + ": " + at + ".max-attempts must be between 1 and 5");
+            }
+            JsonNode b = n.path("breaker");
+            unknownKeys(b, at + ".breaker", Set.of("failure-rate", "window", "open-for"));
+            return new ProviderSpec(id, kind, url, Optional.ofNullable(text(n, at, "api-key", false)).orElse(""),
+                    duration(n, at, "timeout", "30s"), attempts, (float) b.path("failure-rate").asDouble(50),
+                    b.path("window").asInt(20), duration(b, at + ".breaker", "open-for", "10s"));
+        }
+
+        private Route route(JsonNode n, String at, Map<String, ModelSpec> models) {
+            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer"));
+            String name = text(n, at, "route", true);
+            String prompt = text(n, at, "prompt", true);
+            String model = modelRef(text(n, at, "model", true), at + ".model", models);
+            List<String> fallbacks = new ArrayList<>();
+            n.path("fallbacks").forEach(f -> fallbacks.add(modelRef(f.asText(), at + ".fallbacks", models)));
+            String cheap = modelRef(text(n, at, "cheap-model", false), at + ".cheap-model", models);
+            Semver production = null;
+            String p = text(n, at, "production", true);
+            if (p != null) {
+                try {
+                    production = Semver.parse(p);
+                } catch (IllegalArgumentException e) {
+                    errors.add(file + ": " + at + ".production " + e.getMessage());
+                }
+            }
+            if (name == null || prompt == null || model == null || production == null) {
+                return null;
+            }
+            return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false));
+        }
+
+        private String modelRef(String alias, String at, Map<String, ModelSpec> models) {
+            if (alias != null && !models.containsKey(alias)) {
+                errors.add(file + ": " + at + " names unknown model '" + alias + "'");
+            }
+            return alias;
+        }
+
+        private Duration duration(JsonNode n, String at, String key, String dflt) {
+            String s = n.path(key).asText(dflt);
+            try {
+                return DurationText.parse(s);
+            } catch (IllegalArgumentException e) {
+                errors.add(file + ": " + at + "." + key + " " + e.getMessage());
+                return DurationText.parse(dflt);
+            }
+        }
+
+        private String text(JsonNode n, String at, String key, boolean required) {
+            JsonNode v = n.get(key);
+            if (v == null || v.isNull() || v.asText().isBlank()) {
+                if (required) {
+                    errors.add(file + ": " + at + "." + key + " is required");
+                }
+                return null;
+            }
+            return v.asText();
+        }
+
+        private Map<String, JsonNode> fields(JsonNode n, String at) {
+            Map<String, JsonNode> out = new LinkedHashMap<>();
+            if (!n.isObject() || n.isEmpty()) {
+                errors.add(file + ": " + at + " must be a non-empty mapping");
+                return out;
+            }
+            n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        }
+
+        private void unknownKeys(JsonNode n, String at, Set<String> allowed) {
+            if (n == null || !n.isObject()) {
+                return;
+            }
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!allowed.contains(k)) {
+                    errors.add(file + ": unknown key " + (at.isEmpty() ? "" : at + ".") + k + " (allowed: "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pilotlight.gateway.catalog;
+
+import dev.pilotlight.gateway.prompt.Semver;
+import java.util.List;
+
+/**
+ * A use case served by the gateway.
+ *
+ * @param model primary model alias
+ * @param fallbacks aliases tried in order when the primary fails (after its retries) or its breaker is open
+ * @param cheapModel alias simple requests may use instead (model tiering); null when the route does not allow it
+ * @param degradedAnswer answer given when every model failed; null means the caller gets an error
+ */
+public record Route(String name, String promptId, String model, List<String> fallbacks, String cheapModel,
+                    Semver initialProduction, String degradedAnswer) {
+
+    /** Primary first, then the fallbacks. */
+    public List<String> chain(String first) {
+        List<String> out = new java.util.ArrayList<>();
+        out.add(first);
+        for (String f : fallbacks) {
+            if (!f.equals(first)) {
+                out.add(f);
+            }
+        }
+        if (!first.equals(model) && !out.contains(model)) {
+            out.add(1, model); // a tiered request falls back to the route's normal model first
+        }
+        return out;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pilotlight.gateway.provider;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.pilotlight.gateway.catalog.ProviderSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * A provider reached through langchain4j: OpenAI's wire format (OpenAI, Azure OpenAI, vLLM,
+ * Ollama's /v1, the simulated upstream) or Anthropic's. langchain4j's own retries are off: the
+ * gateway decides retries and fallbacks. The prompt version travels in a header so an upstream or
+ * a proxy's logs can tell releases apart.
+ */
+public final class Langchain4jClient implements ModelClient {
+    public static final String PROMPT_VERSION_HEADER = "X-Pilotlight-Prompt-Version";
+    private static final int DEFAULT_MAX_TOKENS = 1024;
+
+    private final ProviderSpec spec;
+    private final Cache<String, ChatModel> models = Caffeine.newBuilder().maximumSize(256).build();
+    private final Cache<String, StreamingChatModel> streaming = Caffeine.newBuilder().maximumSize(256).build();
+
+    public Langchain4jClient(ProviderSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public ChatResult chat(ChatCall call) {
+        ChatModel m = models.get(call.modelName() + "\u001f" + call.promptVersion(), k -> build(call));
+        long start = System.nanoTime();
+        try {
+            return result(m.chat(request(call)), start);
+        } catch (RuntimeException e) {
+            throw ProviderFailure.classify(e);
+        }
+    }
+
+    @Override
+    public ChatResult stream(ChatCall call, Consumer<String> onDelta) {
+        StreamingChatModel m = streaming.get(call.modelName() + "\u001f" + call.promptVersion(), k -> buildStreaming(call));
+        long start = System.nanoTime();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        m.chat(request(call), new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                onDelta.accept(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse r) {
+                done.complete(r);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return result(done.get(), start);
+        } catch (ExecutionException e) {
+            throw ProviderFailure.classify(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProviderFailure.classify(e);
+        }
+    }
+
+    private static ChatRequest request(ChatCall call) {
+        List<ChatMessage> messages = new ArrayList<>(call.turns().size());
+        for (ChatTurn t : call.turns()) {
+            messages.add(switch (t.role()) {
+                case SYSTEM -> SystemMessage.from(t.content());
+                case USER -> UserMessage.from(t.content());
+                case ASSISTANT -> AiMessage.from(t.content());
+            });
+        }
+        ChatRequest.Builder b = ChatRequest.builder().messages(messages);
+        if (call.maxTokens() != null) {
+            b.maxOutputTokens(call.maxTokens());
+        }
+        if (call.temperature() != null) {
+            b.temperature(call.temperature());
+        }
+        return b.build();
+    }
+
+    private static ChatResult result(ChatResponse r, long startNanos) {
+        TokenUsage u = r.tokenUsage();
+        return new ChatResult(r.aiMessage().text(),
+                u == null || u.inputTokenCount() == null ? 0 : u.inputTokenCount(),
+                u == null || u.outputTokenCount() == null ? 0 : u.outputTokenCount(),
+                r.finishReason() == null ? "stop" : finishReason(r.finishReason().name()),
+                (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /** langchain4j's STOP / LENGTH / CONTENT_FILTER in OpenAI's spelling. */
+    private static String finishReason(String name) {
+        return switch (name) {
+            case "LENGTH" -> "length";
+            case "CONTENT_FILTER" -> "content_filter";
+            case "TOOL_EXECUTION" -> "tool_calls";
+            default -> "stop";
+        };
+    }
+
+    private ChatModel build(ChatCall call) {
+        Map<String, String> headers = Map.of(PROMPT_VERSION_HEADER, call.promptVersion());
+        return switch (spec.kind()) {
+            case OPENAI -> OpenAiChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
+                    .timeout(spec.timeout()).maxRetries(0).customHeaders(headers).build();
+            case ANTHROPIC -> AnthropicChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
+                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).maxRetries(0).customHeaders(headers).build();
+        };
+    }
+
+    private StreamingChatModel buildStreaming(ChatCall call) {
+        Map<String, String> headers = Map.of(PROMPT_VERSION_HEADER, call.promptVersion());
+        return switch (spec.kind()) {
+            case OPENAI -> OpenAiStreamingChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
+                    .timeout(spec.timeout()).customHeaders(headers).build();
+            case ANTHROPIC -> AnthropicStreamingChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
+                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).customHeaders(headers).build();
+        };
+    }
+
+    private String key() {
+        return spec.apiKey() == null || spec.apiKey().isBlank() ? "unused" : spec.apiKey();
+    }
+}

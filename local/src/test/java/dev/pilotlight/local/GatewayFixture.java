@@ -1,0 +1,48 @@
+package dev.pilotlight.local;
+
+import dev.pilotlight.gateway.Gateway;
+import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.local.scenario.GatewayClient;
+import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.local.upstream.SimulatedUpstream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real broker, the simulated upstream and one gateway on free loopback ports, for HTTP-level tests. */
+final class GatewayFixture implements AutoCloseable {
+    final EmbeddedKafka kafka;
+    final SimulatedUpstream upstream;
+    final Gateway gateway;
+    final GatewayClient client;
+
+    GatewayFixture(String gatewayId, Map<String, String> settings) throws InterruptedException {
+        kafka = EmbeddedKafka.start();
+        kafka.createContractTopics();
+        upstream = SimulatedUpstream.start(11L);
+        Map<String, String> s = new HashMap<>(Map.of(
+                "pilotlight.gateway.id", gatewayId,
+                "pilotlight.gateway.port", "0",
+                "pilotlight.kafka.bootstrap", kafka.bootstrapServers(),
+                "pilotlight.prompts.dir", "../examples/prompts",
+                "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
+                "pilotlight.catalog.file", "../config/catalog.local.yaml",
+                "pilotlight.control.key", "fixture-key-fixture-key-fixture-key-0"));
+        s.putAll(settings);
+        gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());
+        Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
+        client = new GatewayClient(gateway.baseUrl());
+    }
+
+    String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        upstream.close();
+        kafka.close();
+    }
+}
