@@ -16,6 +16,10 @@ import dev.pilotlight.gateway.http.AdminEndpoints;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
 import dev.pilotlight.gateway.http.Router;
 import dev.pilotlight.gateway.invoke.InvocationService;
+import dev.pilotlight.gateway.limits.Admission;
+import dev.pilotlight.gateway.limits.RateLimits;
+import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
@@ -27,6 +31,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService httpPool;
     private final Router router;
     private final ModelChain models;
+    private final Policies policies;
 
     private Gateway(GatewayConfig config, Map<String, String> variables) throws IOException {
         this.config = config;
@@ -60,18 +66,22 @@ public final class Gateway implements AutoCloseable {
         CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
         events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity());
         releases = new ReleaseBook(catalog, registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
-        applier = new CommandApplier(signer, releases, Duration.ofDays(1), (reason, raw) ->
+        policies = new Policies();
+        applier = new CommandApplier(signer, releases, policies, catalog, Duration.ofDays(1), (reason, raw) ->
                 events.emit(Topics.DLQ, Topics.CONTROL, DeadLetter.of(Topics.CONTROL, -1, -1, null, reason,
                         new String(raw, StandardCharsets.UTF_8), System.currentTimeMillis())));
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
         models = new ModelChain(catalog, Langchain4jClient::new);
+        RateLimits rateLimits = new RateLimits();
+        SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
-                new QueryClassifier(400, 2), events);
+                new QueryClassifier(400, 2), events,
+                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies);
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
         AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
-        router = new Router(auth, config.maxBodyBytes())
+        router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute())
                 .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
                 .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503,
                         Map.of("ready", isReady(), "controlLoop", control.isReady())))
@@ -129,6 +139,10 @@ public final class Gateway implements AutoCloseable {
 
     public CommandApplier commands() {
         return applier;
+    }
+
+    public Policies policies() {
+        return policies;
     }
 
     public EventEmitter events() {

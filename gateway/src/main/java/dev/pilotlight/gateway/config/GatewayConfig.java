@@ -33,7 +33,10 @@ public record GatewayConfig(
         String controlKey,
         Duration controlReplay,
         Duration heartbeatInterval,
-        int eventQueueCapacity) {
+        int eventQueueCapacity,
+        int userPerMinute,
+        int ipPerMinute,
+        double userDailyUsd) {
 
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("pilotlight.gateway.id", ""),
@@ -48,7 +51,10 @@ public record GatewayConfig(
             Map.entry("pilotlight.control.key", ""),
             Map.entry("pilotlight.control.replay", "10m"),
             Map.entry("pilotlight.heartbeat.interval", "5s"),
-            Map.entry("pilotlight.events.queue-capacity", "10000"));
+            Map.entry("pilotlight.events.queue-capacity", "10000"),
+            Map.entry("pilotlight.limits.user-per-minute", "120"),
+            Map.entry("pilotlight.limits.ip-per-minute", "600"),
+            Map.entry("pilotlight.limits.user-daily-usd", "10"));
 
 
 
@@ -96,7 +102,10 @@ public record GatewayConfig(
                 p.secret("pilotlight.control.key", 32),
                 p.duration("pilotlight.control.replay"),
                 p.duration("pilotlight.heartbeat.interval"),
-                p.integer("pilotlight.events.queue-capacity", 1, 10_000_000));
+                p.integer("pilotlight.events.queue-capacity", 1, 10_000_000),
+                p.integer("pilotlight.limits.user-per-minute", 1, 1_000_000),
+                p.integer("pilotlight.limits.ip-per-minute", 1, 10_000_000),
+                p.decimal("pilotlight.limits.user-daily-usd", 0, 1_000_000));
         if (!p.errors.isEmpty()) {
             throw new ConfigException(p.errors);
         }
@@ -138,6 +147,20 @@ public record GatewayConfig(
                 return i;
             } catch (NumberFormatException e) {
                 errors.add(key + "=" + s + " is not a whole number");
+                return min;
+            }
+        }
+
+        double decimal(String key, double min, double max) {
+            String s = text(key);
+            try {
+                double d = Double.parseDouble(s);
+                if (d < min || d > max) {
+                    errors.add(key + "=" + s + " must be between " + min + " and " + max);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                errors.add(key + "=" + s + " is not a number");
                 return min;
             }
         }

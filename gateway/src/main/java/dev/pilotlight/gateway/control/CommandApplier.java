@@ -6,6 +6,8 @@ import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,7 +15,6 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -30,15 +31,20 @@ public final class CommandApplier {
 
     private final CommandSigner signer;
     private final ReleaseBook releases;
+    private final Policies policies;
+    private final Catalog catalog;
     /** Called with every rejection (reason, raw command) so it can go to the dead-letter topic. */
     private final BiConsumer<String, byte[]> onRejected;
     private final Cache<String, Long> seen;
     private final Map<CommandOutcome, AtomicLong> counts = new EnumMap<>(CommandOutcome.class);
     private final Deque<AppliedCommand> recent = new ArrayDeque<>();
 
-    public CommandApplier(CommandSigner signer, ReleaseBook releases, Duration dedupWindow, BiConsumer<String, byte[]> onRejected) {
+    public CommandApplier(CommandSigner signer, ReleaseBook releases, Policies policies, Catalog catalog, Duration dedupWindow,
+                          BiConsumer<String, byte[]> onRejected) {
         this.signer = signer;
         this.releases = releases;
+        this.policies = policies;
+        this.catalog = catalog;
         this.onRejected = onRejected;
         // commands expire; remembering ids a little longer than any command lives is enough
         this.seen = Caffeine.newBuilder().expireAfterWrite(dedupWindow).maximumSize(100_000).build();
@@ -68,27 +74,15 @@ public final class CommandApplier {
         if (seen.asMap().putIfAbsent(c.commandId(), now) != null) {
             return tally(CommandOutcome.DUPLICATE);
         }
-        CommandOutcome outcome;
         String result;
         try {
-            switch (c.type()) {
-                case ROLLBACK_PROMPT -> {
-                    String from = c.param("fromVersion");
-                    if (from == null) {
-                        throw new IllegalArgumentException("ROLLBACK_PROMPT needs params.fromVersion");
-                    }
-                    Optional<ReleaseState> s = releases.rollback(c.target(), from, c.param("toVersion"),
-                            "command:" + c.issuer(), c.reason());
-                    outcome = s.isPresent() ? CommandOutcome.APPLIED : CommandOutcome.NO_OP;
-                    result = s.map(r -> "production " + r.productionVersion()).orElse(from + " no longer served");
-                }
-                default -> {
-                    outcome = CommandOutcome.UNSUPPORTED;
-                    result = c.type() + " is not supported by this gateway version";
-                }
-            }
+            result = execute(c, now);
         } catch (IllegalArgumentException e) {
             return reject(CommandOutcome.REJECTED_INVALID, "command " + c.commandId() + ": " + e.getMessage(), raw);
+        }
+        CommandOutcome outcome = result == null ? CommandOutcome.NO_OP : CommandOutcome.APPLIED;
+        if (result == null) {
+            result = "already in effect";
         }
         tally(outcome);
         synchronized (recent) {
@@ -99,6 +93,101 @@ public final class CommandApplier {
         }
         LOG.info("command {} {} on {}: {} ({})", c.commandId(), c.type(), c.target(), outcome, result);
         return outcome;
+    }
+
+    /**
+     * Puts one command in force. Effects end at {@code params.until} (epoch ms) when given, else when
+     * the command itself expires.
+     *
+     * @return what changed, or null when nothing had to (already in effect)
+     * @throws IllegalArgumentException when the command cannot be applied as written
+     */
+    private String execute(ControlCommand c, long now) {
+        long until = c.param("until") == null ? c.expiresAt() : parseLong(c.param("until"), "until");
+        String by = "command:" + c.issuer();
+        switch (c.type()) {
+            case ROLLBACK_PROMPT -> {
+                String from = required(c, "fromVersion");
+                String revision = c.param("revision");
+                ReleaseState current = releases.current(c.target()).orElseThrow(() -> new IllegalArgumentException("unknown prompt " + c.target()));
+                if (revision != null && parseLong(revision, "revision") != current.revision()) {
+                    return null; // decided on a release that has changed since: stale
+                }
+                return releases.rollback(c.target(), from, c.param("toVersion"), by, c.reason())
+                        .map(r -> "production " + r.productionVersion()).orElse(null);
+            }
+            case PROMOTE_VARIANT -> {
+                String version = required(c, "version");
+                return releases.promote(c.target(), version, by, c.reason()).map(r -> "production " + r.productionVersion()).orElse(null);
+            }
+            case SET_SPLIT -> {
+                double split = parseDouble(required(c, "split"), "split");
+                String candidate = c.param("candidate") != null ? c.param("candidate")
+                        : releases.current(c.target()).map(ReleaseState::candidateVersion).orElse(null);
+                if (candidate == null) {
+                    throw new IllegalArgumentException("SET_SPLIT needs params.candidate: " + c.target() + " has no candidate");
+                }
+                ReleaseState r = releases.release(c.target(), null, candidate, split, by, c.reason());
+                return "candidate " + r.candidateVersion() + " at " + r.candidateSplit();
+            }
+            case BLOCK_USER -> {
+                policies.block(c.target(), c.reason() == null ? "blocked by the guard" : c.reason(), until);
+                return "blocked until " + until;
+            }
+            case UNBLOCK_USER -> {
+                policies.unblock(c.target());
+                return "unblocked";
+            }
+            case THROTTLE_USER -> {
+                long perMinute = parseLong(required(c, "perMinute"), "perMinute");
+                if (perMinute < 0) {
+                    throw new IllegalArgumentException("perMinute must not be negative");
+                }
+                policies.throttle(c.target(), perMinute, until);
+                return "throttled to " + perMinute + "/min until " + until;
+            }
+            case ROUTE_MODEL -> {
+                String model = required(c, "model");
+                if (catalog.model(model).isEmpty()) {
+                    throw new IllegalArgumentException("unknown model alias " + model);
+                }
+                policies.routeModel(c.target(), model, until);
+                return "route " + c.target() + " on " + model + " until " + until;
+            }
+            case PAUSE_ROUTE -> {
+                if ("false".equals(c.param("paused"))) {
+                    policies.resume(c.target());
+                    return "route " + c.target() + " resumed";
+                }
+                policies.pause(c.target(), c.reason() == null ? "paused by the guard" : c.reason(), until);
+                return "route " + c.target() + " paused until " + until;
+            }
+            default -> throw new IllegalArgumentException("unknown command type " + c.type());
+        }
+    }
+
+    private static String required(ControlCommand c, String param) {
+        String v = c.param(param);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(c.type() + " needs params." + param);
+        }
+        return v;
+    }
+
+    private static long parseLong(String v, String name) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("params." + name + " must be a whole number");
+        }
+    }
+
+    private static double parseDouble(String v, String name) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("params." + name + " must be a number");
+        }
     }
 
     private CommandOutcome reject(CommandOutcome outcome, String reason, byte[] raw) {

@@ -10,7 +10,6 @@ public enum CommandOutcome {
     REJECTED_EXPIRED,
     REJECTED_MALFORMED,
     REJECTED_INVALID,
-    UNSUPPORTED,
     /** Expired when read during the start-up replay: old news, not an attack. */
     SKIPPED_STALE;
 

@@ -6,6 +6,7 @@ public class ApiError extends RuntimeException {
     private final String type;
     private final String code;
     private final String param;
+    private java.time.Duration retryAfter;
 
     public ApiError(int status, String type, String code, String param, String message) {
         super(message);
@@ -21,6 +22,16 @@ public class ApiError extends RuntimeException {
 
     public static ApiError notFound(String code, String message) {
         return new ApiError(404, "invalid_request_error", code, null, message);
+    }
+
+    /** Sets the Retry-After the client is told (429, 503). */
+    public ApiError retryAfter(java.time.Duration d) {
+        this.retryAfter = d;
+        return this;
+    }
+
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

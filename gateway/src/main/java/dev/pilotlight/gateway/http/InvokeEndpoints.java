@@ -11,6 +11,7 @@ import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.invoke.Invocation;
 import dev.pilotlight.gateway.invoke.InvocationService;
 import dev.pilotlight.gateway.invoke.Target;
+import dev.pilotlight.gateway.limits.Rejected;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import java.io.IOException;
@@ -250,6 +251,13 @@ public final class InvokeEndpoints {
                             Consumer<String> onDelta) {
         try {
             return service.invoke(req.principal(), target, turns, templated, maxTokens, temperature, onDelta);
+        } catch (Rejected r) {
+            String type = switch (r.httpStatus()) {
+                case 429 -> "rate_limit_error";
+                case 403 -> "permission_error";
+                default -> "server_error";
+            };
+            throw new ApiError(r.httpStatus(), type, r.code(), null, r.getMessage()).retryAfter(r.retryAfter());
         } catch (ProviderFailure f) {
             if (!f.providerFault()) {
                 throw new ApiError(400, "invalid_request_error", "upstream_rejected", null,

@@ -7,6 +7,7 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
 import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.auth.Role;
+import dev.pilotlight.gateway.limits.RateLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -38,11 +39,16 @@ public final class Router implements HttpHandler {
     private final List<Entry> entries = new ArrayList<>();
     private final ApiKeyAuthenticator auth;
     private final int maxBodyBytes;
+    private final RateLimits rateLimits;
+    private final long ipPerMinute;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public Router(ApiKeyAuthenticator auth, int maxBodyBytes) {
+    /** @param ipPerMinute requests per minute per client address, checked before authentication */
+    public Router(ApiKeyAuthenticator auth, int maxBodyBytes, RateLimits rateLimits, long ipPerMinute) {
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
+        this.rateLimits = rateLimits;
+        this.ipPerMinute = ipPerMinute;
     }
 
     /** A public endpoint (health only). */
@@ -114,6 +120,12 @@ public final class Router implements HttpHandler {
             match.endpoint().handle(new Request(ex, params, null, maxBodyBytes));
             return;
         }
+        String ip = ex.getRemoteAddress().getAddress().getHostAddress();
+        Optional<java.time.Duration> wait = rateLimits.tryAcquire("ip:" + ip, ipPerMinute);
+        if (wait.isPresent()) {
+            throw new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null,
+                    "too many requests from this address (" + ipPerMinute + " per minute)").retryAfter(wait.get());
+        }
         Optional<Principal> who = auth.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
         if (who.isEmpty()) {
             throw new ApiError(401, "invalid_request_error", "invalid_api_key", null,
@@ -145,6 +157,10 @@ public final class Router implements HttpHandler {
             err.put("code", e.code());
             byte[] bytes = JsonCodec.mapper().writeValueAsBytes(body);
             ex.getResponseHeaders().set("Content-Type", "application/json");
+            if (e.retryAfter() != null) {
+                long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+                ex.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
+            }
             ex.sendResponseHeaders(e.status(), bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);

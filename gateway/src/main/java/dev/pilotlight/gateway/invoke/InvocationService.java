@@ -7,6 +7,10 @@ import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.events.EventEmitter;
+import dev.pilotlight.gateway.limits.Admission;
+import dev.pilotlight.gateway.limits.Rejected;
+import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.prompt.Semver;
@@ -40,9 +44,16 @@ public final class InvocationService {
     private final ModelChain models;
     private final QueryClassifier classifier;
     private final EventEmitter events;
+    private final Admission admission;
+    private final SpendLedger ledger;
+    private final Policies policies;
 
     public InvocationService(String gatewayId, Catalog catalog, PromptRegistry prompts, ReleaseBook releases,
-                             ModelChain models, QueryClassifier classifier, EventEmitter events) {
+                             ModelChain models, QueryClassifier classifier, EventEmitter events,
+                             Admission admission, SpendLedger ledger, Policies policies) {
+        this.admission = admission;
+        this.ledger = ledger;
+        this.policies = policies;
         this.gatewayId = gatewayId;
         this.catalog = catalog;
         this.prompts = prompts;
@@ -88,6 +99,10 @@ public final class InvocationService {
         if (route != null && route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass)) {
             firstModel = route.cheapModel();
         }
+        if (route != null) {
+            // ROUTE_MODEL from the guard: a cheaper tier for this route, until it expires
+            firstModel = policies.modelOverride(route.name(), start).filter(m -> catalog.model(m).isPresent()).orElse(firstModel);
+        }
         String promptVersion = a == null ? Target.NO_PROMPT_VERSION : a.version();
         InvocationEvent.Builder ev = InvocationEvent.builder()
                 .eventId(eventId).timestamp(start).gatewayId(gatewayId)
@@ -98,10 +113,20 @@ public final class InvocationService {
                 .inputChars(inputChars).queryClass(queryClass);
         Route chainRoute = route != null ? route
                 : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null);
+        SpendLedger.Reservation held;
+        try {
+            held = admission.admit(caller, route == null ? null : route.name(), chainRoute.chain(firstModel), inputChars, maxTokens, start);
+        } catch (Rejected r) {
+            events.emit(Topics.INVOCATIONS, caller.userId(), ev.status(r.status()).errorType(r.code()).model(firstModel)
+                    .latencyMs((System.nanoTime() - startNanos) / 1_000_000).build());
+            throw r;
+        }
+        double settled = 0;
         try {
             Answer ans = models.call(chainRoute, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature), onDelta);
             long latency = (System.nanoTime() - startNanos) / 1_000_000;
             double cost = ans.model().price().cost(ans.result().inputTokens(), ans.result().outputTokens());
+            settled = cost;
             ev.provider(ans.model().provider()).model(ans.model().alias()).modelTier(ans.model().tier())
                     .fallbackUsed(ans.fallbackUsed()).latencyMs(latency).upstreamLatencyMs(ans.result().upstreamLatencyMs())
                     .inputTokens(ans.result().inputTokens()).outputTokens(ans.result().outputTokens()).costUsd(cost)
@@ -120,6 +145,8 @@ public final class InvocationService {
                     .model(firstModel).provider(catalog.model(firstModel).map(m -> m.provider()).orElse(null))
                     .latencyMs(latency).build());
             throw f;
+        } finally {
+            ledger.settle(held, settled);
         }
     }
 }

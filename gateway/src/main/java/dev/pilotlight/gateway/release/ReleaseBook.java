@@ -138,6 +138,21 @@ public final class ReleaseBook {
         return Optional.of(next);
     }
 
+    /**
+     * Makes the candidate {@code version} the production version (the A/B winner) and ends the
+     * experiment. Empty when it already is production.
+     */
+    public Optional<ReleaseState> promote(String promptId, String version, String by, String reason) {
+        if (!registry.hasVersion(promptId, version)) {
+            throw new IllegalArgumentException("version " + version + " of prompt " + promptId + " does not exist");
+        }
+        ReleaseState before = current(promptId).orElseThrow(() -> new IllegalArgumentException("unknown prompt " + promptId));
+        if (version.equals(before.productionVersion()) && before.candidateVersion() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(release(promptId, version, null, 0, by, reason));
+    }
+
     /** Adopts a state published by any replica if it is newer than what this one has. */
     public boolean adopt(ReleaseState incoming) {
         if (catalog.routes().values().stream().noneMatch(r -> r.promptId().equals(incoming.promptId()))) {

@@ -7,6 +7,7 @@ import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +28,14 @@ class CommandApplierTest {
     private final List<String> rejected = new ArrayList<>();
     private ReleaseBook releases;
     private CommandApplier applier;
+    private Policies policies;
 
     @BeforeEach
     void setUp() {
         releases = new ReleaseBook(CATALOG, PromptRegistry.load(Path.of("../examples/prompts"), CATALOG.routes().values().stream().map(r -> r.promptId()).toList()), s -> {});
         releases.release("claims-letter", "1.1.0", null, 0, "admin", null);
-        applier = new CommandApplier(SIGNER, releases, Duration.ofHours(1), (reason, raw) -> rejected.add(reason));
+        policies = new Policies();
+        applier = new CommandApplier(SIGNER, releases, policies, CATALOG, Duration.ofHours(1), (reason, raw) -> rejected.add(reason));
     }
 
     static ControlCommand rollback(String id, long expiresAt) {
@@ -85,12 +88,56 @@ class CommandApplierTest {
     }
 
     @Test
-    void invalidTargetIsRejectedAndUnsupportedTypesAreCounted() {
+    void invalidTargetIsRejected() {
         ControlCommand badTarget = new ControlCommand(1, "cmd-3", NOW, CommandType.ROLLBACK_PROMPT, "claims-letter",
                 Map.of("fromVersion", "1.1.0", "toVersion", "7.7.7"), "x", null, "guard", NOW + 60_000, null);
         assertThat(applier.apply(signed(badTarget), NOW, false)).isEqualTo(CommandOutcome.REJECTED_INVALID);
-        ControlCommand block = new ControlCommand(1, "cmd-4", NOW, CommandType.BLOCK_USER, "mallory", Map.of(), "x", null,
-                "guard", NOW + 60_000, null);
-        assertThat(applier.apply(signed(block), NOW, false)).isEqualTo(CommandOutcome.UNSUPPORTED);
+        assertThat(rejected.get(0)).contains("rollback target 7.7.7");
+    }
+
+    @Test
+    void aRollbackDecidedOnAnOlderRevisionIsStale() {
+        long rev = releases.current("claims-letter").orElseThrow().revision();
+        ControlCommand c = new ControlCommand(1, "cmd-r", NOW, CommandType.ROLLBACK_PROMPT, "claims-letter",
+                Map.of("fromVersion", "1.1.0", "revision", String.valueOf(rev - 1)), "x", null, "guard", NOW + 60_000, null);
+        assertThat(applier.apply(signed(c), NOW, false)).isEqualTo(CommandOutcome.NO_OP);
+        assertThat(releases.current("claims-letter").orElseThrow().productionVersion()).isEqualTo("1.1.0");
+    }
+
+    static ControlCommand cmd(String id, CommandType type, String target, Map<String, String> params) {
+        return new ControlCommand(1, id, NOW, type, target, params, "guard decision", null, "guard", NOW + 60_000, null);
+    }
+
+    @Test
+    void userAndRouteCommandsTakeEffectUntilTheyExpire() {
+        assertThat(applier.apply(signed(cmd("b1", CommandType.BLOCK_USER, "mallory", Map.of("until", String.valueOf(NOW + 1000)))), NOW, false))
+                .isEqualTo(CommandOutcome.APPLIED);
+        assertThat(policies.blocked("mallory", NOW + 999)).isPresent();
+        assertThat(policies.blocked("mallory", NOW + 1000)).isEmpty(); // expired
+
+        applier.apply(signed(cmd("t1", CommandType.THROTTLE_USER, "bob", Map.of("perMinute", "5"))), NOW, false);
+        assertThat(policies.throttle("bob", NOW)).contains(5L);
+        applier.apply(signed(cmd("u1", CommandType.UNBLOCK_USER, "bob", Map.of())), NOW, false);
+        assertThat(policies.throttle("bob", NOW)).isEmpty();
+
+        applier.apply(signed(cmd("m1", CommandType.ROUTE_MODEL, "claims-letter", Map.of("model", "sim-mini"))), NOW, false);
+        assertThat(policies.modelOverride("claims-letter", NOW)).contains("sim-mini");
+        assertThat(applier.apply(signed(cmd("m2", CommandType.ROUTE_MODEL, "claims-letter", Map.of("model", "gpt-99"))), NOW, false))
+                .isEqualTo(CommandOutcome.REJECTED_INVALID);
+
+        applier.apply(signed(cmd("p1", CommandType.PAUSE_ROUTE, "claims-letter", Map.of())), NOW, false);
+        assertThat(policies.paused("claims-letter", NOW)).isPresent();
+        applier.apply(signed(cmd("p2", CommandType.PAUSE_ROUTE, "claims-letter", Map.of("paused", "false"))), NOW, false);
+        assertThat(policies.paused("claims-letter", NOW)).isEmpty();
+    }
+
+    @Test
+    void splitAndPromotionChangeTheRelease() {
+        releases.rollback("claims-letter", "1.1.0", "1.0.0", "admin", null);
+        applier.apply(signed(cmd("s1", CommandType.SET_SPLIT, "claims-letter", Map.of("candidate", "1.1.0", "split", "0.5"))), NOW, false);
+        assertThat(releases.current("claims-letter").orElseThrow().candidateSplit()).isEqualTo(0.5);
+        applier.apply(signed(cmd("pv", CommandType.PROMOTE_VARIANT, "claims-letter", Map.of("version", "1.1.0"))), NOW, false);
+        assertThat(releases.current("claims-letter").orElseThrow().productionVersion()).isEqualTo("1.1.0");
+        assertThat(releases.current("claims-letter").orElseThrow().candidateVersion()).isNull();
     }
 }

@@ -127,6 +127,9 @@ public final class ErrorRateRollbackTrigger extends KeyedBroadcastProcessFunctio
             if (toVersion != null) {
                 params.put("toVersion", toVersion);
             }
+            if (release != null) {
+                params.put("revision", String.valueOf(release.revision())); // stale if the release changes first
+            }
             String reason = String.format(Locale.ROOT, "%s: error rate %.3f %s %.3f over %ds (%d calls)", rule.id(), rate,
                     rule.op().symbol(), rule.threshold(), rule.window().toSeconds(), calls);
             ctx.output(COMMANDS, new ControlCommand(SchemaVersion.CURRENT, commandId, now, CommandType.ROLLBACK_PROMPT,

@@ -1,0 +1,71 @@
+package dev.pilotlight.gateway.limits;
+
+import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.gateway.auth.Principal;
+import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.Price;
+import dev.pilotlight.gateway.policy.Policies;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether a call may go to a model: the user is not blocked, the route is not paused,
+ * the user's rate limit (or the guard's throttle) has a token, and the user's daily cap can hold
+ * the call's worst-case cost, which is reserved until the call settles.
+ */
+public final class Admission {
+    /** Assumed output when the client sets no max_tokens: the reservation must cover the worst case. */
+    static final int DEFAULT_MAX_OUTPUT_TOKENS = 1024;
+
+    private final Policies policies;
+    private final RateLimits rateLimits;
+    private final SpendLedger ledger;
+    private final Catalog catalog;
+    private final long userPerMinute;
+
+    public Admission(Policies policies, RateLimits rateLimits, SpendLedger ledger, Catalog catalog, long userPerMinute) {
+        this.policies = policies;
+        this.rateLimits = rateLimits;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.userPerMinute = userPerMinute;
+    }
+
+    /**
+     * @param route the route name, or null for a direct model call
+     * @param models the aliases that may answer (the reservation uses the dearest)
+     * @throws Rejected when the call may not proceed
+     */
+    public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputChars, Integer maxTokens, long now) {
+        Optional<String> blocked = policies.blocked(p.userId(), now);
+        if (blocked.isPresent()) {
+            throw new Rejected(InvocationStatus.RATE_LIMITED, 403, "user_blocked", "this user is blocked: " + blocked.get(), null);
+        }
+        Optional<String> paused = route == null ? Optional.empty() : policies.paused(route, now);
+        if (paused.isPresent()) {
+            throw new Rejected(InvocationStatus.RATE_LIMITED, 503, "route_paused", "route " + route + " is paused: " + paused.get(),
+                    Duration.ofSeconds(60));
+        }
+        long perMinute = policies.throttle(p.userId(), now).orElse(userPerMinute);
+        Optional<Duration> wait = rateLimits.tryAcquire("user:" + p.userId(), perMinute);
+        if (wait.isPresent()) {
+            throw new Rejected(InvocationStatus.RATE_LIMITED, 429, "rate_limit_exceeded",
+                    "rate limit of " + perMinute + " requests per minute reached", wait.get());
+        }
+        double worst = 0;
+        long inputTokens = inputChars / 3 + 64; // generous: tokenizers average ~4 chars a token
+        long outputTokens = maxTokens == null ? DEFAULT_MAX_OUTPUT_TOKENS : maxTokens;
+        for (String m : models) {
+            Price price = catalog.price(m);
+            worst = Math.max(worst, price.cost(inputTokens, outputTokens));
+        }
+        return ledger.reserve(p.userId(), worst).orElseThrow(() -> new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429,
+                "insufficient_quota", "daily spend cap of $" + ledger.capUsd() + " reached", untilMidnightUtc(now)));
+    }
+
+    private static Duration untilMidnightUtc(long now) {
+        long day = 24L * 3600 * 1000;
+        return Duration.ofMillis(day - Math.floorMod(now, day));
+    }
+}
