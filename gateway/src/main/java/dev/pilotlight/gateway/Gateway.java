@@ -10,12 +10,15 @@ import dev.pilotlight.gateway.config.ConfigException;
 import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.control.ControlLoop;
+import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
 import dev.pilotlight.gateway.heartbeat.HeartbeatPublisher;
 import dev.pilotlight.gateway.http.AdminEndpoints;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
 import dev.pilotlight.gateway.http.Router;
+import dev.pilotlight.gateway.http.FeedbackEndpoint;
 import dev.pilotlight.gateway.invoke.InvocationService;
+import dev.pilotlight.gateway.invoke.RecentInvocations;
 import dev.pilotlight.gateway.limits.Admission;
 import dev.pilotlight.gateway.limits.RateLimits;
 import dev.pilotlight.gateway.limits.SpendLedger;
@@ -64,7 +67,8 @@ public final class Gateway implements AutoCloseable {
                 catalog.routes().values().stream().map(Route::promptId).collect(Collectors.toSet()));
         ApiKeyAuthenticator auth = ApiKeyAuthenticator.fromFile(config.apiKeysFile());
         CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
-        events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity());
+        events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity(),
+                new DiskSpool(config.spoolDir(), config.spoolMaxBytes()), config.deliveryTimeout());
         releases = new ReleaseBook(catalog, registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
         policies = new Policies();
         applier = new CommandApplier(signer, releases, policies, catalog, Duration.ofDays(1), (reason, raw) ->
@@ -75,10 +79,11 @@ public final class Gateway implements AutoCloseable {
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
         models = new ModelChain(catalog, Langchain4jClient::new);
         RateLimits rateLimits = new RateLimits();
+        RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
                 new QueryClassifier(400, 2), events,
-                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies);
+                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent);
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
         AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
         router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute())
@@ -88,6 +93,7 @@ public final class Gateway implements AutoCloseable {
                 .secured("POST", "/v1/routes/{route}/invoke", Role.USER, invoke::invokeRoute)
                 .secured("POST", "/v1/chat/completions", Role.USER, invoke::chatCompletions)
                 .secured("GET", "/v1/models", Role.USER, invoke::listModels)
+                .secured("POST", "/v1/feedback", Role.USER, new FeedbackEndpoint(recent, events)::submit)
                 .secured("GET", "/admin/releases", Role.ADMIN, admin::listReleases)
                 .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
                 .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)

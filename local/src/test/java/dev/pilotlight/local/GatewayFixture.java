@@ -16,8 +16,14 @@ final class GatewayFixture implements AutoCloseable {
     final SimulatedUpstream upstream;
     final Gateway gateway;
     final GatewayClient client;
+    final java.nio.file.Path spoolDir;
 
     GatewayFixture(String gatewayId, Map<String, String> settings) throws InterruptedException {
+        try {
+            spoolDir = java.nio.file.Files.createTempDirectory("pilotlight-spool-");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         kafka = EmbeddedKafka.start();
         kafka.createContractTopics();
         upstream = SimulatedUpstream.start(11L);
@@ -28,6 +34,7 @@ final class GatewayFixture implements AutoCloseable {
                 "pilotlight.prompts.dir", "../examples/prompts",
                 "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
                 "pilotlight.catalog.file", "../config/catalog.local.yaml",
+                "pilotlight.events.spool-dir", spoolDir.toString(),
                 "pilotlight.control.key", "fixture-key-fixture-key-fixture-key-0"));
         s.putAll(settings);
         gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());

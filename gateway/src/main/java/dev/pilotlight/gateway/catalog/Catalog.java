@@ -197,7 +197,7 @@ public final class Catalog {
         }
 
         private Route route(JsonNode n, String at, Map<String, ModelSpec> models) {
-            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer"));
+            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer", "guards"));
             String name = text(n, at, "route", true);
             String prompt = text(n, at, "prompt", true);
             String model = modelRef(text(n, at, "model", true), at + ".model", models);
@@ -216,7 +216,30 @@ public final class Catalog {
             if (name == null || prompt == null || model == null || production == null) {
                 return null;
             }
-            return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false));
+            return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false),
+                    guards(n.path("guards"), at + ".guards"));
+        }
+
+        private Guards guards(JsonNode g, String at) {
+            Guards d = Guards.DEFAULT;
+            if (g.isMissingNode()) {
+                return d;
+            }
+            unknownKeys(g, at, Set.of("redact-pii", "restore-pii", "injection", "injection-threshold", "block-pii-in-output",
+                    "deny-list", "log-text"));
+            String injection = g.path("injection").asText(d.injection());
+            if (!Set.of("block", "flag", "off").contains(injection)) {
+                errors.add(file + ": " + at + ".injection must be block, flag or off");
+            }
+            double threshold = g.path("injection-threshold").asDouble(d.injectionThreshold());
+            if (threshold <= 0 || threshold > 1) {
+                errors.add(file + ": " + at + ".injection-threshold must be in (0, 1]");
+            }
+            List<String> deny = new ArrayList<>();
+            g.path("deny-list").forEach(x -> deny.add(x.asText().toLowerCase(Locale.ROOT)));
+            return new Guards(g.path("redact-pii").asBoolean(d.redactPii()), g.path("restore-pii").asBoolean(d.restorePii()),
+                    injection, threshold, g.path("block-pii-in-output").asBoolean(d.blockPiiInOutput()), List.copyOf(deny),
+                    g.path("log-text").asBoolean(d.logText()));
         }
 
         private String modelRef(String alias, String at, Map<String, ModelSpec> models) {

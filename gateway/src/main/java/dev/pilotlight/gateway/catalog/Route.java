@@ -10,9 +10,10 @@ import java.util.List;
  * @param fallbacks aliases tried in order when the primary fails (after its retries) or its breaker is open
  * @param cheapModel alias simple requests may use instead (model tiering); null when the route does not allow it
  * @param degradedAnswer answer given when every model failed; null means the caller gets an error
+ * @param guards input and output guards of this route
  */
 public record Route(String name, String promptId, String model, List<String> fallbacks, String cheapModel,
-                    Semver initialProduction, String degradedAnswer) {
+                    Semver initialProduction, String degradedAnswer, Guards guards) {
 
     /** Primary first, then the fallbacks. */
     public List<String> chain(String first) {

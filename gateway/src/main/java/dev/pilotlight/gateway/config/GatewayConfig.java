@@ -34,6 +34,9 @@ public record GatewayConfig(
         Duration controlReplay,
         Duration heartbeatInterval,
         int eventQueueCapacity,
+        Path spoolDir,
+        long spoolMaxBytes,
+        Duration deliveryTimeout,
         int userPerMinute,
         int ipPerMinute,
         double userDailyUsd) {
@@ -52,6 +55,9 @@ public record GatewayConfig(
             Map.entry("pilotlight.control.replay", "10m"),
             Map.entry("pilotlight.heartbeat.interval", "5s"),
             Map.entry("pilotlight.events.queue-capacity", "10000"),
+            Map.entry("pilotlight.events.spool-dir", "spool"),
+            Map.entry("pilotlight.events.spool-max-mb", "256"),
+            Map.entry("pilotlight.events.delivery-timeout", "30s"),
             Map.entry("pilotlight.limits.user-per-minute", "120"),
             Map.entry("pilotlight.limits.ip-per-minute", "600"),
             Map.entry("pilotlight.limits.user-daily-usd", "10"));
@@ -103,6 +109,9 @@ public record GatewayConfig(
                 p.duration("pilotlight.control.replay"),
                 p.duration("pilotlight.heartbeat.interval"),
                 p.integer("pilotlight.events.queue-capacity", 1, 10_000_000),
+                Path.of(p.text("pilotlight.events.spool-dir")),
+                p.integer("pilotlight.events.spool-max-mb", 1, 1_000_000) * 1024L * 1024L,
+                p.duration("pilotlight.events.delivery-timeout"),
                 p.integer("pilotlight.limits.user-per-minute", 1, 1_000_000),
                 p.integer("pilotlight.limits.ip-per-minute", 1, 10_000_000),
                 p.decimal("pilotlight.limits.user-daily-usd", 0, 1_000_000));

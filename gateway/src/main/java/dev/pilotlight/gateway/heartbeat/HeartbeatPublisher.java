@@ -49,7 +49,7 @@ public final class HeartbeatPublisher implements AutoCloseable {
             serving.put(s.promptId(), describe(s));
         }
         events.emit(Topics.HEARTBEATS, gatewayId, new Heartbeat(SchemaVersion.CURRENT, gatewayId, System.currentTimeMillis(),
-                VERSION, inFlight.getAsInt(), events.queued(),
+                VERSION, inFlight.getAsInt(), events.spoolDepth(),
                 applier.count(CommandOutcome.APPLIED, CommandOutcome.NO_OP),
                 applier.count(CommandOutcome.REJECTED_SIGNATURE, CommandOutcome.REJECTED_EXPIRED,
                         CommandOutcome.REJECTED_MALFORMED, CommandOutcome.REJECTED_INVALID),

@@ -255,6 +255,7 @@ public final class InvokeEndpoints {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";
                 case 403 -> "permission_error";
+                case 400, 422 -> "invalid_request_error";
                 default -> "server_error";
             };
             throw new ApiError(r.httpStatus(), type, r.code(), null, r.getMessage()).retryAfter(r.retryAfter());

@@ -5,17 +5,23 @@ import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.gateway.catalog.Guards;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.events.EventEmitter;
+import dev.pilotlight.gateway.injection.InjectionScorer;
 import dev.pilotlight.gateway.limits.Admission;
 import dev.pilotlight.gateway.limits.Rejected;
 import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.pii.PiiDetector;
+import dev.pilotlight.gateway.pii.Redaction;
+import dev.pilotlight.gateway.pii.StreamingRestorer;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.prompt.Semver;
 import dev.pilotlight.gateway.provider.Answer;
 import dev.pilotlight.gateway.provider.ChatCall;
+import dev.pilotlight.gateway.provider.ChatResult;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.ModelChain;
 import dev.pilotlight.gateway.provider.ProviderFailure;
@@ -24,13 +30,15 @@ import dev.pilotlight.gateway.release.ReleaseBook;
 import dev.pilotlight.gateway.tiering.QueryClassifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Serves one call: picks the released version for the user (routes), builds the prompt (system
- * text from the version file, user input in its own message), picks the tier, asks the model
- * chain, and emits one InvocationEvent whether the call succeeded or not.
+ * Serves one call, in the playbook's order: admission (blocks, pauses, rate limit, spend cap),
+ * input guards (injection score, PII redaction), prompt construction (system text from the
+ * released version, user input in its own messages), the model chain, output guards (leaked PII,
+ * deny-list), PII restoration, and one InvocationEvent whatever the outcome.
  */
 public final class InvocationService {
 
@@ -47,13 +55,13 @@ public final class InvocationService {
     private final Admission admission;
     private final SpendLedger ledger;
     private final Policies policies;
+    private final PiiDetector pii = new PiiDetector();
+    private final InjectionScorer injection = new InjectionScorer();
+    private final RecentInvocations recent;
 
     public InvocationService(String gatewayId, Catalog catalog, PromptRegistry prompts, ReleaseBook releases,
                              ModelChain models, QueryClassifier classifier, EventEmitter events,
-                             Admission admission, SpendLedger ledger, Policies policies) {
-        this.admission = admission;
-        this.ledger = ledger;
-        this.policies = policies;
+                             Admission admission, SpendLedger ledger, Policies policies, RecentInvocations recent) {
         this.gatewayId = gatewayId;
         this.catalog = catalog;
         this.prompts = prompts;
@@ -61,12 +69,17 @@ public final class InvocationService {
         this.models = models;
         this.classifier = classifier;
         this.events = events;
+        this.admission = admission;
+        this.ledger = ledger;
+        this.policies = policies;
+        this.recent = recent;
     }
 
     /**
      * @param userTurns the caller's messages (validated); with the route API a single USER turn rendered
      *                  through the version's template when {@code templated}
      * @param onDelta null for a plain call, else receives streamed text
+     * @throws Rejected when admission or a guard refuses the call (the event is emitted first)
      * @throws ProviderFailure when every model failed and the route has no degraded answer (the event is emitted first)
      */
     public Invocation invoke(Principal caller, Target target, List<ChatTurn> userTurns, boolean templated,
@@ -74,79 +87,139 @@ public final class InvocationService {
         long start = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         String eventId = UUID.randomUUID().toString();
-        List<ChatTurn> turns = new ArrayList<>(userTurns.size() + 1);
         Route route = target.route();
-        Assignment a = null;
-        PromptVersion pv = null;
-        String firstModel;
-        if (route != null) {
-            a = releases.assign(route.promptId(), caller.userId());
-            String version = a.version();
-            pv = prompts.version(route.promptId(), Semver.parse(version))
-                    .orElseThrow(() -> new IllegalStateException("released version " + version + " of " + route.promptId() + " has no file"));
-            turns.add(new ChatTurn(ChatTurn.Role.SYSTEM, pv.system() + ARMOR));
-            firstModel = route.model();
-        } else {
-            firstModel = target.model().alias();
-        }
-        long inputChars = 0;
-        for (ChatTurn t : userTurns) {
-            String content = templated && t.role() == ChatTurn.Role.USER && pv != null ? pv.userMessage(t.content()) : t.content();
-            turns.add(new ChatTurn(t.role(), content));
-            inputChars += t.content().length();
-        }
-        String queryClass = classifier.classify(userTurns);
-        if (route != null && route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass)) {
-            firstModel = route.cheapModel();
-        }
-        if (route != null) {
-            // ROUTE_MODEL from the guard: a cheaper tier for this route, until it expires
-            firstModel = policies.modelOverride(route.name(), start).filter(m -> catalog.model(m).isPresent()).orElse(firstModel);
-        }
+        Guards guards = route == null ? Guards.DEFAULT : route.guards();
+        Assignment a = route == null ? null : releases.assign(route.promptId(), caller.userId());
+        PromptVersion pv = a == null ? null : prompts.version(route.promptId(), Semver.parse(a.version()))
+                .orElseThrow(() -> new IllegalStateException("released version has no file: " + route.promptId()));
         String promptVersion = a == null ? Target.NO_PROMPT_VERSION : a.version();
+        String queryClass = classifier.classify(userTurns);
+        String firstModel = firstModel(target, queryClass, start);
+        long inputChars = userTurns.stream().mapToLong(t -> t.content().length()).sum();
+        double injectionScore = guards.injection().equals("off") ? 0 : userTurns.stream()
+                .filter(t -> t.role() == ChatTurn.Role.USER)
+                .mapToDouble(t -> injection.score(t.content()).score()).max().orElse(0);
+        List<String> flags = new ArrayList<>();
+        Redaction redaction = new Redaction(pii);
+        List<ChatTurn> turns = new ArrayList<>(userTurns.size() + 1);
+        if (pv != null) {
+            turns.add(new ChatTurn(ChatTurn.Role.SYSTEM, pv.system() + ARMOR));
+        }
+        for (ChatTurn t : userTurns) {
+            String content = guards.redactPii() ? redaction.redact(t.content()) : t.content();
+            turns.add(new ChatTurn(t.role(), templated && t.role() == ChatTurn.Role.USER && pv != null ? pv.userMessage(content) : content));
+        }
         InvocationEvent.Builder ev = InvocationEvent.builder()
                 .eventId(eventId).timestamp(start).gatewayId(gatewayId)
                 .tenant(caller.tenant()).userId(caller.userId())
                 .route(route == null ? Target.DIRECT_ROUTE : route.name())
                 .promptId(route == null ? null : route.promptId()).promptVersion(promptVersion)
                 .experimentId(a == null ? null : a.experimentId()).variant(a == null ? null : a.variant())
-                .inputChars(inputChars).queryClass(queryClass);
-        Route chainRoute = route != null ? route
-                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null);
+                .inputChars(inputChars).queryClass(queryClass).model(firstModel)
+                .piiRedactions(redaction.count()).injectionScore(injectionScore).outputFlags(flags);
+        if (guards.logText()) {
+            ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
+        }
+        Route chain = route != null ? route
+                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT);
         SpendLedger.Reservation held;
         try {
-            held = admission.admit(caller, route == null ? null : route.name(), chainRoute.chain(firstModel), inputChars, maxTokens, start);
+            if (injectionScore >= guards.injectionThreshold() && !guards.injection().equals("off")) {
+                flags.add("injection");
+                if (guards.injection().equals("block")) {
+                    throw new Rejected(InvocationStatus.BLOCKED_INPUT, 400, "prompt_injection_detected",
+                            "the request looks like a prompt-injection attempt and was not sent to a model", null);
+                }
+            }
+            held = admission.admit(caller, route == null ? null : route.name(), chain.chain(firstModel), inputChars, maxTokens, start);
         } catch (Rejected r) {
-            events.emit(Topics.INVOCATIONS, caller.userId(), ev.status(r.status()).errorType(r.code()).model(firstModel)
-                    .latencyMs((System.nanoTime() - startNanos) / 1_000_000).build());
+            emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(startNanos)));
             throw r;
         }
-        double settled = 0;
+        double spent = 0;
         try {
-            Answer ans = models.call(chainRoute, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature), onDelta);
-            long latency = (System.nanoTime() - startNanos) / 1_000_000;
-            double cost = ans.model().price().cost(ans.result().inputTokens(), ans.result().outputTokens());
-            settled = cost;
+            StreamingRestorer restorer = onDelta != null && guards.restorePii() ? new StreamingRestorer(redaction, onDelta) : null;
+            Answer ans = models.call(chain, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature),
+                    restorer != null ? restorer : onDelta);
+            if (restorer != null) {
+                restorer.finish();
+            }
+            ChatResult r = ans.result();
+            spent = ans.model().price().cost(r.inputTokens(), r.outputTokens());
             ev.provider(ans.model().provider()).model(ans.model().alias()).modelTier(ans.model().tier())
-                    .fallbackUsed(ans.fallbackUsed()).latencyMs(latency).upstreamLatencyMs(ans.result().upstreamLatencyMs())
-                    .inputTokens(ans.result().inputTokens()).outputTokens(ans.result().outputTokens()).costUsd(cost)
-                    .outputChars(ans.result().text() == null ? 0 : ans.result().text().length());
+                    .fallbackUsed(ans.fallbackUsed()).latencyMs(millisSince(startNanos)).upstreamLatencyMs(r.upstreamLatencyMs())
+                    .inputTokens(r.inputTokens()).outputTokens(r.outputTokens()).costUsd(spent)
+                    .outputChars(r.text() == null ? 0 : r.text().length());
+            if (guards.logText()) {
+                ev.outputText(r.text()); // before restoring: placeholders, not values
+            }
+            String blockedBy = checkOutput(r.text(), redaction, guards, flags, !ans.degraded());
+            if (blockedBy != null && onDelta == null) {
+                emit(caller, ev.status(InvocationStatus.BLOCKED_OUTPUT).errorType(blockedBy));
+                throw new Rejected(InvocationStatus.BLOCKED_OUTPUT, 422, "output_blocked",
+                        "the model's answer was withheld by an output guard (" + blockedBy + ")", null);
+            }
             if (ans.degraded()) {
-                ev.status(ans.failure().status()).errorType(ans.failure().errorType()).outputFlags(List.of("degraded"));
+                flags.add("degraded");
+                ev.status(ans.failure().status()).errorType(ans.failure().errorType());
             } else {
                 ev.status(InvocationStatus.OK);
             }
-            events.emit(Topics.INVOCATIONS, caller.userId(), ev.build());
-            return new Invocation(eventId, chainRoute.name(), route == null ? null : route.promptId(),
-                    a == null ? null : a.version(), a == null ? null : a.variant(), ans, latency, cost);
+            emit(caller, ev);
+            recent.remember(eventId, caller.userId(), chain.name(), a == null ? null : a.version(),
+                    a == null ? null : a.variant(), ans.model().alias());
+            String text = guards.restorePii() ? redaction.restore(r.text()) : r.text();
+            Answer shown = new Answer(new ChatResult(text, r.inputTokens(), r.outputTokens(), r.finishReason(), r.upstreamLatencyMs()),
+                    ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
+            return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(),
+                    a == null ? null : a.version(), a == null ? null : a.variant(), shown, millisSince(startNanos), spent);
         } catch (ProviderFailure f) {
-            long latency = (System.nanoTime() - startNanos) / 1_000_000;
-            events.emit(Topics.INVOCATIONS, caller.userId(), ev.status(f.status()).errorType(f.errorType())
-                    .model(firstModel).provider(catalog.model(firstModel).map(m -> m.provider()).orElse(null))
-                    .latencyMs(latency).build());
+            emit(caller, ev.status(f.status()).errorType(f.errorType())
+                    .provider(catalog.model(firstModel).map(m -> m.provider()).orElse(null)).latencyMs(millisSince(startNanos)));
             throw f;
         } finally {
-            ledger.settle(held, settled);
+            ledger.settle(held, spent);
         }
+    }
+
+    /** The route's model, its cheap tier for simple requests, or the guard's ROUTE_MODEL override. */
+    private String firstModel(Target target, String queryClass, long now) {
+        Route route = target.route();
+        if (route == null) {
+            return target.model().alias();
+        }
+        String first = route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass) ? route.cheapModel() : route.model();
+        return policies.modelOverride(route.name(), now).filter(m -> catalog.model(m).isPresent()).orElse(first);
+    }
+
+    /** Flags what the output guards find; returns the reason to withhold the answer, or null. */
+    private static String checkOutput(String text, Redaction redaction, Guards guards, List<String> flags, boolean fromModel) {
+        if (text == null || !fromModel) {
+            return null;
+        }
+        String blocked = null;
+        if (redaction.leaks(text)) {
+            flags.add("pii_in_output");
+            if (guards.blockPiiInOutput()) {
+                blocked = "pii_in_output";
+            }
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String phrase : guards.denyList()) {
+            if (lower.contains(phrase)) {
+                flags.add("deny_list");
+                blocked = "deny_list";
+                break;
+            }
+        }
+        return blocked;
+    }
+
+    private void emit(Principal caller, InvocationEvent.Builder ev) {
+        events.emit(Topics.INVOCATIONS, caller.userId(), ev.build());
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

@@ -34,12 +34,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int brokerPort;
+    private final int controllerPort;
     private KafkaRaftServer server;
 
     private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int brokerPort) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
+        this.controllerPort = freePort();
     }
 
     /** Starts a broker on a free loopback port with fresh storage in a temporary directory. */
@@ -62,8 +64,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
+    /** Stops the broker but keeps its data, as an outage would; {@link #restart()} brings it back on the same port. */
+    public void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    public void restart() {
+        if (server == null) {
+            startServer();
+        }
+    }
+
     private void startServer() {
-        int controllerPort = freePort();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -158,11 +174,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.shutdown();
-            server.awaitShutdown();
-            server = null;
-        }
+        stop();
         if (deleteOnClose) {
             deleteRecursively(dataDir);
         }

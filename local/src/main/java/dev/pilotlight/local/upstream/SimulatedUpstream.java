@@ -37,6 +37,7 @@ public final class SimulatedUpstream implements AutoCloseable {
     private final Map<String, FaultProfile> byVersion = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> callsByVersion = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> callsByModel = new ConcurrentHashMap<>();
+    private final java.util.Deque<String> received = new java.util.ArrayDeque<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final Random random;
@@ -101,6 +102,22 @@ public final class SimulatedUpstream implements AutoCloseable {
         return c == null ? 0 : c.get();
     }
 
+    /** The last request bodies received (at most 1000), so a test can check what a provider was shown. */
+    public java.util.List<String> received() {
+        synchronized (received) {
+            return java.util.List.copyOf(received);
+        }
+    }
+
+    private void remember(String body) {
+        synchronized (received) {
+            received.addLast(body);
+            while (received.size() > 1000) {
+                received.removeFirst();
+            }
+        }
+    }
+
     public long callsForModel(String model) {
         AtomicLong c = callsByModel.get(model);
         return c == null ? 0 : c.get();
@@ -142,6 +159,7 @@ public final class SimulatedUpstream implements AutoCloseable {
                 error(ex, wire, 400, "body is not JSON");
                 return;
             }
+            remember(req.toString());
             String model = req.path("model").asText(null);
             String version = ex.getRequestHeaders().getFirst(PROMPT_VERSION_HEADER);
             calls.incrementAndGet();

@@ -1,0 +1,19 @@
+package dev.pilotlight.gateway.catalog;
+
+import java.util.List;
+
+/**
+ * The input and output guards of a route.
+ *
+ * @param redactPii replace personal data with placeholders before the provider sees it
+ * @param restorePii put the original values back into the answer the caller gets
+ * @param injection what to do with a likely prompt injection: {@code block}, {@code flag} or {@code off}
+ * @param injectionThreshold score from which a message counts as an injection attempt
+ * @param blockPiiInOutput refuse an answer that contains personal data the caller did not send
+ * @param denyList phrases an answer must not contain (case-insensitive); such answers are refused
+ * @param logText put the redacted input and output text into the event
+ */
+public record Guards(boolean redactPii, boolean restorePii, String injection, double injectionThreshold,
+                     boolean blockPiiInOutput, List<String> denyList, boolean logText) {
+    public static final Guards DEFAULT = new Guards(true, true, "block", 0.7, false, List.of(), false);
+}

@@ -1,0 +1,82 @@
+package dev.pilotlight.gateway.injection;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scores how much a user message looks like a prompt-injection attempt (playbook §3.C threat 1):
+ * instruction overrides, system-prompt extraction, role-play jailbreaks, and payloads hidden in
+ * base64 or hex. Each signal has a weight; the score is 1 - Π(1 - w) over the signals found, so
+ * several weak signals add up while none reaches 1 alone.
+ */
+public final class InjectionScorer {
+    /** A signal that was found, for logs and the event's flags. */
+    public record Finding(String signal, double weight) {}
+
+    /** The score and what made it. */
+    public record Result(double score, List<Finding> findings) {}
+
+    private record Signal(String name, Pattern pattern, double weight) {}
+
+    private static final List<Signal> SIGNALS = List.of(
+            new Signal("instruction_override", Pattern.compile(
+                    "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b"), 0.85),
+            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real) (instructions|rules|system prompt)\\s*:"), 0.6),
+            new Signal("prompt_extraction", Pattern.compile(
+                    "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b"), 0.8),
+            new Signal("role_play", Pattern.compile(
+                    "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b"), 0.75),
+            new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.6),
+            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|^\\s*(system|assistant)\\s*:|\\[/?inst\\])", Pattern.MULTILINE), 0.5));
+
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{24,}={0,2}");
+    private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}){16,}\\b");
+
+    public Result score(String text) {
+        List<Finding> found = new ArrayList<>();
+        scan(text.toLowerCase(Locale.ROOT), found, "");
+        for (String decoded : decodedPayloads(text)) {
+            int before = found.size();
+            scan(decoded.toLowerCase(Locale.ROOT), found, "encoded_");
+            if (found.size() == before && decoded.chars().filter(Character::isLetter).count() > decoded.length() * 0.6) {
+                found.add(new Finding("encoded_text", 0.2)); // readable text hidden in an encoding: weak on its own
+            }
+        }
+        double keep = 1;
+        for (Finding f : found) {
+            keep *= 1 - f.weight();
+        }
+        return new Result(1 - keep, found);
+    }
+
+    private static void scan(String lower, List<Finding> found, String prefix) {
+        for (Signal s : SIGNALS) {
+            if (s.pattern().matcher(lower).find()) {
+                found.add(new Finding(prefix + s.name(), s.weight()));
+            }
+        }
+    }
+
+    private static List<String> decodedPayloads(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher b = BASE64.matcher(text);
+        while (b.find()) {
+            try {
+                out.add(new String(Base64.getDecoder().decode(b.group()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notBase64) {
+                // not a payload
+            }
+        }
+        Matcher h = HEX.matcher(text);
+        while (h.find()) {
+            byte[] bytes = java.util.HexFormat.of().parseHex(h.group());
+            out.add(new String(bytes, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}

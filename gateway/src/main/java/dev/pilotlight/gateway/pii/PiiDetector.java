@@ -1,0 +1,90 @@
+package dev.pilotlight.gateway.pii;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds personal data in text: e-mail addresses, phone numbers, US social security numbers,
+ * payment cards (Luhn-checked), IBANs (mod-97-checked) and IPv4/IPv6 addresses. Checksums keep
+ * order numbers and amounts from being taken for cards or IBANs. Overlaps go to the longest match.
+ */
+public final class PiiDetector {
+    /** One finding: where it is in the text and what it is. */
+    public record Span(int start, int end, PiiKind kind, String value) {}
+
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
+    private static final Pattern SSN = Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b");
+    private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
+    private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b");
+    private static final Pattern IPV4 = Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b");
+    private static final Pattern IPV6 = Pattern.compile("(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![:\\w])|(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){0,5}[0-9A-Fa-f]{1,4}(?![:\\w])");
+    private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\d[ .-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)");
+
+    public List<Span> find(String text) {
+        List<Span> all = new ArrayList<>();
+        add(all, EMAIL, PiiKind.EMAIL, text, null);
+        add(all, SSN, PiiKind.SSN, text, null);
+        add(all, CARD, PiiKind.CARD, text, PiiDetector::luhn);
+        add(all, IBAN, PiiKind.IBAN, text, PiiDetector::ibanChecksum);
+        add(all, IPV4, PiiKind.IP, text, null);
+        add(all, IPV6, PiiKind.IP, text, null);
+        add(all, PHONE, PiiKind.PHONE, text, s -> s.replaceAll("\\D", "").length() >= 9);
+        all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed()));
+        List<Span> kept = new ArrayList<>();
+        int covered = -1;
+        for (Span s : all) {
+            if (s.start() >= covered) {
+                kept.add(s);
+                covered = s.end();
+            }
+        }
+        return kept;
+    }
+
+    private static void add(List<Span> out, Pattern p, PiiKind kind, String text, java.util.function.Predicate<String> check) {
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            if (check == null || check.test(m.group())) {
+                out.add(new Span(m.start(), m.end(), kind, m.group()));
+            }
+        }
+    }
+
+    static boolean luhn(String candidate) {
+        String digits = candidate.replaceAll("[ -]", "");
+        if (digits.length() < 13 || digits.length() > 19) {
+            return false;
+        }
+        int sum = 0;
+        boolean dbl = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (dbl) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+
+    static boolean ibanChecksum(String candidate) {
+        String iban = candidate.replace(" ", "");
+        if (iban.length() < 15 || iban.length() > 34) {
+            return false;
+        }
+        String moved = iban.substring(4) + iban.substring(0, 4);
+        StringBuilder numeric = new StringBuilder();
+        for (char c : moved.toCharArray()) {
+            numeric.append(Character.isLetter(c) ? String.valueOf(c - 'A' + 10) : String.valueOf(c));
+        }
+        return new BigInteger(numeric.toString()).mod(BigInteger.valueOf(97)).intValue() == 1;
+    }
+}

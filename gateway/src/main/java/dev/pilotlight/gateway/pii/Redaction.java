@@ -1,0 +1,67 @@
+package dev.pilotlight.gateway.pii;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Personal data replaced by placeholders such as {@code [EMAIL_1]}, stable within one request:
+ * the same value always gets the same placeholder, so the model can still refer to it, and the
+ * answer can be restored for the caller. The mapping never leaves the gateway.
+ */
+public final class Redaction {
+    private final PiiDetector detector;
+    private final Map<String, String> placeholderOf = new LinkedHashMap<>();
+    private final Map<String, String> valueOf = new LinkedHashMap<>();
+    private final Map<PiiKind, Integer> counters = new java.util.EnumMap<>(PiiKind.class);
+    private int redactions;
+
+    public Redaction(PiiDetector detector) {
+        this.detector = detector;
+    }
+
+    /** Replaces every finding in {@code text}; call once per message of the request. */
+    public String redact(String text) {
+        List<PiiDetector.Span> spans = detector.find(text);
+        if (spans.isEmpty()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        for (PiiDetector.Span s : spans) {
+            out.append(text, at, s.start());
+            out.append(placeholderOf.computeIfAbsent(s.value(), v -> {
+                int n = counters.merge(s.kind(), 1, Integer::sum);
+                String p = "[" + s.kind() + "_" + n + "]";
+                valueOf.put(p, v);
+                return p;
+            }));
+            redactions++;
+            at = s.end();
+        }
+        out.append(text, at, text.length());
+        return out.toString();
+    }
+
+    /** Puts the original values back into a model's answer. */
+    public String restore(String text) {
+        if (text == null || valueOf.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (Map.Entry<String, String> e : valueOf.entrySet()) {
+            out = out.replace(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** How many spans were replaced in this request. */
+    public int count() {
+        return redactions;
+    }
+
+    /** Whether {@code text} (a model's answer, before restoring) holds personal data the caller did not send. */
+    public boolean leaks(String text) {
+        return text != null && !detector.find(text).isEmpty();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.pilotlight.gateway.pii;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PiiDetectorTest {
+    private final PiiDetector detector = new PiiDetector();
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "write to jane.doe+claims@example.co.uk today | EMAIL | jane.doe+claims@example.co.uk",
+            "call +1 415-555-0132 after 5 | PHONE | +1 415-555-0132",
+            "call (415) 555 0132 | PHONE | (415) 555 0132",
+            "SSN 123-45-6789 on file | SSN | 123-45-6789",
+            "card 4111 1111 1111 1111 expired | CARD | 4111 1111 1111 1111",
+            "card 5500-0000-0000-0004 | CARD | 5500-0000-0000-0004",
+            "pay to DE89 3704 0044 0532 0130 00 now | IBAN | DE89 3704 0044 0532 0130 00",
+            "pay to GB82WEST12345698765432 | IBAN | GB82WEST12345698765432",
+            "from 192.168.10.254 at noon | IP | 192.168.10.254",
+            "from 2001:0db8:85a3:0000:0000:8a2e:0370:7334 | IP | 2001:0db8:85a3:0000:0000:8a2e:0370:7334"})
+    void findsEachKind(String text, PiiKind kind, String value) {
+        assertThat(detector.find(text)).singleElement().satisfies(s -> {
+            assertThat(s.kind()).isEqualTo(kind);
+            assertThat(s.value()).isEqualTo(value);
+        });
+    }
+
+    @Test
+    void checksumsKeepNumbersThatAreNotCardsOrIbansOut() {
+        assertThat(detector.find("order 4111 1111 1111 1112 shipped")).isEmpty(); // fails Luhn
+        assertThat(detector.find("ref DE00 3704 0044 0532 0130 00")).isEmpty(); // fails mod 97
+        assertThat(detector.find("SSN 000-12-3456 is not valid")).isEmpty();
+        assertThat(detector.find("claim 2024-118 for $1,250.00 on 2024-05-01, version 1.2.3")).isEmpty();
+    }
+
+    @Test
+    void redactionIsStableAndRestores() {
+        Redaction r = new Redaction(detector);
+        String a = r.redact("Mail bob@example.com and bob@example.com, or 123-45-6789.");
+        String b = r.redact("Again: bob@example.com");
+        assertThat(a).isEqualTo("Mail [EMAIL_1] and [EMAIL_1], or [SSN_1].");
+        assertThat(b).isEqualTo("Again: [EMAIL_1]");
+        assertThat(r.count()).isEqualTo(4);
+        assertThat(r.restore("Dear [EMAIL_1], SSN [SSN_1].")).isEqualTo("Dear bob@example.com, SSN 123-45-6789.");
+        assertThat(r.leaks("Dear [EMAIL_1]")).isFalse();
+        assertThat(r.leaks("Dear eve@example.com")).isTrue();
+    }
+
+    @Test
+    void streamedPlaceholdersSplitOverChunksAreRestored() {
+        Redaction r = new Redaction(detector);
+        r.redact("x bob@example.com");
+        List<String> out = new ArrayList<>();
+        StreamingRestorer s = new StreamingRestorer(r, out::add);
+        for (String chunk : List.of("Dear [EM", "AIL_", "1], thanks", " [not a placeholder")) {
+            s.accept(chunk);
+        }
+        s.finish();
+        assertThat(String.join("", out)).isEqualTo("Dear bob@example.com, thanks [not a placeholder");
+    }
+}
