@@ -22,6 +22,7 @@ import dev.pilotlight.gateway.invoke.RecentInvocations;
 import dev.pilotlight.gateway.limits.Admission;
 import dev.pilotlight.gateway.limits.RateLimits;
 import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
@@ -78,18 +79,21 @@ public final class Gateway implements AutoCloseable {
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
         models = new ModelChain(catalog, Langchain4jClient::new);
+        GatewayMetrics metrics = new GatewayMetrics();
         RateLimits rateLimits = new RateLimits();
         RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
                 new QueryClassifier(400, 2), events,
-                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent);
+                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics);
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
         AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
-        router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute())
+        router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute(), metrics)
                 .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
-                .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503,
-                        Map.of("ready", isReady(), "controlLoop", control.isReady())))
+                .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
+                        "controlLoop", control.isReady(), "kafka", events.kafkaReachable() ? "reachable" : "unreachable (spooling)",
+                        "spoolDepth", events.spoolDepth(), "providers", models.breakerStates())))
+                .secured("GET", "/metrics", Role.SERVICE, req -> req.respondRaw(200, metrics.contentType(), metrics.scrape()))
                 .secured("POST", "/v1/routes/{route}/invoke", Role.USER, invoke::invokeRoute)
                 .secured("POST", "/v1/chat/completions", Role.USER, invoke::chatCompletions)
                 .secured("GET", "/v1/models", Role.USER, invoke::listModels)
@@ -98,6 +102,22 @@ public final class Gateway implements AutoCloseable {
                 .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
                 .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)
                 .secured("GET", "/admin/control", Role.ADMIN, admin::controlStatus);
+        metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
+        metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);
+        metrics.gauge("pilotlight_gateway_spool_depth", "Events on disk waiting for Kafka", events::spoolDepth);
+        metrics.gauges("pilotlight_gateway_events", "Events by outcome since start (monotonic)", "outcome", () -> Map.of(
+                "emitted", (double) events.emitted(), "spooled", (double) events.spooled(),
+                "redelivered", (double) events.redelivered(), "dropped", (double) events.dropped()));
+        metrics.gauges("pilotlight_gateway_commands", "Control commands by outcome since start (monotonic)", "outcome", () -> {
+            Map<String, Double> m = new java.util.TreeMap<>();
+            applier.counts().forEach((k, v) -> m.put(k.name(), v.doubleValue()));
+            return m;
+        });
+        metrics.gauges("pilotlight_gateway_provider_breaker_open", "1 when a provider's circuit breaker is open", "provider", () -> {
+            Map<String, Double> m = new java.util.TreeMap<>();
+            models.breakerStates().forEach((k, v) -> m.put(k, "OPEN".equals(v) ? 1.0 : 0.0));
+            return m;
+        });
         heartbeat = new HeartbeatPublisher(config.gatewayId(), events, releases, applier, router::inFlight);
         server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
         httpPool = Executors.newFixedThreadPool(config.httpThreads(), r -> {

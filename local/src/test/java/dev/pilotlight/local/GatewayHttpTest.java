@@ -118,6 +118,27 @@ class GatewayHttpTest {
     }
 
     @Test
+    void prometheusMetricsNeedAServiceKeyAndCountWhatHappened() {
+        assertThat(client.invoke("claims-letter", DemoKeys.USERS.get(0), "count me").status()).isEqualTo(200);
+        assertOpenAiError(client.get("/metrics", null), 401, "invalid_api_key");
+        assertOpenAiError(client.get("/metrics", DemoKeys.USERS.get(0)), 403, "insufficient_role");
+        GatewayClient.Response m = client.get("/metrics", DemoKeys.METRICS);
+        assertThat(m.status()).isEqualTo(200);
+        assertThat(m.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(m.raw())
+                .contains("pilotlight_gateway_invocations_total{model=\"sim-model\",route=\"claims-letter\",status=\"OK\"}")
+                .contains("pilotlight_gateway_http_request_duration_seconds_bucket{endpoint=\"POST /v1/routes/{route}/invoke\"")
+                .contains("pilotlight_gateway_tokens_total{direction=\"output\"")
+                .contains("pilotlight_gateway_cost_usd_total")
+                .contains("pilotlight_gateway_spool_depth")
+                .contains("pilotlight_gateway_commands{outcome=\"APPLIED\"}")
+                .doesNotContain("alice"); // no user labels
+        GatewayClient.Response ready = client.get("/readyz", null);
+        assertThat(ready.body().path("kafka").asText()).isEqualTo("reachable");
+        assertThat(ready.body().path("providers").path("sim-openai").asText()).isEqualTo("CLOSED");
+    }
+
+    @Test
     void heartbeatsArrive() {
         assertThat(TopicReader.find(fx.bootstrap(), Topics.HEARTBEATS, x -> "gw-http-test".equals(x.key()),
                 Duration.ofSeconds(15))).isPresent();

@@ -174,6 +174,11 @@ public final class EventEmitter implements AutoCloseable {
         return dropped.get();
     }
 
+    /** False while records are going to the spool because Kafka did not take them. */
+    public boolean kafkaReachable() {
+        return !kafkaDown;
+    }
+
     public long spoolDepth() {
         return spool.depth();
     }

