@@ -24,6 +24,7 @@ import dev.pilotlight.gateway.limits.RateLimits;
 import dev.pilotlight.gateway.limits.SpendLedger;
 import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.policy.Policies;
+import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
@@ -85,7 +86,8 @@ public final class Gateway implements AutoCloseable {
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
                 new QueryClassifier(400, 2), events,
-                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics);
+                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics,
+                new ResponseCache(catalog.routes().values()));
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
         AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
         router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute(), metrics)

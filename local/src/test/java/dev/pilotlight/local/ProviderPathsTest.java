@@ -183,6 +183,26 @@ class ProviderPathsTest {
 
     @Test
     @Order(8)
+    void repeatedQuestionsAreAnsweredFromTheCachePerTenantAndOnlyWhereTheRouteAllowsIt() {
+        long before = fx.upstream.calls();
+        GatewayClient.Response first = fx.client.invoke("claims-letter", USER, "What documents  does a windscreen claim need?");
+        GatewayClient.Response again = fx.client.invoke("claims-letter", DemoKeys.USERS.get(1), "what documents does a WINDSCREEN claim need?");
+        assertThat(fx.upstream.calls() - before).isEqualTo(1); // alice and bob share tenant acme
+        assertThat(again.text("output")).isEqualTo(first.text("output"));
+        assertThat(again.body().path("costUsd").asDouble()).isZero();
+        assertThat(event(again.text("id")).cacheHit()).isTrue();
+        assertThat(event(first.text("id")).cacheHit()).isFalse();
+
+        fx.client.invoke("claims-letter", DemoKeys.USERS.get(2), "What documents does a windscreen claim need?");
+        assertThat(fx.upstream.calls() - before).isEqualTo(2); // carol is tenant globex: no sharing across tenants
+
+        fx.client.invoke("claims-triage", USER, "Is claim 7 closed?");
+        fx.client.invoke("claims-triage", USER, "Is claim 7 closed?");
+        assertThat(fx.upstream.calls() - before).isEqualTo(4); // claims-triage opts out
+    }
+
+    @Test
+    @Order(9)
     void anOpenBreakerSkipsTheFailingProvider() {
         fx.upstream.setModelProfile("sim-model", FaultProfile.HEALTHY.withErrorRate(1.0));
         for (int i = 0; i < 10; i++) {

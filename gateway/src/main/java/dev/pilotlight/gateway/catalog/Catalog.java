@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pilotlight.common.DurationText;
+import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.prompt.Semver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -197,7 +198,7 @@ public final class Catalog {
         }
 
         private Route route(JsonNode n, String at, Map<String, ModelSpec> models) {
-            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer", "guards"));
+            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer", "guards", "cache"));
             String name = text(n, at, "route", true);
             String prompt = text(n, at, "prompt", true);
             String model = modelRef(text(n, at, "model", true), at + ".model", models);
@@ -217,7 +218,7 @@ public final class Catalog {
                 return null;
             }
             return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false),
-                    guards(n.path("guards"), at + ".guards"));
+                    guards(n.path("guards"), at + ".guards"), cache(n.path("cache"), at + ".cache"));
         }
 
         private Guards guards(JsonNode g, String at) {
@@ -240,6 +241,19 @@ public final class Catalog {
             return new Guards(g.path("redact-pii").asBoolean(d.redactPii()), g.path("restore-pii").asBoolean(d.restorePii()),
                     injection, threshold, g.path("block-pii-in-output").asBoolean(d.blockPiiInOutput()), List.copyOf(deny),
                     g.path("log-text").asBoolean(d.logText()));
+        }
+
+        private ResponseCache.Settings cache(JsonNode c, String at) {
+            ResponseCache.Settings d = ResponseCache.Settings.DEFAULT;
+            if (c.isMissingNode()) {
+                return d;
+            }
+            unknownKeys(c, at, Set.of("enabled", "ttl", "max-entries"));
+            long max = c.path("max-entries").asLong(d.maxEntries());
+            if (max < 1) {
+                errors.add(file + ": " + at + ".max-entries must be at least 1");
+            }
+            return new ResponseCache.Settings(c.path("enabled").asBoolean(true), duration(c, at, "ttl", "10m"), Math.max(1, max));
         }
 
         private String modelRef(String alias, String at, Map<String, ModelSpec> models) {

@@ -1,5 +1,6 @@
 package dev.pilotlight.gateway.catalog;
 
+import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.prompt.Semver;
 import java.util.List;
 
@@ -11,9 +12,10 @@ import java.util.List;
  * @param cheapModel alias simple requests may use instead (model tiering); null when the route does not allow it
  * @param degradedAnswer answer given when every model failed; null means the caller gets an error
  * @param guards input and output guards of this route
+ * @param cache the exact-match response cache of this route
  */
 public record Route(String name, String promptId, String model, List<String> fallbacks, String cheapModel,
-                    Semver initialProduction, String degradedAnswer, Guards guards) {
+                    Semver initialProduction, String degradedAnswer, Guards guards, ResponseCache.Settings cache) {
 
     /** Primary first, then the fallbacks. */
     public List<String> chain(String first) {

@@ -4,6 +4,7 @@ import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.auth.Principal;
+import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Guards;
 import dev.pilotlight.gateway.catalog.Route;
@@ -32,6 +33,7 @@ import dev.pilotlight.gateway.tiering.QueryClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -60,12 +62,14 @@ public final class InvocationService {
     private final InjectionScorer injection = new InjectionScorer();
     private final RecentInvocations recent;
     private final GatewayMetrics metrics;
+    private final ResponseCache cache;
 
     public InvocationService(String gatewayId, Catalog catalog, PromptRegistry prompts, ReleaseBook releases,
                              ModelChain models, QueryClassifier classifier, EventEmitter events,
                              Admission admission, SpendLedger ledger, Policies policies, RecentInvocations recent,
-                             GatewayMetrics metrics) {
+                             GatewayMetrics metrics, ResponseCache cache) {
         this.metrics = metrics;
+        this.cache = cache;
         this.gatewayId = gatewayId;
         this.catalog = catalog;
         this.prompts = prompts;
@@ -125,7 +129,7 @@ public final class InvocationService {
             ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
         }
         Route chain = route != null ? route
-                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT);
+                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF);
         SpendLedger.Reservation held;
         try {
             if (injectionScore >= guards.injectionThreshold() && !guards.injection().equals("off")) {
@@ -141,6 +145,12 @@ public final class InvocationService {
             throw r;
         }
         double spent = 0;
+        String cacheKey = ResponseCache.key(caller.tenant(), promptVersion, maxTokens, temperature, turns);
+        Optional<ResponseCache.Hit> hit = cache.get(chain.name(), cacheKey);
+        if (hit.isPresent()) {
+            ledger.settle(held, 0);
+            return cached(caller, ev, hit.get(), redaction, guards, onDelta, eventId, chain, route, a, startNanos);
+        }
         try {
             StreamingRestorer restorer = onDelta != null && guards.restorePii() ? new StreamingRestorer(redaction, onDelta) : null;
             Answer ans = models.call(chain, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature),
@@ -170,6 +180,9 @@ public final class InvocationService {
                 ev.status(InvocationStatus.OK);
             }
             emit(caller, ev);
+            if (!ans.degraded()) {
+                cache.put(chain.name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
+            }
             recent.remember(eventId, caller.userId(), chain.name(), a == null ? null : a.version(),
                     a == null ? null : a.variant(), ans.model().alias());
             String text = guards.restorePii() ? redaction.restore(r.text()) : r.text();
@@ -184,6 +197,22 @@ public final class InvocationService {
         } finally {
             ledger.settle(held, spent);
         }
+    }
+
+    /** Serves an answer from the cache: no model call, no cost, the event marked as a hit. */
+    private Invocation cached(Principal caller, InvocationEvent.Builder ev, ResponseCache.Hit hit, Redaction redaction, Guards guards,
+                              Consumer<String> onDelta, String eventId, Route chain, Route route, Assignment a, long startNanos) {
+        String text = guards.restorePii() ? redaction.restore(hit.text()) : hit.text();
+        if (onDelta != null) {
+            onDelta.accept(text);
+        }
+        dev.pilotlight.gateway.catalog.ModelSpec model = catalog.model(hit.modelAlias()).orElseThrow();
+        emit(caller, ev.status(InvocationStatus.OK).cacheHit(true).model(model.alias()).provider(model.provider())
+                .modelTier(model.tier()).outputChars(hit.text().length()).latencyMs(millisSince(startNanos)));
+        recent.remember(eventId, caller.userId(), chain.name(), a == null ? null : a.version(), a == null ? null : a.variant(), model.alias());
+        return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(), a == null ? null : a.version(),
+                a == null ? null : a.variant(), new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null),
+                millisSince(startNanos), 0);
     }
 
     /** The route's model, its cheap tier for simple requests, or the guard's ROUTE_MODEL override. */

@@ -1,0 +1,63 @@
+package dev.pilotlight.gateway.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.pilotlight.gateway.catalog.Route;
+import dev.pilotlight.gateway.provider.ChatTurn;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Exact-match answers per route: the key is the tenant, the prompt version and the normalised,
+ * already-redacted conversation, so an answer never crosses tenants or releases and holds
+ * placeholders, not personal data (each caller gets their own values restored). Bounded and
+ * expiring (Caffeine); routes opt out with {@code cache.enabled: false}.
+ */
+public final class ResponseCache {
+    /** What is kept of an answer. */
+    public record Hit(String text, String modelAlias, String finishReason) {}
+
+    private final Map<String, Cache<String, Hit>> byRoute = new HashMap<>();
+
+    public ResponseCache(Iterable<Route> routes) {
+        for (Route r : routes) {
+            if (r.cache().enabled()) {
+                byRoute.put(r.name(), Caffeine.newBuilder().maximumSize(r.cache().maxEntries())
+                        .expireAfterWrite(r.cache().ttl()).build());
+            }
+        }
+    }
+
+    public Optional<Hit> get(String route, String key) {
+        Cache<String, Hit> c = byRoute.get(route);
+        return c == null ? Optional.empty() : Optional.ofNullable(c.getIfPresent(key));
+    }
+
+    public void put(String route, String key, Hit hit) {
+        Cache<String, Hit> c = byRoute.get(route);
+        if (c != null) {
+            c.put(key, hit);
+        }
+    }
+
+    /** Tenant, version, sampling settings and the conversation with whitespace and case folded. */
+    public static String key(String tenant, String promptVersion, Integer maxTokens, Double temperature, List<ChatTurn> turns) {
+        StringBuilder sb = new StringBuilder().append(tenant).append('\u001f').append(promptVersion).append('\u001f')
+                .append(maxTokens).append('\u001f').append(temperature);
+        for (ChatTurn t : turns) {
+            sb.append('\u001e').append(t.role()).append(':')
+                    .append(t.content().trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
+    }
+
+    /** Cache settings of a route. */
+    public record Settings(boolean enabled, Duration ttl, long maxEntries) {
+        public static final Settings DEFAULT = new Settings(true, Duration.ofMinutes(10), 10_000);
+        public static final Settings OFF = new Settings(false, Duration.ofMinutes(10), 1);
+    }
+}
