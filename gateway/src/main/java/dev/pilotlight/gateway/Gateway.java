@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.gateway.audit.AuditLog;
 import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
 import dev.pilotlight.gateway.auth.Role;
 import dev.pilotlight.gateway.config.ConfigException;
@@ -61,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final ModelChain models;
     private final Policies policies;
+    private final AuditLog audit;
 
     private Gateway(GatewayConfig config, Map<String, String> variables) throws IOException {
         this.config = config;
@@ -71,9 +73,13 @@ public final class Gateway implements AutoCloseable {
         CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
         events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity(),
                 new DiskSpool(config.spoolDir(), config.spoolMaxBytes()), config.deliveryTimeout());
-        releases = new ReleaseBook(catalog, registry, s -> events.emit(Topics.RELEASES, s.promptId(), s));
+        audit = new AuditLog(config.auditFile(), config.gatewayId());
+        releases = new ReleaseBook(catalog, registry, s -> {
+            audit.record(s.updatedBy(), "release-change", s.promptId(), releaseDetails(s));
+            events.emit(Topics.RELEASES, s.promptId(), s);
+        });
         policies = new Policies();
-        applier = new CommandApplier(signer, releases, policies, catalog, Duration.ofDays(1), (reason, raw) ->
+        applier = new CommandApplier(signer, releases, policies, catalog, audit, Duration.ofDays(1), (reason, raw) ->
                 events.emit(Topics.DLQ, Topics.CONTROL, DeadLetter.of(Topics.CONTROL, -1, -1, null, reason,
                         new String(raw, StandardCharsets.UTF_8), System.currentTimeMillis())));
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
@@ -190,6 +196,18 @@ public final class Gateway implements AutoCloseable {
         heartbeat.close();
         control.close();
         events.close();
+        audit.close();
+    }
+
+    private static Map<String, Object> releaseDetails(dev.pilotlight.common.event.ReleaseState s) {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("revision", s.revision());
+        d.put("production", s.productionVersion());
+        d.put("previous", s.previousVersion());
+        d.put("candidate", s.candidateVersion());
+        d.put("split", s.candidateSplit());
+        d.put("reason", s.reason());
+        return d;
     }
 
     public static void main(String[] args) {

@@ -35,6 +35,7 @@ final class GatewayFixture implements AutoCloseable {
                 "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
                 "pilotlight.catalog.file", "../config/catalog.local.yaml",
                 "pilotlight.events.spool-dir", spoolDir.toString(),
+                "pilotlight.audit.file", spoolDir.resolve("audit.log").toString(),
                 "pilotlight.control.key", "fixture-key-fixture-key-fixture-key-0"));
         s.putAll(settings);
         gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());

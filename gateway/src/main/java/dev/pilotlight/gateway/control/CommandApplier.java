@@ -6,6 +6,7 @@ import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.gateway.audit.AuditLog;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.release.ReleaseBook;
@@ -33,14 +34,16 @@ public final class CommandApplier {
     private final ReleaseBook releases;
     private final Policies policies;
     private final Catalog catalog;
+    private final AuditLog audit;
     /** Called with every rejection (reason, raw command) so it can go to the dead-letter topic. */
     private final BiConsumer<String, byte[]> onRejected;
     private final Cache<String, Long> seen;
     private final Map<CommandOutcome, AtomicLong> counts = new EnumMap<>(CommandOutcome.class);
     private final Deque<AppliedCommand> recent = new ArrayDeque<>();
 
-    public CommandApplier(CommandSigner signer, ReleaseBook releases, Policies policies, Catalog catalog, Duration dedupWindow,
-                          BiConsumer<String, byte[]> onRejected) {
+    public CommandApplier(CommandSigner signer, ReleaseBook releases, Policies policies, Catalog catalog, AuditLog audit,
+                          Duration dedupWindow, BiConsumer<String, byte[]> onRejected) {
+        this.audit = audit;
         this.signer = signer;
         this.releases = releases;
         this.policies = policies;
@@ -92,6 +95,9 @@ public final class CommandApplier {
             }
         }
         LOG.info("command {} {} on {}: {} ({})", c.commandId(), c.type(), c.target(), outcome, result);
+        audit.record("command:" + c.issuer(), "command-" + outcome.name().toLowerCase(java.util.Locale.ROOT), c.target(),
+                java.util.Map.of("commandId", c.commandId(), "type", c.type().name(), "result", result,
+                        "alertId", c.alertId() == null ? "" : c.alertId(), "reason", c.reason() == null ? "" : c.reason()));
         return outcome;
     }
 
@@ -197,6 +203,7 @@ public final class CommandApplier {
             LOG.warn("control command rejected: {}", reason);
         }
         onRejected.accept(outcome + ": " + reason, raw);
+        audit.record("unverified", "command-rejected", null, java.util.Map.of("outcome", outcome.name(), "reason", reason));
         return tally(outcome);
     }
 

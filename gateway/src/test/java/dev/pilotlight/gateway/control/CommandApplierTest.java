@@ -7,6 +7,8 @@ import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.gateway.catalog.Catalog;
+import dev.pilotlight.common.audit.AuditChain;
+import dev.pilotlight.gateway.audit.AuditLog;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.release.ReleaseBook;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandApplierTest {
     static final Catalog CATALOG = Catalog.load(Path.of("../config/catalog.local.yaml"),
@@ -29,13 +32,19 @@ class CommandApplierTest {
     private ReleaseBook releases;
     private CommandApplier applier;
     private Policies policies;
+    private Path auditFile;
+
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void setUp() {
         releases = new ReleaseBook(CATALOG, PromptRegistry.load(Path.of("../examples/prompts"), CATALOG.routes().values().stream().map(r -> r.promptId()).toList()), s -> {});
         releases.release("claims-letter", "1.1.0", null, 0, "admin", null);
         policies = new Policies();
-        applier = new CommandApplier(SIGNER, releases, policies, CATALOG, Duration.ofHours(1), (reason, raw) -> rejected.add(reason));
+        auditFile = dir.resolve("audit.log");
+        applier = new CommandApplier(SIGNER, releases, policies, CATALOG, new AuditLog(auditFile, "gw-test"), Duration.ofHours(1),
+                (reason, raw) -> rejected.add(reason));
     }
 
     static ControlCommand rollback(String id, long expiresAt) {
@@ -61,6 +70,27 @@ class CommandApplierTest {
             assertThat(a.commandId()).isEqualTo("cmd-1");
             assertThat(a.result()).isEqualTo("production 1.0.0");
         });
+    }
+
+    @Test
+    void everyCommandIsInTheHashChainedAuditLogAndTamperingIsDetected() throws Exception {
+        applier.apply(signed(rollback("cmd-1", NOW + 60_000)), NOW, false);
+        applier.apply("garbage".getBytes(StandardCharsets.UTF_8), NOW, false);
+        applier.apply(signed(cmd("b1", CommandType.BLOCK_USER, "mallory", Map.of())), NOW, false);
+        List<String> lines = java.nio.file.Files.readAllLines(auditFile);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains("\"action\":\"command-applied\"").contains("cmd-1");
+        assertThat(lines.get(1)).contains("command-rejected");
+        assertThat(AuditChain.verify(auditFile)).isEmpty();
+
+        java.nio.file.Files.writeString(auditFile, String.join("\n", lines.get(0).replace("mallory", "x"),
+                lines.get(1), lines.get(2).replace("mallory", "someone-else")) + "\n");
+        assertThat(AuditChain.verify(auditFile)).hasValueSatisfying(b -> {
+            assertThat(b.line()).isEqualTo(3);
+            assertThat(b.reason()).contains("record changed");
+        });
+        java.nio.file.Files.writeString(auditFile, String.join("\n", lines.get(0), lines.get(2)) + "\n");
+        assertThat(AuditChain.verify(auditFile)).hasValueSatisfying(b -> assertThat(b.reason()).contains("removed or reordered"));
     }
 
     @Test

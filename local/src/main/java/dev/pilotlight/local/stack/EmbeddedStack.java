@@ -77,6 +77,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.entry("pilotlight.api-keys.file", o.apiKeysFile().toString()),
                     Map.entry("pilotlight.catalog.file", o.catalogFile().toString()),
                     Map.entry("pilotlight.events.spool-dir", work.resolve("spool").toString()),
+                    Map.entry("pilotlight.audit.file", work.resolve("audit/gateway-audit.log").toString()),
                     Map.entry("pilotlight.control.key", controlKey),
                     Map.entry("pilotlight.heartbeat.interval", "5s")));
             Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
