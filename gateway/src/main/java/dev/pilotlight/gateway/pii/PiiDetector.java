@@ -25,14 +25,41 @@ public final class PiiDetector {
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\d[ .-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)");
 
     public List<Span> find(String text) {
+        // one cheap pass decides which patterns can match at all: most text has no '@', few ':' ...
+        int digits = 0;
+        int colons = 0;
+        int dots = 0;
+        boolean at = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == ':') {
+                colons++;
+            } else if (c == '.') {
+                dots++;
+            } else if (c == '@') {
+                at = true;
+            }
+        }
         List<Span> all = new ArrayList<>();
-        add(all, EMAIL, PiiKind.EMAIL, text, null);
-        add(all, SSN, PiiKind.SSN, text, null);
-        add(all, CARD, PiiKind.CARD, text, PiiDetector::luhn);
-        add(all, IBAN, PiiKind.IBAN, text, PiiDetector::ibanChecksum);
-        add(all, IPV4, PiiKind.IP, text, null);
-        add(all, IPV6, PiiKind.IP, text, null);
-        add(all, PHONE, PiiKind.PHONE, text, s -> s.replaceAll("\\D", "").length() >= 9);
+        if (at) {
+            add(all, EMAIL, PiiKind.EMAIL, text, null);
+        }
+        if (digits >= 9) {
+            add(all, SSN, PiiKind.SSN, text, null);
+            add(all, PHONE, PiiKind.PHONE, text, s -> s.replaceAll("\\D", "").length() >= 9);
+            add(all, IBAN, PiiKind.IBAN, text, PiiDetector::ibanChecksum);
+        }
+        if (digits >= 13) {
+            add(all, CARD, PiiKind.CARD, text, PiiDetector::luhn);
+        }
+        if (digits >= 4 && dots >= 3) {
+            add(all, IPV4, PiiKind.IP, text, null);
+        }
+        if (colons >= 2) {
+            add(all, IPV6, PiiKind.IP, text, null);
+        }
         all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed()));
         List<Span> kept = new ArrayList<>();
         int covered = -1;

@@ -20,8 +20,33 @@ import picocli.CommandLine.Option;
  * {@code ./pilotlight bench loop --runs 5}: runs bad-release on a fresh stack each time and reports
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
-@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = BenchCommand.Loop.class)
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class})
 final class BenchCommand {
+
+    @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
+    static final class GatewayOverhead implements Callable<Integer> {
+        @Option(names = "--rate", defaultValue = "2000", description = "Requests per second. Default ${DEFAULT-VALUE}.")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per target. Default ${DEFAULT-VALUE}.")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "10", description = "Warm-up seconds per target. Default ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--home", defaultValue = ".", description = "Repository root.")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate < 1 || rate > 50_000 || seconds < 1 || warmup < 0) {
+                System.err.println("--rate must be 1..50000, --seconds at least 1, --warmup not negative");
+                return 2;
+            }
+            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, System.out).run();
+            return 0;
+        }
+    }
 
     @Command(name = "loop", description = "Closed-loop latency of bad-release over several fresh stacks.")
     static final class Loop implements Callable<Integer> {

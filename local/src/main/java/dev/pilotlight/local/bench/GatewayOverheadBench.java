@@ -1,0 +1,142 @@
+package dev.pilotlight.local.bench;
+
+import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.local.upstream.FaultProfile;
+import dev.pilotlight.local.upstream.SimulatedUpstream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's added latency: the same open-loop load against the simulated upstream directly
+ * and through the gateway (all guards on: auth, rate limits, spend reservation, injection scoring,
+ * PII redaction and restoration, cache lookup, output checks, event emission to a real broker), in
+ * one run. The gateway runs in its own JVM with -Xmx512m so its memory is its own.
+ */
+public final class GatewayOverheadBench {
+    private final int rate;
+    private final int seconds;
+    private final int warmupSeconds;
+    private final Path home;
+    private final PrintStream out;
+
+    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, PrintStream out) {
+        this.home = home;
+        this.rate = rate;
+        this.seconds = seconds;
+        this.warmupSeconds = warmupSeconds;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        Path work = Files.createTempDirectory("pilotlight-bench-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), true, 0);
+             SimulatedUpstream upstream = SimulatedUpstream.start(0, 1L, 32)) {
+            kafka.createContractTopics();
+            upstream.setDefault(new FaultProfile(0, 500, 0, 0, 40)); // answers at once: what is left is overhead
+            Process gw = startGateway(work, kafka.bootstrapServers(), upstream);
+            try {
+                String gatewayUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
+                Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
+                OpenLoopLoad load = new OpenLoopLoad();
+                String direct = upstream.baseUrl() + "/chat/completions";
+                List<OpenLoopLoad.Result> results = new ArrayList<>();
+                load.run("warm-up direct", rate, warmupSeconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i)));
+                results.add(load.run("direct", rate, seconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i))));
+                load.run("warm-up gateway", rate, warmupSeconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
+                results.add(load.run("gateway", rate, seconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", -i - 1))));
+                report(results, gw.pid());
+            } finally {
+                gw.destroy();
+                gw.waitFor();
+            }
+        }
+    }
+
+    private int port;
+
+    private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream) throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path props = work.resolve("gateway.properties");
+        Files.writeString(props, String.join("\n",
+                "pilotlight.gateway.id=gw-bench",
+                "pilotlight.gateway.port=" + port,
+                "pilotlight.gateway.http-threads=64",
+                "pilotlight.kafka.bootstrap=" + bootstrap,
+                "pilotlight.prompts.dir=" + home.resolve("examples/prompts"),
+                "pilotlight.api-keys.file=" + home.resolve("config/api-keys.local.yaml"),
+                "pilotlight.catalog.file=" + home.resolve("config/catalog.local.yaml"),
+                "pilotlight.events.spool-dir=" + work.resolve("spool"),
+                "pilotlight.audit.file=" + work.resolve("audit.log"),
+                "pilotlight.limits.user-per-minute=1000000",
+                "pilotlight.limits.ip-per-minute=10000000",
+                "pilotlight.limits.user-daily-usd=0",
+                "pilotlight.control.key=bench-key-bench-key-bench-key-bench-key") + "\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Xms512m", "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true",
+                "-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString());
+        pb.environment().putAll(upstream.catalogVariables());
+        pb.redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile());
+        return pb.start();
+    }
+
+    private static boolean ready(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String key(long i) {
+        return DemoKeys.USERS.get((int) (Math.abs(i) % DemoKeys.USERS.size()));
+    }
+
+    /** A realistic claims request with personal data in it (so the PII guard works on every call); unique, so no cache hits. */
+    private static String body(String model, long i) {
+        return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Claim " + i
+                + ": rear-end collision on I-35, claimant jane.doe@example.com, phone +1 415-555-0132, policy clause 4.2 applies;"
+                + " draft an approval letter for the repair estimate of $2,350.\"}]}";
+    }
+
+    private void report(List<OpenLoopLoad.Result> results, long gatewayPid) throws IOException {
+        out.printf("rate %d req/s, %d s measured after %d s warm-up, 2 cores shared by load generator, broker, upstream and gateway%n",
+                rate, seconds, warmupSeconds);
+        out.printf("%-8s %9s %8s %7s %9s %9s %9s %9s%n", "target", "sent", "ok", "failed", "rps", "p50 ms", "p99 ms", "max ms");
+        for (OpenLoopLoad.Result r : results) {
+            out.printf("%-8s %9d %8d %7d %9.0f %9.3f %9.3f %9.3f%n", r.name(), r.sent(), r.ok(), r.failed(), r.rps(),
+                    r.micros().getValueAtPercentile(50) / 1000.0, r.micros().getValueAtPercentile(99) / 1000.0,
+                    r.micros().getMaxValue() / 1000.0);
+        }
+        OpenLoopLoad.Result d = results.get(0);
+        OpenLoopLoad.Result g = results.get(1);
+        out.printf("gateway added latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                (g.micros().getValueAtPercentile(50) - d.micros().getValueAtPercentile(50)) / 1000.0,
+                (g.micros().getValueAtPercentile(99) - d.micros().getValueAtPercentile(99)) / 1000.0,
+                (g.micros().getMaxValue() - d.micros().getMaxValue()) / 1000.0);
+        Path status = Path.of("/proc/" + gatewayPid + "/status");
+        if (Files.exists(status)) {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
+                    out.println("gateway process " + line.replaceAll("\\s+", " "));
+                }
+            }
+        }
+    }
+}
