@@ -142,4 +142,34 @@ class BadReleaseClosedLoopTest {
                 rec -> TopicReader.text(rec).contains("not json " + marker), Duration.ofSeconds(30)).orElseThrow();
         assertThat(JsonCodec.decode(garbage.value(), DeadLetter.class).reason()).startsWith("malformed JSON for InvocationEvent");
     }
+
+    @Test
+    @Order(5)
+    void aNewReplicaStartsOnTheCurrentReleaseAndFollowsLaterChanges() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pilotlight-replica-");
+        dev.pilotlight.gateway.config.GatewayConfig c = dev.pilotlight.gateway.config.GatewayConfig.from(Map.of(
+                "pilotlight.gateway.id", "gw-local-2",
+                "pilotlight.gateway.port", "0",
+                "pilotlight.kafka.bootstrap", stack.kafka().bootstrapServers(),
+                "pilotlight.prompts.dir", "../examples/prompts",
+                "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
+                "pilotlight.catalog.file", "../config/catalog.local.yaml",
+                "pilotlight.events.spool-dir", dir.resolve("spool").toString(),
+                "pilotlight.audit.file", dir.resolve("audit.log").toString(),
+                "pilotlight.control.key", stack.controlKey()));
+        try (dev.pilotlight.gateway.Gateway second = dev.pilotlight.gateway.Gateway.start(c, stack.upstream().catalogVariables())) {
+            Deadline.require("second replica ready", Duration.ofSeconds(30), second::isReady);
+            var state = second.releases().current("claims-letter").orElseThrow();
+            assertThat(state.productionVersion()).isEqualTo("1.0.0");
+            assertThat(state.revision()).isEqualTo(stack.gateway().releases().current("claims-letter").orElseThrow().revision());
+            // the rollback it replayed was decided on an older revision: nothing re-applied
+            assertThat(second.commands().count(CommandOutcome.APPLIED)).isZero();
+
+            GatewayClient first = new GatewayClient(stack.gateway().baseUrl());
+            assertThat(first.release("claims-letter", DemoKeys.ADMIN, Map.of("candidate", "1.1.0", "split", 0.5)).status()).isEqualTo(200);
+            Deadline.require("the second replica follows the release made on the first", Duration.ofSeconds(10),
+                    () -> "1.1.0".equals(second.releases().current("claims-letter").orElseThrow().candidateVersion()));
+            assertThat(first.post("/admin/releases/claims-letter", DemoKeys.ADMIN, "{\"candidate\":null}").status()).isEqualTo(200);
+        }
+    }
 }

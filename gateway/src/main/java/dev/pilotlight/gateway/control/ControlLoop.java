@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every replica reads all of guard.control and guard.releases (partitions assigned, no consumer
- * group: each replica must see every command). At start it reads the release topic from the
- * beginning and replays recent commands, so a replica that was down converges; it reports ready
- * once it has caught up with what was there when it started.
+ * group: each replica must see every command). At start it first reads the release topic to its
+ * end, then replays recent commands (a command decided on an older release revision is stale and
+ * skipped), so a replica that was down converges; it reports ready once it has caught up with
+ * what was there when it started.
  */
 public final class ControlLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlLoop.class);
@@ -72,10 +73,21 @@ public final class ControlLoop implements AutoCloseable {
             startedAt = System.currentTimeMillis();
             List<TopicPartition> controlParts = partitions(Topics.CONTROL);
             List<TopicPartition> releaseParts = partitions(Topics.RELEASES);
+            // first the release states, completely, so replayed commands meet the current releases
+            consumer.assign(releaseParts);
+            consumer.seekToBeginning(releaseParts);
+            Map<TopicPartition, Long> releaseEnds = consumer.endOffsets(releaseParts);
+            while (running && !caughtUp(releaseEnds)) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    handle(r);
+                }
+            }
             List<TopicPartition> all = new ArrayList<>(controlParts);
             all.addAll(releaseParts);
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            releaseParts.forEach(tp -> positions.put(tp, consumer.position(tp)));
             consumer.assign(all);
-            consumer.seekToBeginning(releaseParts);
+            positions.forEach(consumer::seek);
             Map<TopicPartition, Long> since = new HashMap<>();
             controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
             Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
