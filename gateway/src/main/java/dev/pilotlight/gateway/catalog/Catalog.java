@@ -129,8 +129,12 @@ public final class Catalog {
         private final String file;
         private final List<String> errors;
 
+        private final Path baseDir;
+
         Reader(String file, List<String> errors) {
             this.file = file;
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            this.baseDir = parent == null ? Path.of(".") : parent;
             this.errors = errors;
         }
 
@@ -227,7 +231,32 @@ public final class Catalog {
                 return d;
             }
             unknownKeys(g, at, Set.of("redact-pii", "restore-pii", "injection", "injection-threshold", "block-pii-in-output",
-                    "deny-list", "log-text"));
+                    "deny-list", "log-text", "output-schema", "citations"));
+            com.networknt.schema.JsonSchema schema = null;
+            String schemaFile = g.path("output-schema").asText(null);
+            if (schemaFile != null) {
+                Path sf = baseDir.resolve(schemaFile);
+                try {
+                    schema = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V202012)
+                            .getSchema(YAML.readTree(Files.readString(sf)));
+                } catch (IOException | RuntimeException e) {
+                    errors.add(file + ": " + at + ".output-schema " + sf + ": " + e.getMessage());
+                }
+            }
+            java.util.regex.Pattern citation = null;
+            JsonNode cit = g.path("citations");
+            unknownKeys(cit, at + ".citations", Set.of("pattern", "enforce"));
+            if (!cit.isMissingNode()) {
+                String pattern = cit.path("pattern").asText("\\[source:([^\\]\\s]+)\\]");
+                try {
+                    citation = java.util.regex.Pattern.compile(pattern);
+                    if (citation.matcher("").groupCount() < 1) {
+                        errors.add(file + ": " + at + ".citations.pattern needs a group for the source id");
+                    }
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    errors.add(file + ": " + at + ".citations.pattern: " + e.getDescription());
+                }
+            }
             String injection = g.path("injection").asText(d.injection());
             if (!Set.of("block", "flag", "off").contains(injection)) {
                 errors.add(file + ": " + at + ".injection must be block, flag or off");
@@ -240,7 +269,7 @@ public final class Catalog {
             g.path("deny-list").forEach(x -> deny.add(x.asText().toLowerCase(Locale.ROOT)));
             return new Guards(g.path("redact-pii").asBoolean(d.redactPii()), g.path("restore-pii").asBoolean(d.restorePii()),
                     injection, threshold, g.path("block-pii-in-output").asBoolean(d.blockPiiInOutput()), List.copyOf(deny),
-                    g.path("log-text").asBoolean(d.logText()));
+                    g.path("log-text").asBoolean(d.logText()), schema, citation, cit.path("enforce").asBoolean(true));
         }
 
         private ResponseCache.Settings cache(JsonNode c, String at) {

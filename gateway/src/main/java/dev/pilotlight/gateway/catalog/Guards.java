@@ -12,8 +12,12 @@ import java.util.List;
  * @param blockPiiInOutput refuse an answer that contains personal data the caller did not send
  * @param denyList phrases an answer must not contain (case-insensitive); such answers are refused
  * @param logText put the redacted input and output text into the event
+ * @param outputSchema JSON Schema the answer must satisfy (routes that produce JSON), or null
+ * @param citationPattern how the answer cites a source (group 1 is the source id), or null when not checked
+ * @param enforceCitations withhold answers citing sources that were not given to the model (else flag)
  */
 public record Guards(boolean redactPii, boolean restorePii, String injection, double injectionThreshold,
-                     boolean blockPiiInOutput, List<String> denyList, boolean logText) {
-    public static final Guards DEFAULT = new Guards(true, true, "block", 0.7, false, List.of(), false);
+                     boolean blockPiiInOutput, List<String> denyList, boolean logText,
+                     com.networknt.schema.JsonSchema outputSchema, java.util.regex.Pattern citationPattern, boolean enforceCitations) {
+    public static final Guards DEFAULT = new Guards(true, true, "block", 0.7, false, List.of(), false, null, null, false);
 }

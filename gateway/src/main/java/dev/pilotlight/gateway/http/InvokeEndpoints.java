@@ -10,6 +10,7 @@ import dev.pilotlight.gateway.catalog.ModelSpec;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.invoke.Invocation;
 import dev.pilotlight.gateway.invoke.InvocationService;
+import dev.pilotlight.gateway.invoke.Source;
 import dev.pilotlight.gateway.invoke.Target;
 import dev.pilotlight.gateway.limits.Rejected;
 import dev.pilotlight.gateway.provider.ChatTurn;
@@ -43,7 +44,8 @@ public final class InvokeEndpoints {
         if (input == null || !input.isTextual() || input.asText().isBlank()) {
             throw ApiError.badRequest("input", "'input' must be a non-empty string");
         }
-        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input.asText())), true, null, null, null);
+        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input.asText())),
+                sources(body.get("sources")), true, null, null, null);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", inv.eventId());
         out.put("route", inv.route());
@@ -59,6 +61,26 @@ public final class InvokeEndpoints {
         out.put("costUsd", inv.costUsd());
         out.put("latencyMs", inv.latencyMs());
         req.respond(200, out);
+    }
+
+    /** {@code "sources": [{"id": "doc-1", "text": "..."}]}: retrieved context the answer may cite. */
+    static List<Source> sources(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > 50) {
+            throw ApiError.badRequest("sources", "'sources' must be an array of at most 50 {id, text} objects");
+        }
+        List<Source> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode s = node.get(i);
+            String id = s.path("id").asText("");
+            if (!id.matches("[A-Za-z0-9_.:-]{1,64}") || !s.path("text").isTextual()) {
+                throw ApiError.badRequest("sources[" + i + "]", "sources[" + i + "] needs an id (letters, digits, _.:-) and a text");
+            }
+            out.add(new Source(id, s.get("text").asText()));
+        }
+        return out;
     }
 
     /** GET /v1/models: routes and model aliases, as OpenAI lists models. */
@@ -99,7 +121,7 @@ public final class InvokeEndpoints {
         boolean stream = body.path("stream").asBoolean(false);
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
-            Invocation inv = call(req, target, turns, false, maxTokens, temperature, null);
+            Invocation inv = call(req, target, turns, sources(body.get("sources")), false, maxTokens, temperature, null);
             ObjectNode out = head(inv.eventId(), "chat.completion", created, target, inv);
             ObjectNode c = out.putArray("choices").addObject();
             c.put("index", 0);
@@ -121,7 +143,7 @@ public final class InvokeEndpoints {
         };
         Invocation inv;
         try {
-            inv = call(req, target, turns, false, maxTokens, temperature, onDelta);
+            inv = call(req, target, turns, sources(body.get("sources")), false, maxTokens, temperature, onDelta);
         } catch (ApiError e) {
             if (!sse.started()) {
                 throw e; // nothing sent yet: a plain JSON error with its status
@@ -247,10 +269,10 @@ public final class InvokeEndpoints {
         return n.asInt();
     }
 
-    private Invocation call(Request req, Target target, List<ChatTurn> turns, boolean templated, Integer maxTokens, Double temperature,
-                            Consumer<String> onDelta) {
+    private Invocation call(Request req, Target target, List<ChatTurn> turns, List<Source> sources, boolean templated, Integer maxTokens,
+                            Double temperature, Consumer<String> onDelta) {
         try {
-            return service.invoke(req.principal(), target, turns, templated, maxTokens, temperature, onDelta);
+            return service.invoke(req.principal(), target, turns, sources, templated, maxTokens, temperature, onDelta);
         } catch (Rejected r) {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";
