@@ -10,6 +10,7 @@ import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.local.scenario.GatewayClient;
 import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.local.upstream.FaultProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,5 +161,33 @@ class GuardsTest {
         assertThat(f.model()).isEqualTo("sim-model");
         assertThat(f.acceptance()).isEqualTo(FeedbackEvent.Acceptance.MINOR_EDITS);
         assertThat(f.secondsSaved()).isEqualTo(2400.0);
+    }
+
+    @Test
+    void structuredAnswersMustMatchTheRoutesSchemaAndCiteOnlyTheSourcesGiven() {
+        String sources = ",\"sources\":[{\"id\":\"doc-1\",\"text\":\"Policy 4.2 covers rear-end collisions.\"}]";
+        fx.upstream.setModelProfile("sim-json", FaultProfile.HEALTHY.withAnswer(
+                "{\"claimId\":\"C-1\",\"decision\":\"approve\",\"reason\":\"Covered by policy 4.2 [source:doc-1]\"}"));
+        GatewayClient.Response ok = fx.client.post("/v1/routes/claims-summary/invoke", USER, "{\"input\":\"Summarise claim C-1\"" + sources + "}");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(String.join("\n", fx.upstream.received())).contains("[source:doc-1] Policy 4.2 covers rear-end collisions.");
+        InvocationEvent e = TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
+                x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(ok.text("id")), Duration.ofSeconds(10))
+                .map(x -> JsonCodec.decode(x.value(), InvocationEvent.class)).orElseThrow();
+        assertThat(e.citations()).containsExactly("doc-1");
+
+        fx.upstream.setModelProfile("sim-json", FaultProfile.HEALTHY.withAnswer(
+                "{\"claimId\":\"C-1\",\"decision\":\"approve\",\"reason\":\"See [source:doc-7]\"}"));
+        GatewayClient.Response invented = fx.client.post("/v1/routes/claims-summary/invoke", USER, "{\"input\":\"Summarise claim C-1\"" + sources + "}");
+        assertThat(invented.status()).isEqualTo(422);
+        assertThat(invented.body().path("error").path("message").asText()).contains("invalid_citation").contains("doc-7");
+
+        fx.upstream.setModelProfile("sim-json", FaultProfile.HEALTHY.withAnswer("{\"claimId\":\"C-1\",\"decision\":\"maybe\"}"));
+        GatewayClient.Response wrongShape = fx.client.post("/v1/routes/claims-summary/invoke", USER, "{\"input\":\"Summarise claim C-1\"}");
+        assertThat(wrongShape.status()).isEqualTo(422);
+        assertThat(wrongShape.body().path("error").path("message").asText()).contains("schema_invalid");
+
+        fx.upstream.setModelProfile("sim-json", FaultProfile.HEALTHY.withAnswer("Sure! Here is the summary."));
+        assertThat(fx.client.post("/v1/routes/claims-summary/invoke", USER, "{\"input\":\"Summarise claim C-1\"}").status()).isEqualTo(422);
     }
 }

@@ -8,10 +8,15 @@ package dev.pilotlight.local.upstream;
  * @param latencyMedianMs median latency; the spread is log-normal with {@code latencySigma}
  * @param latencySigma 0 gives a fixed latency
  * @param outputTokens completion tokens reported in {@code usage}
+ * @param answer fixed answer text, or null to echo the last user message
  */
-public record FaultProfile(double errorRate, int errorStatus, long latencyMedianMs, double latencySigma, int outputTokens) {
+public record FaultProfile(double errorRate, int errorStatus, long latencyMedianMs, double latencySigma, int outputTokens, String answer) {
 
-    public static final FaultProfile HEALTHY = new FaultProfile(0.0, 500, 20, 0.3, 120);
+    public static final FaultProfile HEALTHY = new FaultProfile(0.0, 500, 20, 0.3, 120, null);
+
+    public FaultProfile(double errorRate, int errorStatus, long latencyMedianMs, double latencySigma, int outputTokens) {
+        this(errorRate, errorStatus, latencyMedianMs, latencySigma, outputTokens, null);
+    }
 
     public FaultProfile {
         if (errorRate < 0 || errorRate > 1) {
@@ -26,6 +31,10 @@ public record FaultProfile(double errorRate, int errorStatus, long latencyMedian
     }
 
     public FaultProfile withErrorRate(double rate) {
-        return new FaultProfile(rate, errorStatus, latencyMedianMs, latencySigma, outputTokens);
+        return new FaultProfile(rate, errorStatus, latencyMedianMs, latencySigma, outputTokens, answer);
+    }
+
+    public FaultProfile withAnswer(String text) {
+        return new FaultProfile(errorRate, errorStatus, latencyMedianMs, latencySigma, outputTokens, text);
     }
 }

@@ -199,7 +199,7 @@ public final class SimulatedUpstream implements AutoCloseable {
                     echo.append(text);
                 }
             }
-            String content = "Simulated answer" + (version == null ? "" : " from prompt " + version)
+            String content = p.answer() != null ? p.answer() : "Simulated answer" + (version == null ? "" : " from prompt " + version)
                     + (model == null ? "" : " by " + model) + ". You wrote: " + echo;
             boolean stream = req.path("stream").asBoolean(false);
             if (wire == Wire.OPENAI) {
