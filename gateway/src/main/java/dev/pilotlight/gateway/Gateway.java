@@ -183,10 +183,16 @@ public final class Gateway implements AutoCloseable {
         return events;
     }
 
-    /** Stops taking requests, lets in-flight ones finish, then flushes events. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops taking requests, lets in-flight ones finish (up to the drain timeout), then flushes events. */
     @Override
     public void close() {
-        server.stop(2);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("gateway {} draining (up to {})", config.gatewayId(), config.drainTimeout());
+        server.stop((int) Math.max(1, config.drainTimeout().toSeconds()));
         httpPool.shutdown();
         try {
             httpPool.awaitTermination(10, TimeUnit.SECONDS);

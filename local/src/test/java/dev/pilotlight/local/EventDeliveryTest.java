@@ -72,4 +72,27 @@ class EventDeliveryTest {
             });
         }
     }
+
+    @Test
+    void shutdownLetsInFlightRequestsFinishAndFlushesTheirEvents() throws Exception {
+        try (GatewayFixture own = new GatewayFixture("gw-drain-test", Map.of())) {
+            own.upstream.setModelProfile("sim-model", new dev.pilotlight.local.upstream.FaultProfile(0, 500, 1500, 0, 50));
+            List<java.util.concurrent.CompletableFuture<GatewayClient.Response>> calls = IntStream.range(0, 5)
+                    .mapToObj(i -> own.client.invokeAsync("claims-letter", DemoKeys.USERS.get(0), "in flight at shutdown " + i)).toList();
+            Deadline.require("all five at the upstream", Duration.ofSeconds(10), () -> own.upstream.callsForModel("sim-model") >= 5);
+            own.gateway.close(); // returns after draining
+            List<String> ids = calls.stream().map(java.util.concurrent.CompletableFuture::join).map(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                return r.text("id");
+            }).toList();
+            Set<String> seen = new HashSet<>();
+            Deadline.require("their events on Kafka", Duration.ofSeconds(20), () -> {
+                TopicReader.find(own.bootstrap(), Topics.INVOCATIONS, x -> {
+                    seen.add(JsonCodec.decode(x.value(), InvocationEvent.class).eventId());
+                    return seen.containsAll(ids);
+                }, Duration.ofSeconds(2));
+                return seen.containsAll(ids);
+            });
+        }
+    }
 }
