@@ -95,7 +95,7 @@ public final class Gateway implements AutoCloseable {
                 new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics,
                 new ResponseCache(catalog.routes().values()));
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
-        AdminEndpoints admin = new AdminEndpoints(catalog, releases, applier);
+        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
         router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute(), metrics)
                 .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
                 .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
@@ -109,6 +109,8 @@ public final class Gateway implements AutoCloseable {
                 .secured("GET", "/admin/releases", Role.ADMIN, admin::listReleases)
                 .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
                 .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)
+                .secured("POST", "/admin/releases/{route}/promote", Role.ADMIN, admin::promote)
+                .secured("GET", "/admin/prompts/{route}", Role.ADMIN, admin::promptVersions)
                 .secured("GET", "/admin/control", Role.ADMIN, admin::controlStatus);
         metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
         metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);

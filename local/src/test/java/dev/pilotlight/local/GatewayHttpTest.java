@@ -113,8 +113,18 @@ class GatewayHttpTest {
         assertThat(s.candidateVersion()).isEqualTo("1.1.0");
         assertThat(s.candidateSplit()).isEqualTo(0.25);
         assertThat(rec.key()).isEqualTo("claims-letter");
-        // end the experiment again so other tests see plain production
-        assertThat(client.post("/admin/releases/claims-letter", DemoKeys.ADMIN, "{\"candidate\":null}").status()).isEqualTo(200);
+        GatewayClient.Response versions = client.get("/admin/prompts/claims-letter", DemoKeys.ADMIN);
+        assertThat(versions.body().get(0).path("version").asText()).isEqualTo("1.0.0");
+        assertThat(versions.body().get(0).path("serving").asText()).isEqualTo("production");
+        assertThat(versions.body().get(1).path("serving").asText()).isEqualTo("candidate");
+        assertThat(versions.body().get(1).path("changelog").asText()).isNotBlank();
+        // promote the candidate, then roll back: other tests see 1.0.0 again
+        GatewayClient.Response promoted = client.post("/admin/releases/claims-letter/promote", DemoKeys.ADMIN, "{}");
+        assertThat(promoted.body().path("productionVersion").asText()).isEqualTo("1.1.0");
+        assertThat(promoted.body().path("candidateVersion").isMissingNode() || promoted.body().path("candidateVersion").isNull()).isTrue();
+        assertThat(client.post("/admin/releases/claims-letter/promote", DemoKeys.ADMIN, "{}").status()).isEqualTo(409);
+        GatewayClient.Response back = client.post("/admin/releases/claims-letter/rollback", DemoKeys.ADMIN, "{}");
+        assertThat(back.body().path("productionVersion").asText()).isEqualTo("1.0.0");
     }
 
     @Test

@@ -8,6 +8,8 @@ import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
+import dev.pilotlight.gateway.prompt.PromptRegistry;
+import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.io.IOException;
 import java.util.Comparator;
@@ -17,9 +19,11 @@ public final class AdminEndpoints {
     private final Catalog catalog;
     private final ReleaseBook releases;
     private final CommandApplier applier;
+    private final PromptRegistry prompts;
 
-    public AdminEndpoints(Catalog catalog, ReleaseBook releases, CommandApplier applier) {
+    public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier) {
         this.catalog = catalog;
+        this.prompts = prompts;
         this.releases = releases;
         this.applier = applier;
     }
@@ -66,6 +70,33 @@ public final class AdminEndpoints {
         } catch (IllegalArgumentException e) {
             throw new ApiError(409, "invalid_request_error", "nothing_to_roll_back", null, e.getMessage());
         }
+    }
+
+    /** POST /admin/releases/{route}/promote: the candidate becomes production (the experiment's winner). */
+    public void promote(Request req) throws IOException {
+        Route route = route(req);
+        ReleaseState now = releases.current(route.promptId()).orElseThrow();
+        if (now.candidateVersion() == null) {
+            throw new ApiError(409, "invalid_request_error", "no_candidate", null, "route " + route.name() + " has no candidate to promote");
+        }
+        req.respond(200, releases.promote(route.promptId(), now.candidateVersion(), "admin:" + req.principal().keyId(),
+                "promoted by admin").orElse(now));
+    }
+
+    /** GET /admin/prompts/{route}: every version of the route's prompt with its changelog line, and which are released. */
+    public void promptVersions(Request req) throws IOException {
+        Route route = route(req);
+        ReleaseState now = releases.current(route.promptId()).orElseThrow();
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        for (PromptVersion v : prompts.versions(route.promptId())) {
+            String version = v.version().toString();
+            ObjectNode n = out.addObject();
+            n.put("version", version);
+            n.put("changelog", v.changelog());
+            n.put("serving", version.equals(now.productionVersion()) ? "production"
+                    : version.equals(now.candidateVersion()) ? "candidate" : null);
+        }
+        req.respond(200, out);
     }
 
     /** GET /admin/control: command counters and the most recent commands applied here. */
