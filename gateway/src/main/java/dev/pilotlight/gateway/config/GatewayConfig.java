@@ -153,31 +153,29 @@ public record GatewayConfig(
         }
 
         int integer(String key, int min, int max) {
+            return (int) number(key, min, max, "a whole number", Integer::parseInt);
+        }
+
+        double decimal(String key, double min, double max) {
+            return number(key, min, max, "a number", Double::parseDouble);
+        }
+
+        private double number(String key, double min, double max, String what, java.util.function.ToDoubleFunction<String> parse) {
             String s = text(key);
             try {
-                int i = Integer.parseInt(s);
-                if (i < min || i > max) {
-                    errors.add(key + "=" + s + " must be between " + min + " and " + max);
+                double d = parse.applyAsDouble(s);
+                if (d < min || d > max) {
+                    errors.add(key + "=" + s + " must be between " + fmt(min) + " and " + fmt(max));
                 }
-                return i;
+                return d;
             } catch (NumberFormatException e) {
-                errors.add(key + "=" + s + " is not a whole number");
+                errors.add(key + "=" + s + " is not " + what);
                 return min;
             }
         }
 
-        double decimal(String key, double min, double max) {
-            String s = text(key);
-            try {
-                double d = Double.parseDouble(s);
-                if (d < min || d > max) {
-                    errors.add(key + "=" + s + " must be between " + min + " and " + max);
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                errors.add(key + "=" + s + " is not a number");
-                return min;
-            }
+        private static String fmt(double d) {
+            return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
         }
 
         Duration duration(String key) {
