@@ -66,12 +66,6 @@ public final class SpendLedger {
         });
     }
 
-    public double spentTodayUsd(String userId) {
-        Day d = days.get(userId);
-        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        return d == null || !d.date.equals(today) ? 0 : d.spent / 1_000_000.0;
-    }
-
     public double capUsd() {
         return capMicros / 1_000_000.0;
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -157,14 +156,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("broker did not create topics within 30 s", e);
-        }
-    }
-
-    public Set<String> topicNames() {
-        try (Admin admin = admin()) {
-            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot list topics", e);
         }
     }
 

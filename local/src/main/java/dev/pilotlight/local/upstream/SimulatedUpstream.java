@@ -35,7 +35,6 @@ public final class SimulatedUpstream implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, FaultProfile> byModel = new ConcurrentHashMap<>();
     private final Map<String, FaultProfile> byVersion = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> callsByVersion = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> callsByModel = new ConcurrentHashMap<>();
     private final java.util.Deque<String> received = new java.util.ArrayDeque<>();
     private final AtomicLong calls = new AtomicLong();
@@ -95,11 +94,6 @@ public final class SimulatedUpstream implements AutoCloseable {
 
     public long failures() {
         return failures.get();
-    }
-
-    public long callsFor(String promptVersion) {
-        AtomicLong c = callsByVersion.get(promptVersion);
-        return c == null ? 0 : c.get();
     }
 
     /** The last request bodies received (at most 1000), so a test can check what a provider was shown. */
@@ -163,9 +157,6 @@ public final class SimulatedUpstream implements AutoCloseable {
             String model = req.path("model").asText(null);
             String version = ex.getRequestHeaders().getFirst(PROMPT_VERSION_HEADER);
             calls.incrementAndGet();
-            if (version != null) {
-                callsByVersion.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
-            }
             if (model != null) {
                 callsByModel.computeIfAbsent(model, v -> new AtomicLong()).incrementAndGet();
             }
