@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code ./pilotlight bench loop --runs 5}: runs bad-release on a fresh stack each time and reports
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
-@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class})
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class})
 final class BenchCommand {
 
     @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
@@ -44,6 +44,25 @@ final class BenchCommand {
                 return 2;
             }
             new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "provider", description = "CPU and wall time of one provider call: langchain4j versus a bare JDK client.")
+    static final class ProviderCall implements Callable<Integer> {
+        @Option(names = "--calls", defaultValue = "3000", description = "Calls per round. Default ${DEFAULT-VALUE}.")
+        int calls;
+
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds (the first ones warm the JIT). Default ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (calls < 1 || rounds < 1) {
+                System.err.println("--calls and --rounds must be at least 1");
+                return 2;
+            }
+            dev.pilotlight.local.bench.ProviderCallBench.run(calls, rounds, System.out);
             return 0;
         }
     }

@@ -1,0 +1,59 @@
+package dev.pilotlight.local.bench;
+
+import dev.pilotlight.gateway.catalog.ProviderSpec;
+import dev.pilotlight.gateway.provider.ChatCall;
+import dev.pilotlight.gateway.provider.ChatTurn;
+import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.local.upstream.FaultProfile;
+import dev.pilotlight.local.upstream.SimulatedUpstream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one provider call costs: the same sequential calls to the simulated upstream through the
+ * gateway's langchain4j client and through a bare JDK HttpClient, reporting wall time and process
+ * CPU per call (the upstream runs in this process too, so both include its share).
+ */
+public final class ProviderCallBench {
+    private ProviderCallBench() {}
+
+    public static void run(int calls, int rounds, PrintStream out) throws Exception {
+        try (SimulatedUpstream up = SimulatedUpstream.start(0, 1, 8)) {
+            up.setDefault(new FaultProfile(0, 500, 0, 0, 40));
+            Langchain4jClient client = new Langchain4jClient(new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k",
+                    Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10)));
+            ChatCall call = new ChatCall("sim-model", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.SYSTEM, "You draft letters."),
+                    new ChatTurn(ChatTurn.Role.USER, "Claim 1: rear-end collision, approve.")), null, null);
+            HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String body = "{\"model\":\"sim-model\",\"messages\":[{\"role\":\"system\",\"content\":\"You draft letters.\"},"
+                    + "{\"role\":\"user\",\"content\":\"Claim 1: rear-end collision, approve.\"}]}";
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            out.println("round  langchain4j wall/CPU µs per call   bare JDK client wall/CPU µs per call");
+            for (int r = 1; r <= rounds; r++) {
+                long c0 = os.getProcessCpuTime();
+                long w0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    client.chat(call);
+                }
+                long c1 = os.getProcessCpuTime();
+                long w1 = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    raw.send(HttpRequest.newBuilder(URI.create(up.baseUrl() + "/chat/completions"))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                }
+                long c2 = os.getProcessCpuTime();
+                long w2 = System.nanoTime();
+                out.printf("%5d  %10.0f / %-10.0f               %10.0f / %-10.0f%n", r, (w1 - w0) / 1e3 / calls, (c1 - c0) / 1e3 / calls,
+                        (w2 - w1) / 1e3 / calls, (c2 - c1) / 1e3 / calls);
+            }
+        }
+    }
+}
