@@ -218,11 +218,13 @@ public final class Catalog {
                     errors.add(file + ": " + at + ".production " + e.getMessage());
                 }
             }
+            Guards guards = guards(n.path("guards"), at + ".guards"); // checked even when the route has other problems
+            ResponseCache.Settings cache = cache(n.path("cache"), at + ".cache");
             if (name == null || prompt == null || model == null || production == null) {
                 return null;
             }
             return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false),
-                    guards(n.path("guards"), at + ".guards"), cache(n.path("cache"), at + ".cache"));
+                    guards, cache);
         }
 
         private Guards guards(JsonNode g, String at) {
