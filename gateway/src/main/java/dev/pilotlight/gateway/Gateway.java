@@ -41,7 +41,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -130,11 +129,16 @@ public final class Gateway implements AutoCloseable {
         });
         heartbeat = new HeartbeatPublisher(config.gatewayId(), events, releases, applier, router::inFlight);
         server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
-        httpPool = Executors.newFixedThreadPool(config.httpThreads(), r -> {
-            Thread t = new Thread(r, "gateway-http");
-            t.setDaemon(true);
-            return t;
-        });
+        // each request thread blocks on its model call: threads come and go with load (idle ones end
+        // after a minute), up to http-threads; beyond that requests queue
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(config.httpThreads(),
+                config.httpThreads(), 60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(null, r, "gateway-http", 512 * 1024);
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        httpPool = pool;
         server.setExecutor(httpPool);
         server.createContext("/", router);
     }

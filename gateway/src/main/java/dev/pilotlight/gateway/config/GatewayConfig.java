@@ -47,7 +47,7 @@ public record GatewayConfig(
             Map.entry("pilotlight.gateway.id", ""),
             Map.entry("pilotlight.gateway.bind", "127.0.0.1"),
             Map.entry("pilotlight.gateway.port", "8080"),
-            Map.entry("pilotlight.gateway.http-threads", "256"),
+            Map.entry("pilotlight.gateway.http-threads", "1024"),
             Map.entry("pilotlight.gateway.max-body-bytes", "1048576"),
             Map.entry("pilotlight.gateway.drain-timeout", "10s"),
             Map.entry("pilotlight.kafka.bootstrap", "127.0.0.1:9092"),
