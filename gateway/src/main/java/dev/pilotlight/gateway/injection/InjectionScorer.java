@@ -21,18 +21,39 @@ public final class InjectionScorer {
     /** The score and what made it. */
     public record Result(double score, List<Finding> findings) {}
 
-    private record Signal(String name, Pattern pattern, double weight) {}
+    /** A pattern, its weight, and words one of which the text must contain for the pattern to be worth running. */
+    private record Signal(String name, Pattern pattern, double weight, List<String> triggers) {
+        Signal(String name, Pattern pattern, double weight, String... triggers) {
+            this(name, pattern, weight, List.of(triggers));
+        }
 
+        boolean mayMatch(String lower) {
+            for (String t : triggers) {
+                if (lower.contains(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    // the triggers keep ordinary text away from the regular expressions, which are most of a call's CPU otherwise
     private static final List<Signal> SIGNALS = List.of(
             new Signal("instruction_override", Pattern.compile(
-                    "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b"), 0.85),
-            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real) (instructions|rules|system prompt)\\s*:"), 0.6),
+                    "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b"), 0.85,
+                    "ignore", "disregard", "forget", "override", "bypass"),
+            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real) (instructions|rules|system prompt)\\s*:"), 0.6,
+                    "instructions", "rules", "system prompt"),
             new Signal("prompt_extraction", Pattern.compile(
-                    "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b"), 0.8),
+                    "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b"), 0.8,
+                    "prompt", "instructions", "rules"),
             new Signal("role_play", Pattern.compile(
-                    "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b"), 0.75),
-            new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.6),
-            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|^\\s*(system|assistant)\\s*:|\\[/?inst\\])", Pattern.MULTILINE), 0.5));
+                    "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b"), 0.75,
+                    "you are now", "from now on", "pretend", "act as", "roleplay", "simulate"),
+            new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.6,
+                    "dan mode", "developer mode", "do anything now", "jailbreak"),
+            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|^\\s*(system|assistant)\\s*:|\\[/?inst\\])", Pattern.MULTILINE), 0.5,
+                    "<", "system", "assistant", "inst]"));
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{24,}={0,2}");
     private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}){16,}\\b");
@@ -56,14 +77,34 @@ public final class InjectionScorer {
 
     private static void scan(String lower, List<Finding> found, String prefix) {
         for (Signal s : SIGNALS) {
-            if (s.pattern().matcher(lower).find()) {
+            if (s.mayMatch(lower) && s.pattern().matcher(lower).find()) {
                 found.add(new Finding(prefix + s.name(), s.weight()));
             }
         }
     }
 
+    /** The longest run of characters from {@code alphabet}: encodings are long runs, ordinary prose is not. */
+    private static int longestRun(String text, String alphabet) {
+        int best = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (alphabet.indexOf(text.charAt(i)) >= 0) {
+                best = Math.max(best, ++run);
+            } else {
+                run = 0;
+            }
+        }
+        return best;
+    }
+
+    private static final String BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static final String HEX_CHARS = "0123456789abcdefABCDEF";
+
     private static List<String> decodedPayloads(String text) {
         List<String> out = new ArrayList<>();
+        if (longestRun(text, BASE64_CHARS) < 24) {
+            return out; // no run long enough for either encoding (hex is a subset of base64's alphabet)
+        }
         Matcher b = BASE64.matcher(text);
         while (b.find()) {
             try {
@@ -72,7 +113,7 @@ public final class InjectionScorer {
                 // not a payload
             }
         }
-        Matcher h = HEX.matcher(text);
+        Matcher h = longestRun(text, HEX_CHARS) >= 32 ? HEX.matcher(text) : HEX.matcher("");
         while (h.find()) {
             byte[] bytes = java.util.HexFormat.of().parseHex(h.group());
             out.add(new String(bytes, StandardCharsets.UTF_8));

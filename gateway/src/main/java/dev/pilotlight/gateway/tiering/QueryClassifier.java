@@ -33,6 +33,9 @@ public final class QueryClassifier {
             if (t.role() == ChatTurn.Role.USER) {
                 userTurns++;
                 chars += t.content().length();
+                if (chars > maxSimpleChars) {
+                    return COMPLEX; // no need to look further (and no regular expression over long text)
+                }
                 String lower = t.content().toLowerCase(Locale.ROOT);
                 if (REASONING.matcher(lower).find() || STRUCTURED.matcher(t.content()).find()) {
                     return COMPLEX;
