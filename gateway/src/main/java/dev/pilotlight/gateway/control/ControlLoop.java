@@ -68,49 +68,64 @@ public final class ControlLoop implements AutoCloseable {
         return ready && thread.isAlive();
     }
 
+    /** Runs sessions until closed; a failed session (Kafka away at start, say) is retried with backoff. */
     private void run() {
+        long backoffMs = 1000;
         try {
-            startedAt = System.currentTimeMillis();
-            List<TopicPartition> controlParts = partitions(Topics.CONTROL);
-            List<TopicPartition> releaseParts = partitions(Topics.RELEASES);
-            // first the release states, completely, so replayed commands meet the current releases
-            consumer.assign(releaseParts);
-            consumer.seekToBeginning(releaseParts);
-            Map<TopicPartition, Long> releaseEnds = consumer.endOffsets(releaseParts);
-            while (running && !caughtUp(releaseEnds)) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    handle(r);
-                }
-            }
-            List<TopicPartition> all = new ArrayList<>(controlParts);
-            all.addAll(releaseParts);
-            Map<TopicPartition, Long> positions = new HashMap<>();
-            releaseParts.forEach(tp -> positions.put(tp, consumer.position(tp)));
-            consumer.assign(all);
-            positions.forEach(consumer::seek);
-            Map<TopicPartition, Long> since = new HashMap<>();
-            controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
-            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
-            for (TopicPartition tp : controlParts) {
-                OffsetAndTimestamp o = found.get(tp);
-                consumer.seek(tp, o == null ? ends.get(tp) : o.offset());
-            }
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    handle(r);
-                }
-                if (!ready && caughtUp(ends)) {
-                    ready = true;
-                    LOG.info("control loop caught up: {}", ends);
+                try {
+                    session();
+                } catch (WakeupException e) {
+                    return; // close() woke us
+                } catch (RuntimeException e) {
+                    ready = false;
+                    LOG.warn("control loop failed ({}); retrying in {} ms", e.toString(), backoffMs);
+                    Thread.sleep(backoffMs); // backoff between attempts to reach Kafka, interrupted by close()
+                    backoffMs = Math.min(30_000, backoffMs * 2);
                 }
             }
-        } catch (WakeupException e) {
-            // close() woke us
-        } catch (RuntimeException e) {
-            LOG.error("control loop stopped: {}", e.toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void session() {
+        startedAt = System.currentTimeMillis();
+        List<TopicPartition> controlParts = partitions(Topics.CONTROL);
+        List<TopicPartition> releaseParts = partitions(Topics.RELEASES);
+        // first the release states, completely, so replayed commands meet the current releases
+        consumer.assign(releaseParts);
+        consumer.seekToBeginning(releaseParts);
+        Map<TopicPartition, Long> releaseEnds = consumer.endOffsets(releaseParts);
+        while (running && !caughtUp(releaseEnds)) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                handle(r);
+            }
+        }
+        List<TopicPartition> all = new ArrayList<>(controlParts);
+        all.addAll(releaseParts);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        releaseParts.forEach(tp -> positions.put(tp, consumer.position(tp)));
+        consumer.assign(all);
+        positions.forEach(consumer::seek);
+        Map<TopicPartition, Long> since = new HashMap<>();
+        controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+        for (TopicPartition tp : controlParts) {
+            OffsetAndTimestamp o = found.get(tp);
+            consumer.seek(tp, o == null ? ends.get(tp) : o.offset());
+        }
+        while (running) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                handle(r);
+            }
+            if (!ready && caughtUp(ends)) {
+                ready = true;
+                LOG.info("control loop caught up: {}", ends);
+            }
         }
     }
 
@@ -151,6 +166,7 @@ public final class ControlLoop implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
+        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -50,7 +50,8 @@ public final class OpenLoopLoad {
             http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
                 long micros = (System.nanoTime() - scheduled) / 1000;
                 recorder.recordValue(Math.max(1, micros));
-                if (err == null && r.statusCode() == 200) {
+                // a degraded answer is a 200 too, but no model answered: it does not count as served
+                if (err == null && r.statusCode() == 200 && r.headers().firstValue("X-Pilotlight-Degraded").isEmpty()) {
                     ok.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
