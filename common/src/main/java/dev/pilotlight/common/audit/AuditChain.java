@@ -38,20 +38,25 @@ public final class AuditChain {
         }
     }
 
-    /** The last hash of a log, to continue the chain after a restart; GENESIS for a new log. */
-    public static String lastHash(Path log) throws IOException {
+    /** Where a log ends: its last hash (GENESIS for a new log) and how many records it holds. */
+    public record Tail(String lastHash, long records) {}
+
+    /** Reads a log once to continue its chain after a restart. */
+    public static Tail tail(Path log) throws IOException {
         if (!Files.exists(log)) {
-            return GENESIS;
+            return new Tail(GENESIS, 0);
         }
         String last = GENESIS;
+        long records = 0;
         try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.isBlank()) {
                     last = JsonCodec.mapper().readTree(line).path("hash").asText(last);
+                    records++;
                 }
             }
         }
-        return last;
+        return new Tail(last, records);
     }
 
     /** Checks every link; empty when the whole log is intact. */

@@ -30,8 +30,9 @@ public final class AuditLog implements AutoCloseable {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            this.lastHash = AuditChain.lastHash(file);
-            this.seq = Files.exists(file) ? Files.lines(file).filter(l -> !l.isBlank()).count() : 0;
+            AuditChain.Tail tail = AuditChain.tail(file);
+            this.lastHash = tail.lastHash();
+            this.seq = tail.records();
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + file, e);
