@@ -3,6 +3,7 @@ package dev.pilotlight.local.bench;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.local.stack.LoopbackPorts;
 import dev.pilotlight.local.upstream.FaultProfile;
 import dev.pilotlight.local.upstream.SimulatedUpstream;
 import java.io.IOException;
@@ -66,9 +67,7 @@ public final class GatewayOverheadBench {
     private int port;
 
     private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream) throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = LoopbackPorts.free();
         Path props = work.resolve("gateway.properties");
         Files.writeString(props, String.join("\n",
                 "pilotlight.gateway.id=gw-bench",

@@ -5,6 +5,7 @@ import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
+import dev.pilotlight.local.stack.LoopbackPorts;
 import dev.pilotlight.local.stack.StackOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         ports.put("--upstream-port", upstreamPort);
         ports.put("--kafka-port", kafkaPort);
         for (Map.Entry<String, Integer> p : ports.entrySet()) {
-            if (p.getValue() != 0 && !isFree(p.getValue())) {
+            if (p.getValue() != 0 && !LoopbackPorts.isFree(p.getValue())) {
                 System.err.println("port " + p.getValue() + " is in use; choose another with " + p.getKey() + " (0 picks a free one)");
                 return 2;
             }
@@ -84,13 +85,5 @@ final class DemoCommand implements Callable<Integer> {
             new CountDownLatch(1).await();
         }
         return rc;
-    }
-
-    private static boolean isFree(int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

@@ -1,10 +1,10 @@
 package dev.pilotlight.local.kafka;
 
 import dev.pilotlight.common.Topics;
+import dev.pilotlight.local.stack.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
-        this.controllerPort = freePort();
+        this.controllerPort = LoopbackPorts.free();
     }
 
     /** Starts a broker on a free loopback port with fresh storage in a temporary directory. */
@@ -54,7 +54,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker; port 0 picks a free one. */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int port) {
-        EmbeddedKafka k = new EmbeddedKafka(dataDir, deleteOnClose, port == 0 ? freePort() : port);
+        EmbeddedKafka k = new EmbeddedKafka(dataDir, deleteOnClose, port == 0 ? LoopbackPorts.free() : port);
         k.startServer();
         return k;
     }
@@ -179,15 +179,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {
             // temporary data; the OS cleans /tmp eventually
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
         }
     }
 }
