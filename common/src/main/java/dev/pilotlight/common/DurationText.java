@@ -25,4 +25,22 @@ public final class DurationText {
             default -> Duration.ofDays(n);
         };
     }
+
+    /** The shortest exact form: 90s, 5m, 1h, 7d, 250ms. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000L == 0 && ms > 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0 && ms > 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0 && ms > 0) {
+            return ms / 60_000L + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

@@ -31,8 +31,11 @@ public final class Topics {
             new TopicSpec(RELEASES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")));
 
-    /** Topics the guard application reads; one source, deserialised once. */
-    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES);
+    /**
+     * Topics the guard application reads; one source, deserialised once. From guard.dlq it keeps
+     * only the gateways' rejected commands (a security event) and skips its own dead letters.
+     */
+    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES, DLQ);
 
     private Topics() {}
 }

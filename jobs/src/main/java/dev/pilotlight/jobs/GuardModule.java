@@ -6,10 +6,12 @@ import java.util.Set;
 
 /** The modules of the guard application that can be selected at submission ({@code --modules}). */
 public enum GuardModule {
-    /** Release guard: error-rate rollback triggers (alert-rules with action ROLLBACK_PROMPT). */
-    ROLLBACK;
+    /** Windowed metrics per release and tenant, to guard.metrics. */
+    METRICS,
+    /** Every rule of alert-rules/ (thresholds incl. rollback triggers, absences, sequences), to guard.alerts and guard.control. */
+    ALERTS;
 
-    /** Parses "rollback,..." or "all". */
+    /** Parses "metrics,alerts" or "all". */
     public static Set<GuardModule> parse(String list) {
         if (list == null || list.isBlank() || list.trim().equalsIgnoreCase("all")) {
             return EnumSet.allOf(GuardModule.class);

@@ -1,27 +1,48 @@
 package dev.pilotlight.jobs;
 
-import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.MetricSample;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSet;
+import dev.pilotlight.common.rules.SequenceRule;
+import dev.pilotlight.jobs.alerting.ActionCommands;
+import dev.pilotlight.jobs.alerting.EmitSequenceMatch;
+import dev.pilotlight.jobs.alerting.MatchRules;
+import dev.pilotlight.jobs.alerting.RuleInput;
+import dev.pilotlight.jobs.alerting.SequenceEpisodes;
+import dev.pilotlight.jobs.alerting.SequenceMatch;
+import dev.pilotlight.jobs.alerting.SequencePatterns;
+import dev.pilotlight.jobs.alerting.SignCommands;
+import dev.pilotlight.jobs.alerting.SilenceDetector;
+import dev.pilotlight.jobs.alerting.ThresholdRuleEvaluator;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.SplitByRecordType;
-import dev.pilotlight.jobs.release.ErrorRateRollbackTrigger;
-import dev.pilotlight.jobs.release.SignCommands;
+import dev.pilotlight.jobs.metrics.AssignSeries;
+import dev.pilotlight.jobs.metrics.EmitMetricSample;
+import dev.pilotlight.jobs.metrics.LateEventToDeadLetter;
+import dev.pilotlight.jobs.metrics.SeriesAggregate;
+import dev.pilotlight.jobs.metrics.SeriesEvent;
 import dev.pilotlight.jobs.sink.GuardSinks;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The guard application's graph. It takes its source and sinks as arguments (as in
  * flink-training), so tests run the very same graph on a MiniCluster with test sources.
  */
 public final class GuardPipeline {
+    private static final OutputTag<SeriesEvent> LATE = new OutputTag<>("late-series-events") {};
+
     private GuardPipeline() {}
 
     public static void build(StreamExecutionEnvironment env, Source<Envelope, ?, ?> source, GuardSinks sinks, GuardSettings settings) {
@@ -30,25 +51,88 @@ public final class GuardPipeline {
                 .withIdleness(settings.idleness());
         DataStream<Envelope> records = env.fromSource(source, watermarks, "guard-inputs").uid("guard-inputs");
 
-        SingleOutputStreamOperator<InvocationEvent> invocations = records
+        SingleOutputStreamOperator<InvocationEvent> split = records
                 .process(new SplitByRecordType()).name("split-by-record-type").uid("split-by-record-type");
-        invocations.getSideOutput(SplitByRecordType.DEAD_LETTERS)
-                .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
-        DataStream<ReleaseState> releases = invocations.getSideOutput(SplitByRecordType.RELEASES);
+        DataStream<ReleaseState> releases = split.getSideOutput(SplitByRecordType.RELEASES);
+        DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters = split.getSideOutput(SplitByRecordType.DEAD_LETTERS);
 
-        if (settings.modules().contains(GuardModule.ROLLBACK)) {
-            BroadcastStream<ReleaseState> releaseBroadcast = releases.broadcast(ErrorRateRollbackTrigger.RELEASES);
-            SingleOutputStreamOperator<Alert> alerts = invocations
-                    .filter(e -> e.promptId() != null).name("calls-with-a-prompt-release").uid("calls-with-a-prompt-release")
-                    .keyBy(ErrorRateRollbackTrigger::keyOf)
-                    .connect(releaseBroadcast)
-                    .process(new ErrorRateRollbackTrigger(settings.rules().withAction(CommandType.ROLLBACK_PROMPT),
-                            settings.commandTtl(), settings.maxDecisionLag()))
-                    .name("error-rate-rollback-trigger").uid("error-rate-rollback-trigger");
-            alerts.sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
-            DataStream<ControlCommand> commands = alerts.getSideOutput(ErrorRateRollbackTrigger.COMMANDS)
-                    .map(new SignCommands(settings.signer())).name("sign-commands").uid("sign-commands");
-            commands.sinkTo(sinks.commands()).name("commands").uid("commands-sink");
+        if (settings.modules().contains(GuardModule.METRICS)) {
+            deadLetters = deadLetters.union(metrics(records, sinks, settings));
         }
+        if (settings.modules().contains(GuardModule.ALERTS)) {
+            alerts(records, releases, sinks, settings);
+        }
+        deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /** guard.metrics: tumbling event-time windows per series; too-late events go to the dead letters. */
+    private static DataStream<dev.pilotlight.common.event.DeadLetter> metrics(DataStream<Envelope> records, GuardSinks sinks, GuardSettings settings) {
+        SingleOutputStreamOperator<MetricSample> samples = records
+                .flatMap(new AssignSeries()).name("assign-series").uid("assign-series")
+                .keyBy(SeriesEvent::seriesKey)
+                .window(TumblingEventTimeWindows.of(settings.metricsWindow()))
+                .allowedLateness(settings.allowedLateness())
+                .sideOutputLateData(LATE)
+                .aggregate(new SeriesAggregate(), new EmitMetricSample()).name("series-windows").uid("series-windows");
+        samples.sinkTo(sinks.metrics()).name("metrics").uid("metrics-sink");
+        return samples.getSideOutput(LATE).flatMap(new LateEventToDeadLetter(settings.allowedLateness()))
+                .name("late-events").uid("late-events");
+    }
+
+    /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences. */
+    private static void alerts(DataStream<Envelope> records, DataStream<ReleaseState> releases, GuardSinks sinks, GuardSettings settings) {
+        RuleSet rules = settings.rules();
+        ActionCommands actions = new ActionCommands(settings.commandTtl(), settings.maxDecisionLag());
+        List<DataStream<Alert>> alerts = new ArrayList<>();
+        List<DataStream<ControlCommand>> commands = new ArrayList<>();
+
+        if (!rules.thresholds().isEmpty()) {
+            SingleOutputStreamOperator<Alert> a = records
+                    .process(new MatchRules(rules.thresholds())).name("match-threshold-rules").uid("match-threshold-rules")
+                    .keyBy(RuleInput::key)
+                    .connect(releases.broadcast(ThresholdRuleEvaluator.RELEASES))
+                    .process(new ThresholdRuleEvaluator(rules.thresholds(), actions))
+                    .name("threshold-rules").uid("threshold-rules");
+            alerts.add(a);
+            commands.add(a.getSideOutput(ThresholdRuleEvaluator.COMMANDS));
+        }
+        if (!rules.absences().isEmpty()) {
+            SingleOutputStreamOperator<Alert> a = records
+                    .process(new MatchRules(rules.absences())).name("match-absence-rules").uid("match-absence-rules")
+                    .keyBy(RuleInput::key)
+                    .process(new SilenceDetector(rules.absences(), actions))
+                    .name("absence-rules").uid("absence-rules");
+            alerts.add(a);
+            commands.add(a.getSideOutput(SilenceDetector.COMMANDS));
+        }
+        if (!rules.sequences().isEmpty()) {
+            List<DataStream<SequenceMatch>> matches = new ArrayList<>();
+            for (SequenceRule rule : rules.sequences()) {
+                DataStream<Envelope> relevant = records.filter(SequencePatterns.relevant(rule))
+                        .name("sequence-" + rule.id() + "-events").uid("sequence-" + rule.id() + "-events");
+                matches.add(CEP.pattern(relevant.keyBy(e -> String.join("|", rule.groupValues(e.record(rule.stream())))),
+                                SequencePatterns.compile(rule))
+                        .inProcessingTime()
+                        .process(new EmitSequenceMatch(rule)).name("sequence-" + rule.id()).uid("sequence-" + rule.id()));
+            }
+            SingleOutputStreamOperator<Alert> a = union(matches)
+                    .keyBy(SequenceMatch::key)
+                    .process(new SequenceEpisodes(rules.sequences(), actions))
+                    .name("sequence-episodes").uid("sequence-episodes");
+            alerts.add(a);
+            commands.add(a.getSideOutput(SequenceEpisodes.COMMANDS));
+        }
+        if (alerts.isEmpty()) {
+            return;
+        }
+        union(alerts).sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
+        union(commands).map(new SignCommands(settings.signer())).name("sign-commands").uid("sign-commands")
+                .sinkTo(sinks.commands()).name("commands").uid("commands-sink");
+    }
+
+    @SafeVarargs
+    private static <T> DataStream<T> union(List<DataStream<T>> streams, DataStream<T>... none) {
+        DataStream<T> first = streams.get(0);
+        return streams.size() == 1 ? first : first.union(streams.subList(1, streams.size()).toArray(none));
     }
 }

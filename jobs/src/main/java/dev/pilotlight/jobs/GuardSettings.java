@@ -8,8 +8,11 @@ import java.util.Set;
 /**
  * What the pipeline needs besides its sources and sinks.
  *
- * @param outOfOrderness how late an event may arrive and still be in order for event time
- * @param idleness after this long without records a source split stops holding back the watermark
+ * @param outOfOrderness  how late an event may arrive and still be in order for event time
+ * @param idleness        after this long without records a source split stops holding back the watermark
+ * @param metricsWindow   the tumbling window of guard.metrics samples
+ * @param allowedLateness how long after its window closed an event still updates it (then: guard.dlq)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
-                            Duration maxDecisionLag, Duration outOfOrderness, Duration idleness) {}
+                            Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
+                            Duration metricsWindow, Duration allowedLateness) {}

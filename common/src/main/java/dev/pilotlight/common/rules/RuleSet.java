@@ -1,11 +1,25 @@
 package dev.pilotlight.common.rules;
 
+import dev.pilotlight.common.control.CommandType;
 import java.io.Serializable;
 import java.util.List;
 
 /** The validated rules of a directory, with a version that changes whenever any file's content does. */
-public record RuleSet(String version, List<ThresholdRule> rules) implements Serializable {
-    public List<ThresholdRule> withAction(dev.pilotlight.common.control.CommandType action) {
-        return rules.stream().filter(r -> r.action() == action).toList();
+public record RuleSet(String version, List<Rule> rules) implements Serializable {
+
+    public List<ThresholdRule> thresholds() {
+        return rules.stream().filter(ThresholdRule.class::isInstance).map(ThresholdRule.class::cast).toList();
+    }
+
+    public List<AbsenceRule> absences() {
+        return rules.stream().filter(AbsenceRule.class::isInstance).map(AbsenceRule.class::cast).toList();
+    }
+
+    public List<SequenceRule> sequences() {
+        return rules.stream().filter(SequenceRule.class::isInstance).map(SequenceRule.class::cast).toList();
+    }
+
+    public List<Rule> withAction(CommandType action) {
+        return rules.stream().filter(r -> r.action() != null && r.action().type() == action).toList();
     }
 }

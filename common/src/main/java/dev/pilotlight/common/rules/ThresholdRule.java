@@ -1,43 +1,35 @@
 package dev.pilotlight.common.rules;
 
-import dev.pilotlight.common.control.CommandType;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A rule that compares a windowed metric per group against a threshold. Loaded from
- * {@code alert-rules/*.yaml}; see docs/rules.md for the format.
+ * A metric over a sliding window per group, compared with a threshold (absolute, or a factor of a
+ * baseline), with Prometheus' {@code for} and {@code keep_firing_for}.
  */
 public record ThresholdRule(
         String id,
         String source,
-        String metric,
+        Metric metric,
+        List<Condition> where,
         List<String> groupBy,
         Duration window,
         Comparison op,
         double threshold,
+        Baseline baseline,
         long minSamples,
-        int tier,
-        CommandType action,
-        Map<String, String> labels,
-        String summary,
-        String runbook) implements Serializable {
+        Duration holdFor,
+        Duration keepFiringFor,
+        RuleAction action,
+        AlertTemplate alert) implements Rule {
 
-    /** Renders {@code {{name}}} placeholders from the alert's labels plus value, threshold and window. */
-    public String render(String template, Map<String, String> groupLabels, double value) {
-        if (template == null) {
-            return null;
-        }
-        String out = template
-                .replace("{{value}}", String.format(java.util.Locale.ROOT, "%.4g", value))
-                .replace("{{threshold}}", String.format(java.util.Locale.ROOT, "%.4g", threshold))
-                .replace("{{window}}", window.toString().substring(2).toLowerCase(java.util.Locale.ROOT))
-                .replace("{{rule}}", id);
-        for (Map.Entry<String, String> e : groupLabels.entrySet()) {
-            out = out.replace("{{" + e.getKey() + "}}", String.valueOf(e.getValue()));
-        }
-        return out;
+    @Override
+    public RuleStream stream() {
+        return metric.stream();
+    }
+
+    /** The threshold in the metric's unit: a factor of the baseline for relative rules. */
+    public double effectiveThreshold(double baselineValue) {
+        return baseline == null ? threshold : threshold * baselineValue;
     }
 }

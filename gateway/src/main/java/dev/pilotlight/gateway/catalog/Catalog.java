@@ -18,8 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Providers, model aliases and routes, from one YAML file (docs/configuration.md, "Catalog").
@@ -28,7 +26,6 @@ import java.util.regex.Pattern;
  * reported at once; the gateway does not start with any.
  */
 public final class Catalog {
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Map<String, ProviderSpec> providers;
@@ -49,55 +46,14 @@ public final class Catalog {
             throw new IllegalArgumentException("cannot read catalog " + file + ": " + e.getMessage(), e);
         }
         List<String> errors = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            int comment = commentStart(line);
-            sb.append(substitute(line.substring(0, comment), variables, file, errors)).append(line.substring(comment)).append('\n');
-        }
+        String expanded = dev.pilotlight.common.config.ConfigPlaceholders.expand(text, variables, file.toString(), errors);
         JsonNode root;
         try {
-            root = YAML.readTree(sb.toString());
+            root = YAML.readTree(expanded);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage().split("\n")[0], e);
         }
         return new Reader(file.toString(), errors).read(root);
-    }
-
-    /** Replaces ${NAME} and ${NAME:-default}; an unset variable without default is an error. */
-    private static String substitute(String s, Map<String, String> variables, Path file, List<String> errors) {
-        Matcher m = VAR.matcher(s);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String v = variables.get(m.group(1));
-            if (v == null) {
-                v = m.group(2);
-            }
-            if (v == null) {
-                errors.add(file + ": variable ${" + m.group(1) + "} is not set");
-                v = "";
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** Where a YAML comment starts ('#' at the start or after a blank, outside quotes); the length if none. */
-    private static int commentStart(String line) {
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
-                return i;
-            }
-        }
-        return line.length();
     }
 
     public Optional<Route> route(String name) {

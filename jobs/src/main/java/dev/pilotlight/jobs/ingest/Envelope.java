@@ -5,32 +5,48 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleStream;
 
 /**
  * One record of the shared source, decoded once: exactly one field is set. A record that could
- * not be decoded arrives as a dead letter, so nothing is dropped on the way in.
+ * not be decoded arrives as a dead letter (to be written to guard.dlq), so nothing is dropped on the
+ * way in; {@code rejectedCommand} is a gateway's dead letter of guard.control, read as a security event.
  */
 public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heartbeat heartbeat, ReleaseState release,
-                       DeadLetter deadLetter, long kafkaTimestamp) {
+                       DeadLetter deadLetter, DeadLetter rejectedCommand, long kafkaTimestamp) {
 
     public static Envelope of(InvocationEvent e, long ts) {
-        return new Envelope(e, null, null, null, null, ts);
+        return new Envelope(e, null, null, null, null, null, ts);
     }
 
     public static Envelope of(FeedbackEvent e, long ts) {
-        return new Envelope(null, e, null, null, null, ts);
+        return new Envelope(null, e, null, null, null, null, ts);
     }
 
     public static Envelope of(Heartbeat e, long ts) {
-        return new Envelope(null, null, e, null, null, ts);
+        return new Envelope(null, null, e, null, null, null, ts);
     }
 
     public static Envelope of(ReleaseState e, long ts) {
-        return new Envelope(null, null, null, e, null, ts);
+        return new Envelope(null, null, null, e, null, null, ts);
     }
 
     public static Envelope of(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, e, ts);
+        return new Envelope(null, null, null, null, e, null, ts);
+    }
+
+    public static Envelope rejectedCommand(DeadLetter e, long ts) {
+        return new Envelope(null, null, null, null, null, e, ts);
+    }
+
+    /** The record a rule on {@code stream} looks at, or null when this envelope carries another kind. */
+    public Object record(RuleStream stream) {
+        return switch (stream) {
+            case INVOCATIONS -> invocation;
+            case FEEDBACK -> feedback;
+            case HEARTBEATS -> heartbeat;
+            case REJECTED_COMMANDS -> rejectedCommand;
+        };
     }
 
     /** Event time: the record's own timestamp; the Kafka timestamp for what has none. */
@@ -43,6 +59,9 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         }
         if (heartbeat != null) {
             return heartbeat.timestamp();
+        }
+        if (rejectedCommand != null) {
+            return rejectedCommand.failedAt();
         }
         return kafkaTimestamp;
     }

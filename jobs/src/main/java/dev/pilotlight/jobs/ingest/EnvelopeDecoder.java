@@ -29,10 +29,16 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
         }
     }
 
-    /** Null only for compaction tombstones of the release topic, which carry nothing to decide on. */
+    /**
+     * Null for compaction tombstones of the release topic, which carry nothing to decide on, and for
+     * dead letters other than rejected commands (a bad one is already where it belongs).
+     */
     public static Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
         if (value == null && Topics.RELEASES.equals(topic)) {
             return null;
+        }
+        if (Topics.DLQ.equals(topic)) {
+            return rejectedCommand(value, timestamp);
         }
         try {
             return switch (topic) {
@@ -46,6 +52,15 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
             return Envelope.of(DeadLetter.of(topic, partition, offset,
                     key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
                     value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);
+        }
+    }
+
+    private static Envelope rejectedCommand(byte[] value, long timestamp) {
+        try {
+            DeadLetter d = JsonCodec.decode(value, DeadLetter.class);
+            return Topics.CONTROL.equals(d.sourceTopic()) ? Envelope.rejectedCommand(d, timestamp) : null;
+        } catch (DecodeException e) {
+            return null; // writing it to guard.dlq again would loop
         }
     }
 

@@ -4,12 +4,13 @@ import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.MetricSample;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 
 /**
- * Kafka sinks for alerts, commands and dead letters. At-least-once, not transactional: records are
+ * Kafka sinks for alerts, commands, dead letters and metric samples. At-least-once, not transactional: records are
  * sent as they are produced instead of appearing only at the next checkpoint; duplicates after a
  * failure carry the same deterministic ids, and consumers drop them (effectively once).
  */
@@ -20,7 +21,8 @@ public final class KafkaGuardSinks {
         return new GuardSinks(
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<Alert>(Topics.ALERTS, Alert::alertId)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<ControlCommand>(Topics.CONTROL, ControlCommand::target)),
-                sink(bootstrap, producerOverrides, new JsonRecordSchema<DeadLetter>(Topics.DLQ, DeadLetter::sourceTopic)));
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<DeadLetter>(Topics.DLQ, DeadLetter::sourceTopic)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)));
     }
 
     private static <T> KafkaSink<T> sink(String bootstrap, Properties overrides, JsonRecordSchema<T> schema) {

@@ -1,4 +1,4 @@
-package dev.pilotlight.jobs.release;
+package dev.pilotlight.jobs.alerting;
 
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;

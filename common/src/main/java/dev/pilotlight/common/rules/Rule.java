@@ -1,0 +1,37 @@
+package dev.pilotlight.common.rules;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A validated rule of any kind; see docs/rules.md. */
+public sealed interface Rule extends Serializable permits ThresholdRule, AbsenceRule, SequenceRule {
+    String id();
+
+    /** file:line where the rule starts, for messages. */
+    String source();
+
+    RuleStream stream();
+
+    List<String> groupBy();
+
+    /** The command to issue when the alert fires, or null. */
+    RuleAction action();
+
+    AlertTemplate alert();
+
+    /** The values of the group labels of one event, in {@code group_by} order. */
+    default List<String> groupValues(Object event) {
+        return groupBy().stream().map(f -> String.valueOf(stream().read(event, f))).toList();
+    }
+
+    /** The alert's labels: the rule's fixed labels, then the group labels. */
+    default Map<String, String> labels(List<String> groupValues) {
+        Map<String, String> out = new LinkedHashMap<>(alert().labels());
+        for (int i = 0; i < groupBy().size(); i++) {
+            out.put(groupBy().get(i), groupValues.get(i));
+        }
+        return out;
+    }
+}

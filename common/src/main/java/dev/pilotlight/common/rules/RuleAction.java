@@ -1,0 +1,34 @@
+package dev.pilotlight.common.rules;
+
+import dev.pilotlight.common.control.CommandType;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The command a firing rule issues. Its target comes from the alert's group labels (userId for
+ * user commands, route for route commands, promptId for a rollback).
+ *
+ * @param params fixed command params, e.g. {@code perMinute} of THROTTLE_USER or {@code model} of ROUTE_MODEL
+ * @param lasts  how long the effect lasts (sent as {@code until}); null: until the command expires
+ */
+public record RuleAction(CommandType type, Map<String, String> params, Duration lasts) implements Serializable {
+
+    /** The group label that names the command's target. */
+    public String targetLabel() {
+        return switch (type) {
+            case BLOCK_USER, UNBLOCK_USER, THROTTLE_USER -> "userId";
+            case ROUTE_MODEL, PAUSE_ROUTE -> "route";
+            default -> "promptId";
+        };
+    }
+
+    /** Params a command of this type cannot do without. */
+    public static java.util.List<String> requiredParams(CommandType type) {
+        return switch (type) {
+            case THROTTLE_USER -> java.util.List.of("perMinute");
+            case ROUTE_MODEL -> java.util.List.of("model");
+            default -> java.util.List.of();
+        };
+    }
+}

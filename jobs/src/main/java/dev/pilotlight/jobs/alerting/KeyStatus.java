@@ -1,0 +1,64 @@
+package dev.pilotlight.jobs.alerting;
+
+/**
+ * Where one rule stands for one group: which buckets hold data, how far the window has slid, the
+ * pending and firing episode, and the past windows a baseline is built from. A Flink POJO.
+ */
+public class KeyStatus {
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** The group values of this key, in group_by order. */
+    public String[] group = new String[0];
+    /** Starts of the buckets in state, ascending. */
+    public long[] buckets = new long[0];
+    /** Buckets starting at or before this are no longer in the running total. */
+    public long slidPast = NONE;
+    /** Latest time the condition was evaluated at (event time); evaluations never go back. */
+    public long evaluatedAt = NONE;
+    public long pendingSince = NONE;
+    public long clearSince = NONE;
+    public String alertId;
+    public long startsAt;
+    public String commandId;
+    /** Ends and values of past windows, oldest first, for baselines. */
+    public long[] pastEnds = new long[0];
+    public double[] pastValues = new double[0];
+
+    public KeyStatus() {}
+
+    public boolean firing() {
+        return alertId != null;
+    }
+
+    void addBucket(long start) {
+        for (long b : buckets) {
+            if (b == start) {
+                return;
+            }
+        }
+        long[] out = java.util.Arrays.copyOf(buckets, buckets.length + 1);
+        out[buckets.length] = start;
+        java.util.Arrays.sort(out);
+        buckets = out;
+    }
+
+    void removeBucket(long start) {
+        buckets = java.util.Arrays.stream(buckets).filter(b -> b != start).toArray();
+    }
+
+    /** Keeps the value of the window that ended at {@code end}, at most {@code keep} of them. */
+    void rememberWindow(long end, double value, int keep) {
+        if (pastEnds.length > 0 && pastEnds[pastEnds.length - 1] >= end) {
+            return;
+        }
+        int from = Math.max(0, pastEnds.length + 1 - keep);
+        long[] ends = new long[pastEnds.length + 1 - from];
+        double[] values = new double[ends.length];
+        System.arraycopy(pastEnds, from, ends, 0, pastEnds.length - from);
+        System.arraycopy(pastValues, from, values, 0, pastValues.length - from);
+        ends[ends.length - 1] = end;
+        values[values.length - 1] = value;
+        pastEnds = ends;
+        pastValues = values;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pilotlight.jobs.alerting;
+
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.control.DecisionIds;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.rules.SequenceRule;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decides episodes of a sequence rule: the first match fires (with the rule's action), further
+ * matches keep the alert firing, and it resolves after {@code keep_firing_for} without a match.
+ */
+public final class SequenceEpisodes extends KeyedProcessFunction<String, SequenceMatch, Alert> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("sequence-commands") {};
+
+    private final Map<String, SequenceRule> rules;
+    private final ActionCommands commands;
+
+    private transient ValueState<String> alertId;
+    private transient ValueState<Long> startsAt;
+    private transient ValueState<Long> resolveAt;
+    private transient ValueState<String> commandId;
+
+    public SequenceEpisodes(List<SequenceRule> rules, ActionCommands commands) {
+        this.rules = rules.stream().collect(Collectors.toUnmodifiableMap(SequenceRule::id, Function.identity()));
+        this.commands = commands;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        alertId = getRuntimeContext().getState(new ValueStateDescriptor<>("alert-id", Types.STRING));
+        startsAt = getRuntimeContext().getState(new ValueStateDescriptor<>("starts-at", Types.LONG));
+        resolveAt = getRuntimeContext().getState(new ValueStateDescriptor<>("resolve-at", Types.LONG));
+        commandId = getRuntimeContext().getState(new ValueStateDescriptor<>("command-id", Types.STRING));
+    }
+
+    @Override
+    public void processElement(SequenceMatch m, Context ctx, Collector<Alert> out) throws Exception {
+        SequenceRule rule = rules.get(m.ruleId());
+        if (rule == null) {
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        Long oldDue = resolveAt.value();
+        if (oldDue != null) {
+            ctx.timerService().deleteProcessingTimeTimer(oldDue);
+        }
+        long due = now + rule.keepFiringFor().toMillis();
+        ctx.timerService().registerProcessingTimeTimer(due);
+        resolveAt.update(due);
+        if (alertId.value() != null) {
+            return; // still the same episode
+        }
+        Map<String, String> labels = rule.labels(m.groupValues());
+        String episode = "m" + m.eventTime();
+        String id = DecisionIds.of("alert", rule.id(), m.key(), episode);
+        String reason = rule.id() + ": " + m.events() + " matching events within " + dev.pilotlight.common.DurationText.format(rule.within());
+        ControlCommand command = commands.build(rule, labels, id, episode, reason, m.eventTime(), now, null);
+        if (command != null) {
+            ctx.output(COMMANDS, command);
+        }
+        alertId.update(id);
+        startsAt.update(m.eventTime());
+        commandId.update(command == null ? null : command.commandId());
+        out.collect(AlertRecords.firing(rule, id, labels, m.events(), threshold(rule), rule.within(), m.eventTime(),
+                command == null ? null : command.commandId()));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        String id = alertId.value();
+        String key = ctx.getCurrentKey();
+        SequenceRule rule = rules.get(key.substring(0, key.indexOf('|')));
+        if (id != null && rule != null) {
+            List<String> values = rule.groupBy().isEmpty() ? List.of() : List.of(key.substring(key.indexOf('|') + 1).split("\\|", -1));
+            out.collect(AlertRecords.resolved(rule, id, rule.labels(values), 0, threshold(rule), rule.within(),
+                    startsAt.value(), timestamp, commandId.value()));
+        }
+        alertId.clear();
+        startsAt.clear();
+        resolveAt.clear();
+        commandId.clear();
+    }
+
+    private static double threshold(SequenceRule rule) {
+        return rule.kind() == SequenceRule.Kind.COUNT ? rule.times() : 1;
+    }
+}

@@ -1,0 +1,300 @@
+package dev.pilotlight.jobs.alerting;
+
+import dev.pilotlight.common.control.CommandType;
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.control.DecisionIds;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.Baseline;
+import dev.pilotlight.common.rules.Metric;
+import dev.pilotlight.common.rules.ThresholdRule;
+import dev.pilotlight.jobs.sketch.DistinctSketch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decides when a threshold rule fires and resolves for one group (the key: rule id and group values).
+ * The window slides in buckets of 1/60 of it (at least 1 s); a running total is updated on every
+ * event, so a breach is seen on the event that causes it, not when a window closes or a watermark
+ * arrives. Semantics follow Prometheus: pending until the condition has held for {@code for}, one
+ * FIRING per episode, RESOLVED once clear for {@code keep_firing_for}. Quiet groups are re-evaluated
+ * by event-time timers as buckets leave the window. Distinct counts, which cannot be subtracted,
+ * are evaluated at bucket ends only.
+ */
+public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<String, RuleInput, ReleaseState, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    /** Latest release state per promptId, broadcast from guard.releases (for ROLLBACK_PROMPT). */
+    public static final MapStateDescriptor<String, ReleaseState> RELEASES =
+            new MapStateDescriptor<>("releases", Types.STRING, TypeInformation.of(ReleaseState.class));
+    public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("rule-commands") {};
+
+    private final Map<String, ThresholdRule> rules;
+    private final ActionCommands commands;
+
+    private transient MapState<Long, WindowAggregate> buckets;
+    private transient ValueState<WindowAggregate> total;
+    private transient ValueState<KeyStatus> status;
+
+    public ThresholdRuleEvaluator(List<ThresholdRule> rules, ActionCommands commands) {
+        this.rules = rules.stream().collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity()));
+        this.commands = commands;
+    }
+
+    /** Bucket width: 1/60 of the window in whole seconds, at least one second. */
+    public static long bucketMs(ThresholdRule rule) {
+        return Math.max(1000, rule.window().toMillis() / 60 / 1000 * 1000);
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("buckets", Types.LONG, TypeInformation.of(WindowAggregate.class)));
+        total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", TypeInformation.of(WindowAggregate.class)));
+        status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", TypeInformation.of(KeyStatus.class)));
+    }
+
+    @Override
+    public void processElement(RuleInput in, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        ThresholdRule rule = rules.get(in.ruleId());
+        if (rule == null) {
+            return;
+        }
+        KeyStatus st = status.value();
+        if (st == null) {
+            st = new KeyStatus();
+        }
+        long width = bucketMs(rule);
+        long window = rule.window().toMillis();
+        long start = Math.floorDiv(in.timestamp(), width) * width;
+        if (st.slidPast != KeyStatus.NONE && start <= st.slidPast) {
+            return; // older than the window: it cannot change any decision
+        }
+        Metric metric = rule.metric();
+        WindowAggregate bucket = buckets.get(start);
+        if (bucket == null) {
+            bucket = new WindowAggregate();
+            st.addBucket(start);
+            ctx.timerService().registerEventTimeTimer(start + window); // when it leaves the window
+            if (metric.aggregation() == Metric.Aggregation.DISTINCT) {
+                ctx.timerService().registerEventTimeTimer(start + width);
+            }
+            if (rule.baseline() != null) {
+                ctx.timerService().registerEventTimeTimer(Math.floorDiv(start, window) * window + window);
+            }
+        }
+        bucket.add(metric, in);
+        buckets.put(start, bucket);
+        st.group = in.groupValues().toArray(new String[0]);
+        if (metric.aggregation() != Metric.Aggregation.DISTINCT) {
+            WindowAggregate t = total.value();
+            if (t == null) {
+                t = new WindowAggregate();
+            }
+            t.add(metric, in);
+            long now = Math.max(in.timestamp(), st.evaluatedAt);
+            slide(rule, st, t, now);
+            total.update(t);
+            evaluate(rule, st, t.value(metric), t.samples(), now, in.timestamp(), ctx, out);
+        }
+        status.update(st);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        KeyStatus st = status.value();
+        if (st == null) {
+            return;
+        }
+        ThresholdRule rule = rules.get(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')));
+        if (rule == null) {
+            clear();
+            return;
+        }
+        long window = rule.window().toMillis();
+        Metric metric = rule.metric();
+        if (rule.baseline() != null && timestamp % window == 0) {
+            Exact past = exact(rule, st, timestamp);
+            st.rememberWindow(timestamp, past.value, rule.baseline().windowsKept(rule.window()) + 1);
+        }
+        if (timestamp >= st.evaluatedAt) {
+            if (metric.aggregation() == Metric.Aggregation.DISTINCT) {
+                Exact now = exact(rule, st, timestamp);
+                evaluate(rule, st, now.value, now.samples, timestamp, timestamp, ctx, out);
+            } else {
+                WindowAggregate t = total.value();
+                if (t != null) {
+                    slide(rule, st, t, timestamp);
+                    total.update(t);
+                    evaluate(rule, st, t.value(metric), t.samples(), timestamp, timestamp, ctx, out);
+                }
+            }
+        }
+        // buckets the watermark has carried out of every future window (and past any baseline end)
+        for (long b : st.buckets.clone()) {
+            if (b + window <= timestamp && b <= st.slidPast || metric.aggregation() == Metric.Aggregation.DISTINCT && b + window <= timestamp) {
+                buckets.remove(b);
+                st.removeBucket(b);
+            }
+        }
+        if (st.buckets.length == 0 && !st.firing() && st.pendingSince == KeyStatus.NONE && rule.baseline() == null) {
+            clear();
+        } else {
+            status.update(st);
+        }
+    }
+
+    /** Takes buckets that have left the window ending at {@code now} out of the running total. */
+    private void slide(ThresholdRule rule, KeyStatus st, WindowAggregate t, long now) throws Exception {
+        long edge = now - rule.window().toMillis();
+        for (long b : st.buckets) {
+            if (b <= edge && (st.slidPast == KeyStatus.NONE || b > st.slidPast)) {
+                WindowAggregate gone = buckets.get(b);
+                if (gone != null) {
+                    t.combine(rule.metric(), gone, -1);
+                }
+                st.slidPast = b;
+            }
+        }
+    }
+
+    private record Exact(double value, long samples) {}
+
+    /** The metric over the window [end - window, end), merged from the buckets in state. */
+    private Exact exact(ThresholdRule rule, KeyStatus st, long end) throws Exception {
+        long from = end - rule.window().toMillis();
+        WindowAggregate sum = new WindowAggregate();
+        List<byte[]> distinct = new ArrayList<>();
+        for (long b : st.buckets) {
+            if (b >= from && b < end) {
+                WindowAggregate a = buckets.get(b);
+                if (a != null) {
+                    sum.combine(rule.metric(), a, 1);
+                    distinct.add(a.distinct);
+                }
+            }
+        }
+        double value = rule.metric().aggregation() == Metric.Aggregation.DISTINCT
+                ? (sum.samples() == 0 ? Double.NaN : DistinctSketch.estimate(distinct)) : sum.value(rule.metric());
+        return new Exact(value, sum.samples());
+    }
+
+    /** The baseline for a relative rule at {@code now}, or NaN when there is not enough history yet. */
+    static double baseline(ThresholdRule rule, KeyStatus st, long now) {
+        Baseline b = rule.baseline();
+        long window = rule.window().toMillis();
+        if (b.kind() == Baseline.Kind.OFFSET) {
+            long target = now - b.span().toMillis();
+            for (int i = st.pastEnds.length - 1; i >= 0; i--) {
+                if (st.pastEnds[i] <= target && st.pastEnds[i] > target - window) {
+                    return st.pastValues[i];
+                }
+            }
+            return Double.NaN;
+        }
+        long newest = now - window;
+        long oldest = newest - b.span().toMillis();
+        double[] values = new double[st.pastEnds.length];
+        int n = 0;
+        for (int i = 0; i < st.pastEnds.length; i++) {
+            if (st.pastEnds[i] <= newest && st.pastEnds[i] > oldest && !Double.isNaN(st.pastValues[i])) {
+                values[n++] = st.pastValues[i];
+            }
+        }
+        return n == 0 ? Double.NaN : new org.apache.commons.math3.stat.descriptive.moment.Mean().evaluate(values, 0, n);
+    }
+
+    /** The pending → firing → clearing state machine, evaluated at event time {@code now}. */
+    private void evaluate(ThresholdRule rule, KeyStatus st, double value, long samples, long now, long eventTime,
+                          ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        st.evaluatedAt = now;
+        double base = rule.baseline() == null ? 0 : baseline(rule, st, now);
+        double threshold = rule.effectiveThreshold(base);
+        boolean holds = samples >= rule.minSamples() && !Double.isNaN(value) && !Double.isNaN(threshold)
+                && rule.op().holds(value, threshold);
+        if (holds) {
+            st.clearSince = KeyStatus.NONE;
+            if (st.firing()) {
+                return;
+            }
+            if (st.pendingSince == KeyStatus.NONE) {
+                st.pendingSince = now;
+            }
+            long due = st.pendingSince + rule.holdFor().toMillis();
+            if (now >= due) {
+                fire(rule, st, value, threshold, samples, now, eventTime, ctx, out);
+            } else {
+                ctx.timerService().registerEventTimeTimer(due);
+            }
+        } else {
+            st.pendingSince = KeyStatus.NONE;
+            if (!st.firing()) {
+                return;
+            }
+            if (st.clearSince == KeyStatus.NONE) {
+                st.clearSince = now;
+            }
+            long due = st.clearSince + rule.keepFiringFor().toMillis();
+            if (now >= due) {
+                Map<String, String> labels = rule.labels(Arrays.asList(st.group));
+                out.collect(AlertRecords.resolved(rule, st.alertId, labels, value, threshold, rule.window(), st.startsAt, now, st.commandId));
+                st.alertId = null;
+                st.commandId = null;
+                st.clearSince = KeyStatus.NONE;
+            } else {
+                ctx.timerService().registerEventTimeTimer(due);
+            }
+        }
+    }
+
+    private void fire(ThresholdRule rule, KeyStatus st, double value, double threshold, long samples, long now,
+                      long eventTime, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        Map<String, String> labels = rule.labels(Arrays.asList(st.group));
+        ReleaseState release = rule.action() != null && rule.action().type() == CommandType.ROLLBACK_PROMPT
+                ? ctx.getBroadcastState(RELEASES).get(labels.get("promptId")) : null;
+        String episode = release != null ? ActionCommands.rollbackEpisode(release)
+                : "w" + Math.floorDiv(st.pendingSince, rule.window().toMillis());
+        String alertId = DecisionIds.of("alert", rule.id(), String.join("|", st.group), episode);
+        String reason = String.format(Locale.ROOT, "%s: %s %.4g %s %.4g over %s (%d samples)", rule.id(),
+                rule.metric().yamlName(), value, rule.op().symbol(), threshold,
+                dev.pilotlight.common.DurationText.format(rule.window()), samples);
+        ControlCommand command = commands.build(rule, labels, alertId, episode, reason, eventTime,
+                ctx.timerService().currentProcessingTime(), release);
+        if (command != null) {
+            ctx.output(COMMANDS, command);
+        }
+        st.alertId = alertId;
+        st.startsAt = now;
+        st.commandId = command == null ? null : command.commandId();
+        st.pendingSince = KeyStatus.NONE;
+        out.collect(AlertRecords.firing(rule, alertId, labels, value, threshold, rule.window(), now, st.commandId));
+    }
+
+    private void clear() {
+        buckets.clear();
+        total.clear();
+        status.clear();
+    }
+
+    @Override
+    public void processBroadcastElement(ReleaseState s, Context ctx, Collector<Alert> out) throws Exception {
+        ReleaseState known = ctx.getBroadcastState(RELEASES).get(s.promptId());
+        if (known == null || s.revision() >= known.revision()) {
+            ctx.getBroadcastState(RELEASES).put(s.promptId(), s);
+        }
+    }
+}

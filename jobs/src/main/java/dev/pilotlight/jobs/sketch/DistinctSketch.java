@@ -1,0 +1,45 @@
+package dev.pilotlight.jobs.sketch;
+
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
+import org.apache.datasketches.memory.Memory;
+
+/**
+ * Distinct users from a DataSketches HLL sketch (lgK 12: about 1.6 % error, at most ~2.6 KB), kept in
+ * state as its compact bytes and merged across windows with a union.
+ */
+public final class DistinctSketch {
+    static final int LG_K = 12;
+
+    private DistinctSketch() {}
+
+    public static HllSketch decode(byte[] bytes) {
+        return bytes == null ? new HllSketch(LG_K) : HllSketch.heapify(Memory.wrap(bytes));
+    }
+
+    public static byte[] encode(HllSketch s) {
+        return s.toCompactByteArray();
+    }
+
+    /** Adds a key to encoded sketch bytes (null: empty) and returns the new bytes. */
+    public static byte[] add(byte[] bytes, String key) {
+        HllSketch s = decode(bytes);
+        s.update(key);
+        return encode(s);
+    }
+
+    /** The estimated number of distinct keys across several encoded sketches. */
+    public static double estimate(Iterable<byte[]> sketches) {
+        return union(sketches).getEstimate();
+    }
+
+    public static HllSketch union(Iterable<byte[]> sketches) {
+        Union u = new Union(LG_K);
+        for (byte[] b : sketches) {
+            if (b != null) {
+                u.update(HllSketch.heapify(Memory.wrap(b)));
+            }
+        }
+        return u.getResult();
+    }
+}

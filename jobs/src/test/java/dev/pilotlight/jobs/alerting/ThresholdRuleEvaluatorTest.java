@@ -1,0 +1,423 @@
+package dev.pilotlight.jobs.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.common.control.CommandType;
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.FeedbackEvent;
+import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSetLoader;
+import dev.pilotlight.common.rules.ThresholdRule;
+import dev.pilotlight.jobs.ingest.Envelope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThresholdRuleEvaluatorTest {
+    static final long T0 = 1_800_000_000_000L;
+
+    static final String ROLLBACK = """
+            rules:
+              - id: rollback-error-rate
+                metric: error_rate
+                group_by: [route, promptId, promptVersion]
+                window: 60s
+                op: ">"
+                threshold: 0.10
+                min_samples: 20
+                tier: 1
+                action: ROLLBACK_PROMPT
+                labels: {team: platform}
+                annotations:
+                  summary: "rate {{value}} on {{promptVersion}}"
+                  runbook: runbook.md
+            """;
+
+    private KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> harness;
+    private List<ThresholdRule> rules;
+    private long seq;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static List<ThresholdRule> rules(String yaml) {
+        return RuleSetLoader.parse(Map.of("test.yaml", yaml)).thresholds();
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> start(String yaml) throws Exception {
+        rules = rules(yaml);
+        harness = newHarness(rules);
+        return harness;
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> newHarness(List<ThresholdRule> rules) throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ThresholdRuleEvaluator(rules, new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
+                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES);
+        h.setProcessingTime(T0);
+        return h;
+    }
+
+    private InvocationEvent.Builder call(String version, long ts) {
+        return InvocationEvent.builder().eventId("e" + (seq++)).timestamp(ts).gatewayId("gw").userId("u").tenant("acme")
+                .route("claims-letter").promptId("claims-letter").promptVersion(version);
+    }
+
+    private void process(Object event) throws Exception {
+        Envelope e = event instanceof InvocationEvent i ? Envelope.of(i, 0) : Envelope.of((FeedbackEvent) event, 0);
+        List<RuleInput> inputs = new java.util.ArrayList<>();
+        MatchRules.collect(rules, e, inputs::add);
+        for (RuleInput in : inputs) {
+            harness.processElement(new StreamRecord<>(in, in.timestamp()));
+        }
+    }
+
+    /** Sends {@code n} calls 100 ms apart from {@code start}; every k-th is an error (k=0: none). */
+    private void send(String version, long start, int n, int everyKthError) throws Exception {
+        for (int i = 0; i < n; i++) {
+            boolean err = everyKthError > 0 && i % everyKthError == 0;
+            process(call(version, start + i * 100L).status(err ? InvocationStatus.ERROR : InvocationStatus.OK).build());
+        }
+    }
+
+    private void watermark(long t) throws Exception {
+        harness.processWatermark(t);
+        harness.processBroadcastWatermark(t);
+    }
+
+    private List<Alert> alerts() {
+        return harness.extractOutputValues();
+    }
+
+    private List<ControlCommand> commands() {
+        ConcurrentLinkedQueue<StreamRecord<ControlCommand>> q = harness.getSideOutput(ThresholdRuleEvaluator.COMMANDS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private static ReleaseState production(String version, String previous, long revision) {
+        return new ReleaseState(1, "claims-letter", "claims-letter", version, previous, null, 0, revision, T0, "admin", null);
+    }
+
+    // ---- rollback rules (moved from the first rollback trigger; same decisions) ----
+
+    @Test
+    void firesOnceWithRollbackToPreviousProductionWhenRateAndSampleSizeAreReached() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 7)));
+        send("1.1.0", T0, 19, 3); // 7 errors of 19 calls: 37%, but fewer than 20 calls
+        assertThat(alerts()).isEmpty();
+
+        send("1.1.0", T0 + 1900, 1, 0); // the 20th call makes the condition true
+        assertThat(alerts()).hasSize(1);
+        Alert a = alerts().get(0);
+        assertThat(a.state()).isEqualTo(Alert.State.FIRING);
+        assertThat(a.ruleId()).isEqualTo("rollback-error-rate");
+        assertThat(a.tier()).isEqualTo(1);
+        assertThat(a.value()).isEqualTo(7.0 / 20);
+        assertThat(a.startsAt()).isEqualTo(T0 + 1900);
+        assertThat(a.labels()).containsEntry("promptVersion", "1.1.0").containsEntry("route", "claims-letter")
+                .containsEntry("team", "platform");
+        assertThat(a.summary()).isEqualTo("rate 0.3500 on 1.1.0");
+
+        ControlCommand c = commands().get(0);
+        assertThat(c.type()).isEqualTo(CommandType.ROLLBACK_PROMPT);
+        assertThat(c.target()).isEqualTo("claims-letter");
+        assertThat(c.params()).containsEntry("fromVersion", "1.1.0").containsEntry("toVersion", "1.0.0").containsEntry("revision", "7");
+        assertThat(c.alertId()).isEqualTo(a.alertId());
+        assertThat(a.commandId()).isEqualTo(c.commandId());
+        assertThat(c.expiresAt() - c.issuedAt()).isEqualTo(Duration.ofMinutes(10).toMillis());
+        assertThat(c.signature()).isNull(); // signing is SignCommands' job
+
+        send("1.1.0", T0 + 2000, 30, 2); // still failing: the same episode, no repeats
+        assertThat(alerts()).hasSize(1);
+        assertThat(commands()).hasSize(1);
+    }
+
+    @Test
+    void atThresholdOrWithOldErrorsOutsideTheWindowItStaysQuiet() throws Exception {
+        start(ROLLBACK);
+        send("1.1.0", T0, 20, 10); // 2 of 20 = 10%: not above 10%
+        send("1.2.0", T0, 5, 1); // 5 errors long ago, then 20 clean calls 61 s later
+        send("1.2.0", T0 + 61_000, 20, 0);
+        assertThat(alerts()).isEmpty();
+        assertThat(commands()).isEmpty();
+    }
+
+    @Test
+    void resolvesOnceTheWindowHasNoBreachAnymoreAndLeavesNoState() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 1)));
+        send("1.1.0", T0, 20, 2);
+        assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+        watermark(T0 + 120_000);
+        assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+        Alert resolved = alerts().get(1);
+        assertThat(resolved.alertId()).isEqualTo(alerts().get(0).alertId());
+        assertThat(resolved.endsAt()).isNotNull().isGreaterThan(resolved.startsAt());
+        assertThat(harness.numEventTimeTimers()).isZero(); // nothing left to wake up for
+    }
+
+    @Test
+    void replayedDecisionHasTheSameIds() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 3)));
+        send("1.1.0", T0, 20, 2);
+        Alert first = alerts().get(0);
+        ControlCommand firstCmd = commands().get(0);
+        harness.close();
+
+        harness = newHarness(rules);
+        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 3)));
+        for (int i = 0; i < 20; i++) { // other timing, same decision
+            process(call("1.1.0", T0 + 50 + i * 90L).status(i % 2 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build());
+        }
+        assertThat(alerts().get(0).alertId()).isEqualTo(first.alertId());
+        assertThat(commands().get(0).commandId()).isEqualTo(firstCmd.commandId());
+    }
+
+    @Test
+    void aBadCandidateIsRemovedInFavourOfProduction() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null,
+                "1.1.0", 0.1, 4, T0, "admin", null)));
+        send("1.1.0", T0, 20, 2);
+        assertThat(commands()).singleElement().satisfies(c ->
+                assertThat(c.params()).containsEntry("fromVersion", "1.1.0").containsEntry("toVersion", "1.0.0"));
+    }
+
+    @Test
+    void withoutKnownReleaseTheGatewayPicksThePreviousVersion() throws Exception {
+        start(ROLLBACK);
+        send("1.1.0", T0, 20, 2);
+        assertThat(commands()).singleElement().satisfies(c ->
+                assertThat(c.params()).containsEntry("fromVersion", "1.1.0").doesNotContainKey("toVersion"));
+    }
+
+    @Test
+    void oldEventsAlertButIssueNoCommand() throws Exception {
+        start(ROLLBACK);
+        harness.setProcessingTime(T0 + Duration.ofHours(2).toMillis());
+        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 1)));
+        send("1.1.0", T0, 20, 2);
+        assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.commandId()).isNull());
+        assertThat(commands()).isEmpty();
+    }
+
+    @Test
+    void versionNoLongerServedIsNotRolledBack() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(production("1.0.0", "1.1.0", 5))); // already rolled back
+        send("1.1.0", T0, 20, 2); // late events of the old release
+        assertThat(alerts()).hasSize(1);
+        assertThat(commands()).isEmpty();
+    }
+
+    // ---- for / keep_firing_for ----
+
+    static final String ERROR_RATE_FOR = """
+            rules:
+              - id: error-rate-high
+                metric: error_rate
+                group_by: [route]
+                window: 1m
+                op: ">"
+                threshold: 0.05
+                min_samples: 20
+                for: 5m
+                keep_firing_for: 2m
+                tier: 1
+            """;
+
+    /** One call per second from {@code from} (inclusive) to {@code to} (exclusive); every k-th fails. */
+    private void steady(long from, long to, int everyKthError) throws Exception {
+        for (long t = from; t < to; t += 1000) {
+            boolean err = everyKthError > 0 && ((t - from) / 1000) % everyKthError == 0;
+            process(call("1.0.0", t).status(err ? InvocationStatus.ERROR : InvocationStatus.OK).build());
+        }
+    }
+
+    @Test
+    void pendsForFiveMinutesThenFiresOnceAndResolvesAfterKeepFiringFor() throws Exception {
+        start(ERROR_RATE_FOR);
+        steady(T0, T0 + 60_000, 0); // a clean minute
+        steady(T0 + 60_000, T0 + 60_000 + 299_000, 5); // 20 % errors for 4:59
+        watermark(T0 + 60_000 + 299_000);
+        assertThat(alerts()).as("pending: held for less than 5 minutes").isEmpty();
+
+        steady(T0 + 359_000, T0 + 420_000, 5);
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(Alert.State.FIRING);
+            assertThat(a.startsAt() - (T0 + 60_000)).isBetween(300_000L, 320_000L); // 5 min after the 1-min rate first exceeded 5 % (at the 4th error)
+        });
+
+        steady(T0 + 420_000, T0 + 540_000, 0); // clean again: clear after ~1 min (window), resolve 2 min later
+        watermark(T0 + 540_000);
+        assertThat(alerts()).hasSize(1).as("keep_firing_for holds the alert");
+        steady(T0 + 540_000, T0 + 720_000, 0);
+        watermark(T0 + 720_000);
+        assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+        // the rate falls to 5 % once only 3 errors remain in the last minute (~45 s), then 2 min of keep_firing_for
+        assertThat(alerts().get(1).endsAt() - (T0 + 420_000)).isBetween(160_000L, 185_000L);
+    }
+
+    @Test
+    void aBreachShorterThanForNeverFires() throws Exception {
+        start(ERROR_RATE_FOR);
+        steady(T0, T0 + 180_000, 5); // 3 minutes of errors
+        steady(T0 + 180_000, T0 + 600_000, 0);
+        watermark(T0 + 700_000);
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void fiveMinutesOfBreachFireEvenWhenTrafficStopsDuringThePendingPhase() throws Exception {
+        start("""
+                rules:
+                  - id: p95
+                    metric: latency_p95
+                    group_by: [route]
+                    window: 10m
+                    op: ">"
+                    threshold: 5000
+                    min_samples: 20
+                    for: 5m
+                    tier: 2
+                """);
+        for (int i = 0; i < 30; i++) {
+            process(call("1.0.0", T0 + i * 1000L).latencyMs(i < 3 ? 100 : 8000).build());
+        }
+        assertThat(alerts()).isEmpty();
+        watermark(T0 + 29_000 + 300_000); // no more events; the timer at the end of 'for' decides
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.value()).isBetween(7900.0, 8100.0); // HdrHistogram, 2 significant digits
+            assertThat(a.threshold()).isEqualTo(5000);
+        });
+    }
+
+    // ---- actions other than rollback ----
+
+    @Test
+    void userActionTargetsTheUserAndLastsAsConfigured() throws Exception {
+        start("""
+                rules:
+                  - id: injection-heavy-user
+                    metric: injection_attempts
+                    group_by: [userId]
+                    window: 10m
+                    op: ">="
+                    threshold: 2
+                    tier: 1
+                    action: {type: THROTTLE_USER, params: {perMinute: "2"}, for: 30m}
+                """);
+        process(call("1.0.0", T0).userId("mallory").outputFlags(List.of("injection")).build());
+        process(call("1.0.0", T0 + 1000).userId("alice").build());
+        process(call("1.0.0", T0 + 2000).userId("mallory").outputFlags(List.of("pii_redacted", "injection")).build());
+        assertThat(commands()).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo(CommandType.THROTTLE_USER);
+            assertThat(c.target()).isEqualTo("mallory");
+            assertThat(c.params()).containsEntry("perMinute", "2")
+                    .containsEntry("until", String.valueOf(T0 + Duration.ofMinutes(30).toMillis()));
+        });
+    }
+
+    // ---- baselines ----
+
+    @Test
+    void movingAverageBaselineComparesWithPastWindows() throws Exception {
+        start("""
+                rules:
+                  - id: cost-spike
+                    metric: spend
+                    group_by: [tenant]
+                    window: 1h
+                    op: ">"
+                    threshold: 2.0
+                    baseline: {kind: moving_average, over: 1d}
+                    min_samples: 5
+                    tier: 2
+                """);
+        long day = T0 - T0 % 3_600_000L; // aligned to the hour
+        for (int h = 0; h < 6; h++) { // six ordinary hours: $1 per hour
+            for (int i = 0; i < 10; i++) {
+                process(call("1.0.0", day + h * 3_600_000L + i * 60_000L).costUsd(0.10).build());
+            }
+            watermark(day + (h + 1) * 3_600_000L);
+        }
+        assertThat(alerts()).isEmpty();
+        long h7 = day + 6 * 3_600_000L;
+        for (int i = 0; i < 15; i++) { // $0.15 × 15 = $2.25 within the hour: above 2 × $1
+            process(call("1.0.0", h7 + i * 60_000L).costUsd(0.15).build());
+        }
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.threshold()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.value()).isGreaterThan(2.0);
+        });
+    }
+
+    @Test
+    void offsetBaselineComparesDistinctUsersWithYesterday() throws Exception {
+        start("""
+                rules:
+                  - id: active-users-drop
+                    metric: active_users
+                    group_by: [route]
+                    window: 1d
+                    op: "<"
+                    threshold: 0.8
+                    baseline: {kind: offset, ago: 1d}
+                    tier: 3
+                """);
+        long d0 = T0 - T0 % 86_400_000L;
+        for (int u = 0; u < 50; u++) {
+            process(call("1.0.0", d0 + 3_600_000L + u * 1000L).userId("user-" + u).build());
+        }
+        watermark(d0 + 86_400_000L);
+        long d1 = d0 + 86_400_000L;
+        for (int u = 0; u < 30; u++) { // 30 of yesterday's 50: a 40 % drop
+            process(call("1.0.0", d1 + 3_600_000L + u * 1000L).userId("user-" + u).build());
+        }
+        watermark(d1 + 86_400_000L); // distinct counts are evaluated at bucket ends
+        assertThat(alerts()).first().satisfies(a -> {
+            assertThat(a.ruleId()).isEqualTo("active-users-drop");
+            assertThat(a.value()).isBetween(29.0, 31.0);
+            assertThat(a.threshold()).isBetween(39.0, 41.0);
+        });
+    }
+
+    @Test
+    void feedbackShareCountsOnlyRatedFeedback() throws Exception {
+        start("""
+                rules:
+                  - id: thumbs-down
+                    metric: thumbs_down_share
+                    group_by: [route, promptVersion]
+                    window: 1h
+                    op: ">"
+                    threshold: 0.30
+                    min_samples: 10
+                    tier: 2
+                """);
+        for (int i = 0; i < 10; i++) {
+            FeedbackEvent.Rating r = i < 4 ? FeedbackEvent.Rating.DOWN : FeedbackEvent.Rating.UP;
+            process(new FeedbackEvent(1, "f" + i, T0 + i * 1000L, "inv" + i, "u", r, null, null, null, null,
+                    "claims-letter", "1.0.0", null, null));
+            process(new FeedbackEvent(1, "g" + i, T0 + i * 1000L + 1, "inv" + i, "u", null, FeedbackEvent.Acceptance.ACCEPTED,
+                    null, null, null, "claims-letter", "1.0.0", null, null)); // no rating: not a sample
+        }
+        assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.value()).isEqualTo(0.4));
+    }
+}
