@@ -10,6 +10,7 @@ public final class Topics {
     public static final String CONTROL = "guard.control";
     public static final String RELEASES = "guard.releases";
     public static final String DLQ = "guard.dlq";
+    public static final String RULES = "guard.rules";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
@@ -29,13 +30,15 @@ public final class Topics {
             new TopicSpec(ALERTS, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(CONTROL, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(RELEASES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
-            new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Topics the guard application reads; one source, deserialised once. From guard.dlq it keeps
-     * only the gateways' rejected commands (a security event) and skips its own dead letters.
+     * only the gateways' rejected commands (a security event) and skips its own dead letters;
+     * guard.rules carries rule sets published at run time.
      */
-    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES, DLQ);
+    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES, DLQ, RULES);
 
     private Topics() {}
 }

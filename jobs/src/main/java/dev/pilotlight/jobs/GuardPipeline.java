@@ -4,10 +4,12 @@ import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.MetricSample;
-import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.rules.RuleSet;
 import dev.pilotlight.common.rules.SequenceRule;
 import dev.pilotlight.jobs.alerting.ActionCommands;
+import dev.pilotlight.jobs.alerting.ActiveRules;
+import dev.pilotlight.jobs.alerting.GuardBroadcast;
+import dev.pilotlight.jobs.alerting.MatchThresholdRules;
 import dev.pilotlight.jobs.alerting.EmitSequenceMatch;
 import dev.pilotlight.jobs.alerting.MatchRules;
 import dev.pilotlight.jobs.alerting.RuleInput;
@@ -30,6 +32,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -53,14 +56,16 @@ public final class GuardPipeline {
 
         SingleOutputStreamOperator<InvocationEvent> split = records
                 .process(new SplitByRecordType()).name("split-by-record-type").uid("split-by-record-type");
-        DataStream<ReleaseState> releases = split.getSideOutput(SplitByRecordType.RELEASES);
+        DataStream<GuardBroadcast> broadcasts = split.getSideOutput(SplitByRecordType.RELEASES).map(GuardBroadcast::of)
+                .name("release-changes").uid("release-changes")
+                .union(split.getSideOutput(SplitByRecordType.RULES).map(GuardBroadcast::of).name("published-rule-sets").uid("published-rule-sets"));
         DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters = split.getSideOutput(SplitByRecordType.DEAD_LETTERS);
 
         if (settings.modules().contains(GuardModule.METRICS)) {
             deadLetters = deadLetters.union(metrics(records, sinks, settings));
         }
         if (settings.modules().contains(GuardModule.ALERTS)) {
-            alerts(records, releases, sinks, settings);
+            alerts(records, broadcasts, sinks, settings);
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -80,18 +85,22 @@ public final class GuardPipeline {
     }
 
     /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences. */
-    private static void alerts(DataStream<Envelope> records, DataStream<ReleaseState> releases, GuardSinks sinks, GuardSettings settings) {
+    private static void alerts(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks, GuardSettings settings) {
         RuleSet rules = settings.rules();
         ActionCommands actions = new ActionCommands(settings.commandTtl(), settings.maxDecisionLag());
         List<DataStream<Alert>> alerts = new ArrayList<>();
         List<DataStream<ControlCommand>> commands = new ArrayList<>();
 
-        if (!rules.thresholds().isEmpty()) {
+        // always present, even with no threshold rule at start: a published rule set may add some
+        {
+            ActiveRules active = new ActiveRules(rules, settings.rulesLoadedAt());
+            BroadcastStream<GuardBroadcast> shared = broadcasts.broadcast(ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES);
             SingleOutputStreamOperator<Alert> a = records
-                    .process(new MatchRules(rules.thresholds())).name("match-threshold-rules").uid("match-threshold-rules")
+                    .connect(shared)
+                    .process(new MatchThresholdRules(active)).name("match-threshold-rules").uid("match-threshold-rules")
                     .keyBy(RuleInput::key)
-                    .connect(releases.broadcast(ThresholdRuleEvaluator.RELEASES))
-                    .process(new ThresholdRuleEvaluator(rules.thresholds(), actions))
+                    .connect(shared)
+                    .process(new ThresholdRuleEvaluator(active, actions))
                     .name("threshold-rules").uid("threshold-rules");
             alerts.add(a);
             commands.add(a.getSideOutput(ThresholdRuleEvaluator.COMMANDS));
@@ -100,7 +109,7 @@ public final class GuardPipeline {
             SingleOutputStreamOperator<Alert> a = records
                     .process(new MatchRules(rules.absences())).name("match-absence-rules").uid("match-absence-rules")
                     .keyBy(RuleInput::key)
-                    .process(new SilenceDetector(rules.absences(), actions))
+                    .process(new SilenceDetector(rules.absences(), actions, rules.version()))
                     .name("absence-rules").uid("absence-rules");
             alerts.add(a);
             commands.add(a.getSideOutput(SilenceDetector.COMMANDS));
@@ -117,13 +126,10 @@ public final class GuardPipeline {
             }
             SingleOutputStreamOperator<Alert> a = union(matches)
                     .keyBy(SequenceMatch::key)
-                    .process(new SequenceEpisodes(rules.sequences(), actions))
+                    .process(new SequenceEpisodes(rules.sequences(), actions, rules.version()))
                     .name("sequence-episodes").uid("sequence-episodes");
             alerts.add(a);
             commands.add(a.getSideOutput(SequenceEpisodes.COMMANDS));
-        }
-        if (alerts.isEmpty()) {
-            return;
         }
         union(alerts).sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
         union(commands).map(new SignCommands(settings.signer())).name("sign-commands").uid("sign-commands")

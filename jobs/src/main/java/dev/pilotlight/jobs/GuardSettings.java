@@ -12,7 +12,8 @@ import java.util.Set;
  * @param idleness        after this long without records a source split stops holding back the watermark
  * @param metricsWindow   the tumbling window of guard.metrics samples
  * @param allowedLateness how long after its window closed an event still updates it (then: guard.dlq)
+ * @param rulesLoadedAt   when {@code rules} were read; a rule set published to guard.rules later replaces them
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
-                            Duration metricsWindow, Duration allowedLateness) {}
+                            Duration metricsWindow, Duration allowedLateness, long rulesLoadedAt) {}

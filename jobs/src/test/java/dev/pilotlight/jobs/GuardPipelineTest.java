@@ -74,7 +74,7 @@ class GuardPipelineTest {
         CommandSigner signer = CommandSigner.fromSecret(KEY);
         GuardSettings settings = new GuardSettings(EnumSet.allOf(GuardModule.class), RuleSetLoader.load(Path.of("../alert-rules")),
                 signer, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(1), Duration.ofMinutes(5));
+                Duration.ofMinutes(1), Duration.ofMinutes(5), t0);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

@@ -18,7 +18,9 @@ public record Alert(
         String summary,
         String runbook,
         /** commandId of the action this alert triggered, if any. */
-        String commandId) {
+        String commandId,
+        /** Version of the rule set that decided this transition (see guard.rules). */
+        String rulesVersion) {
 
     public enum State { FIRING, RESOLVED }
 }

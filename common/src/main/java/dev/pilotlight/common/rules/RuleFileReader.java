@@ -31,7 +31,8 @@ final class RuleFileReader {
     private static final Set<String> COMMON_KEYS = Set.of("id", "kind", "description", "group_by", "tier", "action",
             "labels", "annotations");
     private static final Map<String, Set<String>> KIND_KEYS = Map.of(
-            "threshold", Set.of("metric", "where", "window", "op", "threshold", "baseline", "min_samples", "for", "keep_firing_for"),
+            "threshold", Set.of("metric", "where", "window", "op", "threshold", "baseline", "min_samples", "for", "keep_firing_for",
+                    "evaluate"),
             "absence", Set.of("stream", "where", "for"),
             "sequence", Set.of("stream", "pattern", "first", "then", "times", "within", "keep_firing_for"));
     private static final Set<String> ANNOTATION_KEYS = Set.of("summary", "runbook");
@@ -178,13 +179,17 @@ final class RuleFileReader {
             long minSamples = wholeNumber("min_samples", 1, 1);
             Duration holdFor = optionalDuration("for");
             Duration keepFiringFor = optionalDuration("keep_firing_for");
+            String evaluate = value("evaluate") == null ? "continuous" : scalar(value("evaluate"));
+            if (!"continuous".equals(evaluate) && !"at_window_end".equals(evaluate)) {
+                problem(value("evaluate"), "evaluate must be continuous (on every event, the default) or at_window_end (once per aligned window)");
+            }
             RuleAction action = action(groupBy, true);
             AlertTemplate alert = alertTemplate();
             if (metric == null || groupBy == null || window == null || op == null || threshold == null || alert == null) {
                 return null;
             }
             return new ThresholdRule(id, source(), metric, where, groupBy, window, op, threshold, baseline, minSamples,
-                    holdFor, keepFiringFor, action, alert);
+                    holdFor, keepFiringFor, "at_window_end".equals(evaluate), action, alert);
         }
 
         private AbsenceRule absence(String id) {

@@ -39,6 +39,11 @@ public final class RuleSetLoader {
 
     /** Loads one file or every {@code *.yaml}/{@code *.yml} file of a directory. */
     public static RuleSet load(Path fileOrDir) {
+        return parse(read(fileOrDir));
+    }
+
+    /** The texts of one file or of every rule file of a directory, by path, without validating them. */
+    public static Map<String, String> read(Path fileOrDir) {
         List<Path> files = new ArrayList<>();
         List<RuleProblem> problems = new ArrayList<>();
         if (Files.isDirectory(fileOrDir)) {
@@ -66,7 +71,7 @@ public final class RuleSetLoader {
         if (!problems.isEmpty()) {
             throw new RuleValidationException(problems);
         }
-        return parse(contents);
+        return contents;
     }
 
     /** Parses named texts (name → YAML); used by {@link #load} and by anything that receives rules as text. */
@@ -74,6 +79,7 @@ public final class RuleSetLoader {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Map<String, String> seenIds = new LinkedHashMap<>();
+        namedTexts = new java.util.TreeMap<>(namedTexts); // by name: the same files give the same version and messages
         for (Map.Entry<String, String> e : namedTexts.entrySet()) {
             new RuleFileReader(e.getKey(), problems, rules, seenIds).read(e.getValue());
         }

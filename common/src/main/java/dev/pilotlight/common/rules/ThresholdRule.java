@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A metric over a sliding window per group, compared with a threshold (absolute, or a factor of a
- * baseline), with Prometheus' {@code for} and {@code keep_firing_for}.
+ * baseline), with Prometheus' {@code for} and {@code keep_firing_for}. With {@code atWindowEnd}
+ * ({@code evaluate: at_window_end}) it is decided once per aligned window (a calendar day for 1d):
+ * the daily dashboard's "today against yesterday".
  */
 public record ThresholdRule(
         String id,
@@ -20,6 +22,7 @@ public record ThresholdRule(
         long minSamples,
         Duration holdFor,
         Duration keepFiringFor,
+        boolean atWindowEnd,
         RuleAction action,
         AlertTemplate alert) implements Rule {
 

@@ -37,7 +37,7 @@ class JsonCodecTest {
         Heartbeat hb = new Heartbeat(1, "gw-1", 7L, "0.1.0", 3, 0, 1, 0, Map.of("claims-letter", "production=1.0.0"));
         assertThat(JsonCodec.decode(JsonCodec.encode(hb), Heartbeat.class)).isEqualTo(hb);
 
-        Alert al = new Alert(1, "alert-x", "rule", 1, Alert.State.FIRING, Map.of("route", "r"), 0.3, 0.1, 9L, null, "s", "rb", "cmd-x");
+        Alert al = new Alert(1, "alert-x", "rule", 1, Alert.State.FIRING, Map.of("route", "r"), 0.3, 0.1, 9L, null, "s", "rb", "cmd-x", "abc123");
         assertThat(JsonCodec.decode(JsonCodec.encode(al), Alert.class)).isEqualTo(al);
 
         ControlCommand cmd = new ControlCommand(1, "cmd-x", 1L, CommandType.ROLLBACK_PROMPT, "claims-letter",

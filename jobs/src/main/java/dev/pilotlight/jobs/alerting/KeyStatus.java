@@ -7,6 +7,11 @@ package dev.pilotlight.jobs.alerting;
 public class KeyStatus {
     public static final long NONE = Long.MIN_VALUE;
 
+    /** Identity of the rule's measurement (metric, filter, window, baseline); state of another one is reset. */
+    public int fingerprint;
+    /** Tier and labels (name, value, ...) of the firing alert, to resolve it if its rule is removed. */
+    public int tier;
+    public String[] firedLabels = new String[0];
     /** The group values of this key, in group_by order. */
     public String[] group = new String[0];
     /** Starts of the buckets in state, ascending. */
@@ -25,6 +30,18 @@ public class KeyStatus {
     public double[] pastValues = new double[0];
 
     public KeyStatus() {}
+
+    void rememberLabels(java.util.Map<String, String> labels) {
+        firedLabels = labels.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
+    }
+
+    java.util.Map<String, String> labels() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < firedLabels.length; i += 2) {
+            m.put(firedLabels[i], firedLabels[i + 1]);
+        }
+        return m;
+    }
 
     public boolean firing() {
         return alertId != null;

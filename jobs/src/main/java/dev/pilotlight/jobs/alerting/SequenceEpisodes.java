@@ -18,7 +18,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Decides episodes of a sequence rule: the first match fires (with the rule's action), further
- * matches keep the alert firing, and it resolves after {@code keep_firing_for} without a match.
+ * matches keep the alert firing, and it resolves once event time has passed {@code keep_firing_for}
+ * after the last match (event time, so a replay or a test resolves as the stream says, not the clock).
  */
 public final class SequenceEpisodes extends KeyedProcessFunction<String, SequenceMatch, Alert> {
     private static final long serialVersionUID = 1L;
@@ -26,13 +27,16 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
 
     private final Map<String, SequenceRule> rules;
     private final ActionCommands commands;
+    private final String rulesVersion;
 
     private transient ValueState<String> alertId;
     private transient ValueState<Long> startsAt;
     private transient ValueState<Long> resolveAt;
     private transient ValueState<String> commandId;
+    private transient ValueState<String> group;
 
-    public SequenceEpisodes(List<SequenceRule> rules, ActionCommands commands) {
+    public SequenceEpisodes(List<SequenceRule> rules, ActionCommands commands, String rulesVersion) {
+        this.rulesVersion = rulesVersion;
         this.rules = rules.stream().collect(Collectors.toUnmodifiableMap(SequenceRule::id, Function.identity()));
         this.commands = commands;
     }
@@ -43,6 +47,7 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         startsAt = getRuntimeContext().getState(new ValueStateDescriptor<>("starts-at", Types.LONG));
         resolveAt = getRuntimeContext().getState(new ValueStateDescriptor<>("resolve-at", Types.LONG));
         commandId = getRuntimeContext().getState(new ValueStateDescriptor<>("command-id", Types.STRING));
+        group = getRuntimeContext().getState(new ValueStateDescriptor<>("group", Types.STRING));
     }
 
     @Override
@@ -53,12 +58,14 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         }
         long now = ctx.timerService().currentProcessingTime();
         Long oldDue = resolveAt.value();
-        if (oldDue != null) {
-            ctx.timerService().deleteProcessingTimeTimer(oldDue);
+        long due = m.eventTime() + rule.keepFiringFor().toMillis();
+        if (oldDue == null || due > oldDue) {
+            if (oldDue != null) {
+                ctx.timerService().deleteEventTimeTimer(oldDue);
+            }
+            ctx.timerService().registerEventTimeTimer(due);
+            resolveAt.update(due);
         }
-        long due = now + rule.keepFiringFor().toMillis();
-        ctx.timerService().registerProcessingTimeTimer(due);
-        resolveAt.update(due);
         if (alertId.value() != null) {
             return; // still the same episode
         }
@@ -71,9 +78,10 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
             ctx.output(COMMANDS, command);
         }
         alertId.update(id);
+        group.update(String.join("\u001f", m.groupValues()));
         startsAt.update(m.eventTime());
         commandId.update(command == null ? null : command.commandId());
-        out.collect(AlertRecords.firing(rule, id, labels, m.events(), threshold(rule), rule.within(), m.eventTime(),
+        out.collect(AlertRecords.firing(rule, rulesVersion, id, labels, m.events(), threshold(rule), rule.within(), m.eventTime(),
                 command == null ? null : command.commandId()));
     }
 
@@ -83,14 +91,15 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         String key = ctx.getCurrentKey();
         SequenceRule rule = rules.get(key.substring(0, key.indexOf('|')));
         if (id != null && rule != null) {
-            List<String> values = rule.groupBy().isEmpty() ? List.of() : List.of(key.substring(key.indexOf('|') + 1).split("\\|", -1));
-            out.collect(AlertRecords.resolved(rule, id, rule.labels(values), 0, threshold(rule), rule.within(),
+            List<String> values = rule.groupBy().isEmpty() ? List.of() : List.of(group.value().split("\u001f", -1));
+            out.collect(AlertRecords.resolved(rule, rulesVersion, id, rule.labels(values), 0, threshold(rule), rule.within(),
                     startsAt.value(), timestamp, commandId.value()));
         }
         alertId.clear();
         startsAt.clear();
         resolveAt.clear();
         commandId.clear();
+        group.clear();
     }
 
     private static double threshold(SequenceRule rule) {

@@ -27,13 +27,15 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
 
     private final Map<String, AbsenceRule> rules;
     private final ActionCommands commands;
+    private final String rulesVersion;
 
     private transient ValueState<Long> lastSeen;
     private transient ValueState<Long> deadline;
     private transient ValueState<String> firing;
     private transient ValueState<String> group;
 
-    public SilenceDetector(List<AbsenceRule> rules, ActionCommands commands) {
+    public SilenceDetector(List<AbsenceRule> rules, ActionCommands commands, String rulesVersion) {
+        this.rulesVersion = rulesVersion;
         this.rules = rules.stream().collect(Collectors.toUnmodifiableMap(AbsenceRule::id, Function.identity()));
         this.commands = commands;
     }
@@ -56,7 +58,7 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         String alertId = firing.value();
         if (alertId != null) {
             long since = lastSeen.value();
-            out.collect(AlertRecords.resolved(rule, alertId, rule.labels(in.groupValues()), (now - since) / 1000.0,
+            out.collect(AlertRecords.resolved(rule, rulesVersion, alertId, rule.labels(in.groupValues()), (now - since) / 1000.0,
                     rule.silence().toSeconds(), rule.silence(), since + rule.silence().toMillis(), now, null));
             firing.clear();
         }
@@ -90,7 +92,7 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         }
         firing.update(alertId);
         deadline.clear();
-        out.collect(AlertRecords.firing(rule, alertId, labels, silentSeconds, rule.silence().toSeconds(), rule.silence(),
+        out.collect(AlertRecords.firing(rule, rulesVersion, alertId, labels, silentSeconds, rule.silence().toSeconds(), rule.silence(),
                 since + rule.silence().toMillis(), command == null ? null : command.commandId()));
     }
 }

@@ -14,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -36,7 +34,7 @@ import org.apache.flink.util.OutputTag;
  * by event-time timers as buckets leave the window. Distinct counts, which cannot be subtracted,
  * are evaluated at bucket ends only.
  */
-public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<String, RuleInput, ReleaseState, Alert> {
+public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<String, RuleInput, GuardBroadcast, Alert> {
     private static final long serialVersionUID = 1L;
 
     /** Latest release state per promptId, broadcast from guard.releases (for ROLLBACK_PROMPT). */
@@ -44,16 +42,29 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             new MapStateDescriptor<>("releases", Types.STRING, TypeInformation.of(ReleaseState.class));
     public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("rule-commands") {};
 
-    private final Map<String, ThresholdRule> rules;
+    private final ActiveRules rules;
     private final ActionCommands commands;
 
     private transient MapState<Long, WindowAggregate> buckets;
     private transient ValueState<WindowAggregate> total;
     private transient ValueState<KeyStatus> status;
 
-    public ThresholdRuleEvaluator(List<ThresholdRule> rules, ActionCommands commands) {
-        this.rules = rules.stream().collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity()));
+    public ThresholdRuleEvaluator(ActiveRules rules, ActionCommands commands) {
+        this.rules = rules;
         this.commands = commands;
+    }
+
+    /** What the rule measures; when it changes, a key's buckets no longer fit and are dropped. */
+    static int fingerprint(ThresholdRule r) {
+        return java.util.Objects.hash(r.metric(), r.where(), r.groupBy(), r.window(), r.baseline(), r.atWindowEnd());
+    }
+
+    /**
+     * Rules decided on timers only, from the buckets: distinct counts (which cannot be subtracted from
+     * a running total) and rules evaluated at aligned window ends.
+     */
+    static boolean timerOnly(ThresholdRule rule) {
+        return rule.atWindowEnd() || rule.metric().aggregation() == Metric.Aggregation.DISTINCT;
     }
 
     /** Bucket width: 1/60 of the window in whole seconds, at least one second. */
@@ -70,13 +81,19 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
 
     @Override
     public void processElement(RuleInput in, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
-        ThresholdRule rule = rules.get(in.ruleId());
+        ActiveRules.Snapshot active = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
+        ThresholdRule rule = active.rules().get(in.ruleId());
         if (rule == null) {
             return;
         }
         KeyStatus st = status.value();
+        if (st != null && st.fingerprint != fingerprint(rule)) {
+            endForChangedRule(rule.id(), active.version(), st, in.timestamp(), out);
+            st = null;
+        }
         if (st == null) {
             st = new KeyStatus();
+            st.fingerprint = fingerprint(rule);
         }
         long width = bucketMs(rule);
         long window = rule.window().toMillis();
@@ -90,17 +107,17 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             bucket = new WindowAggregate();
             st.addBucket(start);
             ctx.timerService().registerEventTimeTimer(start + window); // when it leaves the window
-            if (metric.aggregation() == Metric.Aggregation.DISTINCT) {
+            if (metric.aggregation() == Metric.Aggregation.DISTINCT && !rule.atWindowEnd()) {
                 ctx.timerService().registerEventTimeTimer(start + width);
             }
-            if (rule.baseline() != null) {
+            if (rule.baseline() != null || rule.atWindowEnd()) {
                 ctx.timerService().registerEventTimeTimer(Math.floorDiv(start, window) * window + window);
             }
         }
         bucket.add(metric, in);
         buckets.put(start, bucket);
         st.group = in.groupValues().toArray(new String[0]);
-        if (metric.aggregation() != Metric.Aggregation.DISTINCT) {
+        if (!timerOnly(rule)) {
             WindowAggregate t = total.value();
             if (t == null) {
                 t = new WindowAggregate();
@@ -120,19 +137,31 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         if (st == null) {
             return;
         }
-        ThresholdRule rule = rules.get(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')));
-        if (rule == null) {
-            clear();
+        ActiveRules.Snapshot active = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
+        ThresholdRule rule = active.rules().get(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')));
+        if (rule == null || st.fingerprint != fingerprint(rule)) {
+            endForChangedRule(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')), active.version(), st, timestamp, out);
             return;
         }
         long window = rule.window().toMillis();
-        Metric metric = rule.metric();
-        if (rule.baseline() != null && timestamp % window == 0) {
+        boolean windowEnd = timestamp % window == 0;
+        if (rule.atWindowEnd()) {
+            if (windowEnd) {
+                Exact ended = exact(rule, st, timestamp);
+                evaluate(rule, st, ended.value, ended.samples, timestamp, timestamp, ctx, out);
+                if (rule.baseline() != null) { // after deciding: a window is not its own baseline
+                    st.rememberWindow(timestamp, ended.value, rule.baseline().windowsKept(rule.window()) + 1);
+                }
+                if (st.firing() || st.pendingSince != KeyStatus.NONE) {
+                    ctx.timerService().registerEventTimeTimer(timestamp + window); // decide the next window even if it is empty
+                }
+            }
+        } else if (rule.baseline() != null && windowEnd) {
             Exact past = exact(rule, st, timestamp);
             st.rememberWindow(timestamp, past.value, rule.baseline().windowsKept(rule.window()) + 1);
         }
-        if (timestamp >= st.evaluatedAt) {
-            if (metric.aggregation() == Metric.Aggregation.DISTINCT) {
+        if (!rule.atWindowEnd() && timestamp >= st.evaluatedAt) {
+            if (rule.metric().aggregation() == Metric.Aggregation.DISTINCT) {
                 Exact now = exact(rule, st, timestamp);
                 evaluate(rule, st, now.value, now.samples, timestamp, timestamp, ctx, out);
             } else {
@@ -140,13 +169,13 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
                 if (t != null) {
                     slide(rule, st, t, timestamp);
                     total.update(t);
-                    evaluate(rule, st, t.value(metric), t.samples(), timestamp, timestamp, ctx, out);
+                    evaluate(rule, st, t.value(rule.metric()), t.samples(), timestamp, timestamp, ctx, out);
                 }
             }
         }
         // buckets the watermark has carried out of every future window (and past any baseline end)
         for (long b : st.buckets.clone()) {
-            if (b + window <= timestamp && b <= st.slidPast || metric.aggregation() == Metric.Aggregation.DISTINCT && b + window <= timestamp) {
+            if (b + window <= timestamp && (b <= st.slidPast || timerOnly(rule))) {
                 buckets.remove(b);
                 st.removeBucket(b);
             }
@@ -193,25 +222,33 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         return new Exact(value, sum.samples());
     }
 
-    /** The baseline for a relative rule at {@code now}, or NaN when there is not enough history yet. */
+    /**
+     * The baseline for a relative rule at {@code now}, or NaN when there is not enough history yet.
+     * Past values are those of aligned windows (whole hours, whole days UTC): {@code offset} takes
+     * the one whose end is nearest to {@code now - ago} (within half a window), so "yesterday" is the
+     * previous calendar day; {@code moving_average} the mean of those that ended within {@code over}.
+     */
     static double baseline(ThresholdRule rule, KeyStatus st, long now) {
         Baseline b = rule.baseline();
         long window = rule.window().toMillis();
         if (b.kind() == Baseline.Kind.OFFSET) {
             long target = now - b.span().toMillis();
-            for (int i = st.pastEnds.length - 1; i >= 0; i--) {
-                if (st.pastEnds[i] <= target && st.pastEnds[i] > target - window) {
-                    return st.pastValues[i];
+            double best = Double.NaN;
+            long bestDistance = window / 2;
+            for (int i = 0; i < st.pastEnds.length; i++) {
+                long d = Math.abs(st.pastEnds[i] - target);
+                if (d <= bestDistance) {
+                    best = st.pastValues[i];
+                    bestDistance = d;
                 }
             }
-            return Double.NaN;
+            return best;
         }
-        long newest = now - window;
-        long oldest = newest - b.span().toMillis();
+        long oldest = now - b.span().toMillis();
         double[] values = new double[st.pastEnds.length];
         int n = 0;
         for (int i = 0; i < st.pastEnds.length; i++) {
-            if (st.pastEnds[i] <= newest && st.pastEnds[i] > oldest && !Double.isNaN(st.pastValues[i])) {
+            if (st.pastEnds[i] <= now && st.pastEnds[i] > oldest && !Double.isNaN(st.pastValues[i])) {
                 values[n++] = st.pastValues[i];
             }
         }
@@ -226,6 +263,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         double threshold = rule.effectiveThreshold(base);
         boolean holds = samples >= rule.minSamples() && !Double.isNaN(value) && !Double.isNaN(threshold)
                 && rule.op().holds(value, threshold);
+        String version = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).version();
         if (holds) {
             st.clearSince = KeyStatus.NONE;
             if (st.firing()) {
@@ -236,7 +274,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             }
             long due = st.pendingSince + rule.holdFor().toMillis();
             if (now >= due) {
-                fire(rule, st, value, threshold, samples, now, eventTime, ctx, out);
+                fire(rule, version, st, value, threshold, samples, now, eventTime, ctx, out);
             } else {
                 ctx.timerService().registerEventTimeTimer(due);
             }
@@ -251,7 +289,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             long due = st.clearSince + rule.keepFiringFor().toMillis();
             if (now >= due) {
                 Map<String, String> labels = rule.labels(Arrays.asList(st.group));
-                out.collect(AlertRecords.resolved(rule, st.alertId, labels, value, threshold, rule.window(), st.startsAt, now, st.commandId));
+                out.collect(AlertRecords.resolved(rule, version, st.alertId, labels, value, threshold, rule.window(), st.startsAt, now, st.commandId));
                 st.alertId = null;
                 st.commandId = null;
                 st.clearSince = KeyStatus.NONE;
@@ -261,7 +299,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         }
     }
 
-    private void fire(ThresholdRule rule, KeyStatus st, double value, double threshold, long samples, long now,
+    private void fire(ThresholdRule rule, String version, KeyStatus st, double value, double threshold, long samples, long now,
                       long eventTime, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         Map<String, String> labels = rule.labels(Arrays.asList(st.group));
         ReleaseState release = rule.action() != null && rule.action().type() == CommandType.ROLLBACK_PROMPT
@@ -279,9 +317,27 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         }
         st.alertId = alertId;
         st.startsAt = now;
+        st.tier = rule.alert().tier();
+        st.rememberLabels(labels);
         st.commandId = command == null ? null : command.commandId();
         st.pendingSince = KeyStatus.NONE;
-        out.collect(AlertRecords.firing(rule, alertId, labels, value, threshold, rule.window(), now, st.commandId));
+        out.collect(AlertRecords.firing(rule, version, alertId, labels, value, threshold, rule.window(), now, st.commandId));
+    }
+
+    /**
+     * The rule was removed or now measures something else: a firing alert of the old rule resolves
+     * (Alertmanager would otherwise hold it until its resolve timeout) and the key starts over.
+     */
+    private void endForChangedRule(String ruleId, String version, KeyStatus st, long at, Collector<Alert> out) throws Exception {
+        if (st.firing()) {
+            out.collect(new Alert(dev.pilotlight.common.event.SchemaVersion.CURRENT, st.alertId, ruleId, st.tier, Alert.State.RESOLVED,
+                    st.labels(), 0, 0, st.startsAt, at, "rule " + ruleId + " changed or was removed (rule set " + version + ")",
+                    null, st.commandId, version));
+        }
+        for (long b : st.buckets) {
+            buckets.remove(b);
+        }
+        clear();
     }
 
     private void clear() {
@@ -291,7 +347,12 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     }
 
     @Override
-    public void processBroadcastElement(ReleaseState s, Context ctx, Collector<Alert> out) throws Exception {
+    public void processBroadcastElement(GuardBroadcast b, Context ctx, Collector<Alert> out) throws Exception {
+        if (b.rules() != null) {
+            rules.accept(b.rules(), ctx.getBroadcastState(ActiveRules.RULES));
+            return;
+        }
+        ReleaseState s = b.release();
         ReleaseState known = ctx.getBroadcastState(RELEASES).get(s.promptId());
         if (known == null || s.revision() >= known.revision()) {
             ctx.getBroadcastState(RELEASES).put(s.promptId(), s);

@@ -5,6 +5,7 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.common.rules.RuleStream;
 
 /**
@@ -13,30 +14,34 @@ import dev.pilotlight.common.rules.RuleStream;
  * way in; {@code rejectedCommand} is a gateway's dead letter of guard.control, read as a security event.
  */
 public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heartbeat heartbeat, ReleaseState release,
-                       DeadLetter deadLetter, DeadLetter rejectedCommand, long kafkaTimestamp) {
+                       DeadLetter deadLetter, DeadLetter rejectedCommand, RuleSetUpdate rules, long kafkaTimestamp) {
 
     public static Envelope of(InvocationEvent e, long ts) {
-        return new Envelope(e, null, null, null, null, null, ts);
+        return new Envelope(e, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(FeedbackEvent e, long ts) {
-        return new Envelope(null, e, null, null, null, null, ts);
+        return new Envelope(null, e, null, null, null, null, null, ts);
     }
 
     public static Envelope of(Heartbeat e, long ts) {
-        return new Envelope(null, null, e, null, null, null, ts);
+        return new Envelope(null, null, e, null, null, null, null, ts);
     }
 
     public static Envelope of(ReleaseState e, long ts) {
-        return new Envelope(null, null, null, e, null, null, ts);
+        return new Envelope(null, null, null, e, null, null, null, ts);
     }
 
     public static Envelope of(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, e, null, ts);
+        return new Envelope(null, null, null, null, e, null, null, ts);
     }
 
     public static Envelope rejectedCommand(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, null, e, ts);
+        return new Envelope(null, null, null, null, null, e, null, ts);
+    }
+
+    public static Envelope of(RuleSetUpdate e, long ts) {
+        return new Envelope(null, null, null, null, null, null, e, ts);
     }
 
     /** The record a rule on {@code stream} looks at, or null when this envelope carries another kind. */

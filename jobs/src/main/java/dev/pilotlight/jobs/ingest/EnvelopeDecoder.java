@@ -8,6 +8,8 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSetUpdate;
+import dev.pilotlight.common.rules.RuleValidationException;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -34,7 +36,7 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
      * dead letters other than rejected commands (a bad one is already where it belongs).
      */
     public static Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
-        if (value == null && Topics.RELEASES.equals(topic)) {
+        if (value == null && (Topics.RELEASES.equals(topic) || Topics.RULES.equals(topic))) {
             return null;
         }
         if (Topics.DLQ.equals(topic)) {
@@ -46,13 +48,20 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
                 case Topics.FEEDBACK -> Envelope.of(JsonCodec.decode(value, FeedbackEvent.class), timestamp);
                 case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
                 case Topics.RELEASES -> Envelope.of(JsonCodec.decode(value, ReleaseState.class), timestamp);
+                case Topics.RULES -> Envelope.of(validRules(JsonCodec.decode(value, RuleSetUpdate.class)), timestamp);
                 default -> throw new DecodeException("no decoder for topic " + topic);
             };
-        } catch (DecodeException e) {
+        } catch (DecodeException | RuleValidationException e) {
             return Envelope.of(DeadLetter.of(topic, partition, offset,
                     key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
                     value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);
         }
+    }
+
+    /** A published rule set is checked here, once: an invalid one goes to guard.dlq with every problem. */
+    private static RuleSetUpdate validRules(RuleSetUpdate u) {
+        u.parse();
+        return u;
     }
 
     private static Envelope rejectedCommand(byte[] value, long timestamp) {

@@ -5,6 +5,7 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSetUpdate;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -17,6 +18,7 @@ public final class SplitByRecordType extends ProcessFunction<Envelope, Invocatio
     public static final OutputTag<Heartbeat> HEARTBEATS = new OutputTag<>("heartbeats") {};
     public static final OutputTag<ReleaseState> RELEASES = new OutputTag<>("releases") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    public static final OutputTag<RuleSetUpdate> RULES = new OutputTag<>("rule-sets") {};
 
     @Override
     public void processElement(Envelope e, Context ctx, Collector<InvocationEvent> out) {
@@ -28,6 +30,8 @@ public final class SplitByRecordType extends ProcessFunction<Envelope, Invocatio
             ctx.output(HEARTBEATS, e.heartbeat());
         } else if (e.release() != null) {
             ctx.output(RELEASES, e.release());
+        } else if (e.rules() != null) {
+            ctx.output(RULES, e.rules());
         } else if (e.deadLetter() != null) {
             ctx.output(DEAD_LETTERS, e.deadLetter());
         }

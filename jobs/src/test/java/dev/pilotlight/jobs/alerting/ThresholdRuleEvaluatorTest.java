@@ -9,6 +9,7 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSet;
 import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.common.rules.ThresholdRule;
 import dev.pilotlight.jobs.ingest.Envelope;
@@ -43,7 +44,7 @@ class ThresholdRuleEvaluatorTest {
                   runbook: runbook.md
             """;
 
-    private KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> harness;
+    private KeyedBroadcastOperatorTestHarness<String, RuleInput, GuardBroadcast, Alert> harness;
     private List<ThresholdRule> rules;
     private long seq;
 
@@ -58,16 +59,17 @@ class ThresholdRuleEvaluatorTest {
         return RuleSetLoader.parse(Map.of("test.yaml", yaml)).thresholds();
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> start(String yaml) throws Exception {
+    private KeyedBroadcastOperatorTestHarness<String, RuleInput, GuardBroadcast, Alert> start(String yaml) throws Exception {
         rules = rules(yaml);
         harness = newHarness(rules);
         return harness;
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, RuleInput, ReleaseState, Alert> newHarness(List<ThresholdRule> rules) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, RuleInput, GuardBroadcast, Alert> newHarness(List<ThresholdRule> rules) throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new ThresholdRuleEvaluator(rules, new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
-                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES);
+                new ThresholdRuleEvaluator(new ActiveRules(new RuleSet("v1", List.copyOf(rules)), T0 - 1),
+                        new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
+                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES);
         h.setProcessingTime(T0);
         return h;
     }
@@ -117,7 +119,7 @@ class ThresholdRuleEvaluatorTest {
     @Test
     void firesOnceWithRollbackToPreviousProductionWhenRateAndSampleSizeAreReached() throws Exception {
         start(ROLLBACK);
-        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 7)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 7))));
         send("1.1.0", T0, 19, 3); // 7 errors of 19 calls: 37%, but fewer than 20 calls
         assertThat(alerts()).isEmpty();
 
@@ -160,7 +162,7 @@ class ThresholdRuleEvaluatorTest {
     @Test
     void resolvesOnceTheWindowHasNoBreachAnymoreAndLeavesNoState() throws Exception {
         start(ROLLBACK);
-        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 1)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 1))));
         send("1.1.0", T0, 20, 2);
         assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
         watermark(T0 + 120_000);
@@ -174,14 +176,14 @@ class ThresholdRuleEvaluatorTest {
     @Test
     void replayedDecisionHasTheSameIds() throws Exception {
         start(ROLLBACK);
-        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 3)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 3))));
         send("1.1.0", T0, 20, 2);
         Alert first = alerts().get(0);
         ControlCommand firstCmd = commands().get(0);
         harness.close();
 
         harness = newHarness(rules);
-        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 3)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 3))));
         for (int i = 0; i < 20; i++) { // other timing, same decision
             process(call("1.1.0", T0 + 50 + i * 90L).status(i % 2 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build());
         }
@@ -192,8 +194,8 @@ class ThresholdRuleEvaluatorTest {
     @Test
     void aBadCandidateIsRemovedInFavourOfProduction() throws Exception {
         start(ROLLBACK);
-        harness.processBroadcastElement(new StreamRecord<>(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null,
-                "1.1.0", 0.1, 4, T0, "admin", null)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null,
+                "1.1.0", 0.1, 4, T0, "admin", null))));
         send("1.1.0", T0, 20, 2);
         assertThat(commands()).singleElement().satisfies(c ->
                 assertThat(c.params()).containsEntry("fromVersion", "1.1.0").containsEntry("toVersion", "1.0.0"));
@@ -211,7 +213,7 @@ class ThresholdRuleEvaluatorTest {
     void oldEventsAlertButIssueNoCommand() throws Exception {
         start(ROLLBACK);
         harness.setProcessingTime(T0 + Duration.ofHours(2).toMillis());
-        harness.processBroadcastElement(new StreamRecord<>(production("1.1.0", "1.0.0", 1)));
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 1))));
         send("1.1.0", T0, 20, 2);
         assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.commandId()).isNull());
         assertThat(commands()).isEmpty();
@@ -220,7 +222,7 @@ class ThresholdRuleEvaluatorTest {
     @Test
     void versionNoLongerServedIsNotRolledBack() throws Exception {
         start(ROLLBACK);
-        harness.processBroadcastElement(new StreamRecord<>(production("1.0.0", "1.1.0", 5))); // already rolled back
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.0.0", "1.1.0", 5)))); // already rolled back
         send("1.1.0", T0, 20, 2); // late events of the old release
         assertThat(alerts()).hasSize(1);
         assertThat(commands()).isEmpty();

@@ -1,11 +1,8 @@
 package dev.pilotlight.local.stack;
 
-import dev.pilotlight.common.rules.RuleSet;
 import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.gateway.Gateway;
 import dev.pilotlight.gateway.config.GatewayConfig;
-import dev.pilotlight.jobs.GuardApplication;
-import dev.pilotlight.jobs.JobOptions;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.upstream.SimulatedUpstream;
 import java.nio.file.Files;
@@ -14,10 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The whole loop on one machine: a real Kafka broker, the guard application on a Flink
@@ -43,7 +37,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public static EmbeddedStack start(StackOptions o) throws Exception {
-        RuleSet rules = RuleSetLoader.load(o.rulesDir()); // invalid rules stop everything before it starts
+        RuleSetLoader.load(o.rulesDir()); // invalid rules stop everything before anything starts
         byte[] keyBytes = new byte[32];
         new SecureRandom().nextBytes(keyBytes);
         String controlKey = HexFormat.of().formatHex(keyBytes);
@@ -56,18 +50,7 @@ public final class EmbeddedStack implements AutoCloseable {
             kafka.createContractTopics();
             upstream = SimulatedUpstream.start(o.upstreamPort(), o.seed(), 64);
 
-            JobOptions jobOptions = JobOptions.parse(new String[] {
-                    "--bootstrap", kafka.bootstrapServers(),
-                    "--rules", o.rulesDir().toString(),
-                    "--checkpoint-dir", work.resolve("checkpoints").toUri().toString(),
-                    "--checkpoint-interval", "10s",
-                    "--idleness", "5s"}, Map.of(JobOptions.DEFAULT_KEY_ENV, controlKey));
-            Configuration conf = GuardApplication.flinkConfiguration(jobOptions);
-            conf.setString("rest.bind-address", "127.0.0.1");
-            conf.setString("taskmanager.memory.managed.size", "64m");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(), conf);
-            job = GuardApplication.start(env, jobOptions, rules);
-            awaitRunning(job, Duration.ofSeconds(60));
+            job = LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism());
 
             GatewayConfig gc = GatewayConfig.from(Map.ofEntries(
                     Map.entry("pilotlight.gateway.id", "gw-local-1"),
@@ -95,16 +78,6 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static void awaitRunning(JobClient job, Duration timeout) throws InterruptedException {
-        Deadline.require("guard job running", timeout, () -> {
-            JobStatus s = job.getJobStatus().join();
-            if (s.isGloballyTerminalState()) {
-                throw new IllegalStateException("guard job ended while starting: " + s);
-            }
-            return s == JobStatus.RUNNING;
-        });
     }
 
     public EmbeddedKafka kafka() {

@@ -107,7 +107,7 @@ class AlertDeliveryTest {
     private static Alert alert(String id, int tier, Alert.State state, String rule) {
         long t = System.currentTimeMillis();
         return new Alert(1, id, rule, tier, state, Map.of("route", "claims-letter", "team", "platform"), 0.2, 0.05,
-                t - 60_000, state == Alert.State.RESOLVED ? t : null, "Error rate 0.2 on claims-letter", "docs/runbooks/error-rate.md", null);
+                t - 60_000, state == Alert.State.RESOLVED ? t : null, "Error rate 0.2 on claims-letter", "docs/runbooks/error-rate.md", null, "v1");
     }
 
     private static void publish(Alert a) throws Exception {

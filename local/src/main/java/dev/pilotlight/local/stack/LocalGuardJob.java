@@ -1,0 +1,51 @@
+package dev.pilotlight.local.stack;
+
+import dev.pilotlight.common.rules.RuleSet;
+import dev.pilotlight.common.rules.RuleSetLoader;
+import dev.pilotlight.jobs.GuardApplication;
+import dev.pilotlight.jobs.JobOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The guard application on an in-process Flink MiniCluster, as the embedded stack and the tests run it. */
+public final class LocalGuardJob {
+    private LocalGuardJob() {}
+
+    /**
+     * Validates the rules, submits the job and waits until it runs.
+     *
+     * @param extraArgs further submission options, e.g. {@code --idleness 1s}
+     */
+    public static JobClient start(String bootstrap, Path rulesDir, Path workDir, String controlKey, int parallelism,
+                                  String... extraArgs) throws Exception {
+        RuleSet rules = RuleSetLoader.load(rulesDir); // invalid rules stop everything before it starts
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap", bootstrap,
+                "--rules", rulesDir.toString(),
+                "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
+                "--checkpoint-interval", "10s",
+                "--idleness", "5s"));
+        args.addAll(List.of(extraArgs));
+        JobOptions options = JobOptions.parse(args.toArray(String[]::new), Map.of(JobOptions.DEFAULT_KEY_ENV, controlKey));
+        Configuration conf = GuardApplication.flinkConfiguration(options);
+        conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("taskmanager.memory.managed.size", "64m");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        JobClient job = GuardApplication.start(env, options, rules);
+        Deadline.require("guard job running", Duration.ofSeconds(60), () -> {
+            JobStatus s = job.getJobStatus().join();
+            if (s.isGloballyTerminalState()) {
+                throw new IllegalStateException("guard job ended while starting: " + s);
+            }
+            return s == JobStatus.RUNNING;
+        });
+        return job;
+    }
+}
