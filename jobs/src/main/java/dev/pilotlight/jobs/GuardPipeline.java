@@ -25,7 +25,11 @@ import dev.pilotlight.jobs.metrics.AssignSeries;
 import dev.pilotlight.jobs.metrics.EmitMetricSample;
 import dev.pilotlight.jobs.metrics.LateEventToDeadLetter;
 import dev.pilotlight.jobs.metrics.SeriesAggregate;
-import dev.pilotlight.jobs.metrics.SeriesEvent;
+import dev.pilotlight.jobs.metrics.SeriesBatcher;
+import dev.pilotlight.jobs.metrics.SeriesPartial;
+import dev.pilotlight.jobs.alerting.RuleInputBatcher;
+import dev.pilotlight.jobs.batch.MiniBatchOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import dev.pilotlight.jobs.sink.GuardSinks;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +41,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The guard application's graph. It takes its source and sinks as arguments (as in
  * flink-training), so tests run the very same graph on a MiniCluster with test sources.
  */
 public final class GuardPipeline {
-    private static final OutputTag<SeriesEvent> LATE = new OutputTag<>("late-series-events") {};
-
     private GuardPipeline() {}
 
     public static void build(StreamExecutionEnvironment env, Source<Envelope, ?, ?> source, GuardSinks sinks, GuardSettings settings) {
@@ -72,15 +73,18 @@ public final class GuardPipeline {
 
     /** guard.metrics: tumbling event-time windows per series; too-late events go to the dead letters. */
     private static DataStream<dev.pilotlight.common.event.DeadLetter> metrics(DataStream<Envelope> records, GuardSinks sinks, GuardSettings settings) {
-        SingleOutputStreamOperator<MetricSample> samples = records
-                .flatMap(new AssignSeries()).name("assign-series").uid("assign-series")
-                .keyBy(SeriesEvent::seriesKey)
+        SingleOutputStreamOperator<SeriesPartial> partials = MiniBatchOperator.apply(
+                records.flatMap(new AssignSeries()).name("assign-series").uid("assign-series"),
+                "batch-series", TypeInformation.of(SeriesPartial.class),
+                new SeriesBatcher(settings.metricsWindow(), settings.allowedLateness(), settings.miniBatch()));
+        partials.uid("batch-series");
+        SingleOutputStreamOperator<MetricSample> samples = partials
+                .keyBy(SeriesPartial::seriesKey)
                 .window(TumblingEventTimeWindows.of(settings.metricsWindow()))
                 .allowedLateness(settings.allowedLateness())
-                .sideOutputLateData(LATE)
                 .aggregate(new SeriesAggregate(), new EmitMetricSample()).name("series-windows").uid("series-windows");
         samples.sinkTo(sinks.metrics()).name("metrics").uid("metrics-sink");
-        return samples.getSideOutput(LATE).flatMap(new LateEventToDeadLetter(settings.allowedLateness()))
+        return partials.getSideOutput(SeriesBatcher.LATE).flatMap(new LateEventToDeadLetter(settings.allowedLateness()))
                 .name("late-events").uid("late-events");
     }
 
@@ -95,9 +99,11 @@ public final class GuardPipeline {
         {
             ActiveRules active = new ActiveRules(rules, settings.rulesLoadedAt());
             BroadcastStream<GuardBroadcast> shared = broadcasts.broadcast(ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES);
-            SingleOutputStreamOperator<Alert> a = records
+            SingleOutputStreamOperator<RuleInput> matched = records
                     .connect(shared)
-                    .process(new MatchThresholdRules(active)).name("match-threshold-rules").uid("match-threshold-rules")
+                    .process(new MatchThresholdRules(active)).name("match-threshold-rules").uid("match-threshold-rules");
+            SingleOutputStreamOperator<Alert> a = MiniBatchOperator.apply(matched, "batch-rule-inputs",
+                            TypeInformation.of(RuleInput.class), new RuleInputBatcher(settings.miniBatch())).uid("batch-rule-inputs")
                     .keyBy(RuleInput::key)
                     .connect(shared)
                     .process(new ThresholdRuleEvaluator(active, actions))

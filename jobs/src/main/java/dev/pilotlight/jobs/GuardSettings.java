@@ -13,7 +13,8 @@ import java.util.Set;
  * @param metricsWindow   the tumbling window of guard.metrics samples
  * @param allowedLateness how long after its window closed an event still updates it (then: guard.dlq)
  * @param rulesLoadedAt   when {@code rules} were read; a rule set published to guard.rules later replaces them
+ * @param miniBatch       how long events are merged on the heap before keyed state is touched (adds at most this to latency)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
-                            Duration metricsWindow, Duration allowedLateness, long rulesLoadedAt) {}
+                            Duration metricsWindow, Duration allowedLateness, long rulesLoadedAt, Duration miniBatch) {}

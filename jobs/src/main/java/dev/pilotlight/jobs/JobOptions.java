@@ -17,7 +17,7 @@ import org.apache.flink.util.ParameterTool;
 public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesPath, String groupId, String controlKey,
                          Duration commandTtl, Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
-                         Duration metricsWindow, Duration allowedLateness) {
+                         Duration metricsWindow, Duration allowedLateness, Duration miniBatch) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -26,7 +26,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         List<String> errors = new ArrayList<>();
         Set<String> known = Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env", "command-ttl",
                 "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval", "start",
-                "metrics-window", "allowed-lateness");
+                "metrics-window", "allowed-lateness", "mini-batch");
         for (Object k : p.getProperties().keySet()) {
             if (!known.contains(k.toString())) {
                 errors.add("unknown option --" + k + " (known: --" + String.join(", --", known.stream().sorted().toList()) + ")");
@@ -56,7 +56,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 duration(p, "out-of-orderness", "5s", errors), duration(p, "idleness", "30s", errors),
                 p.get("checkpoint-dir", "file:///tmp/pilotlight/checkpoints"),
                 duration(p, "checkpoint-interval", "30s", errors), start.equals("latest"),
-                duration(p, "metrics-window", "1m", errors), duration(p, "allowed-lateness", "5m", errors));
+                duration(p, "metrics-window", "1m", errors), duration(p, "allowed-lateness", "5m", errors),
+                duration(p, "mini-batch", "100ms", errors));
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", errors));
         }

@@ -74,7 +74,7 @@ class GuardPipelineTest {
         CommandSigner signer = CommandSigner.fromSecret(KEY);
         GuardSettings settings = new GuardSettings(EnumSet.allOf(GuardModule.class), RuleSetLoader.load(Path.of("../alert-rules")),
                 signer, Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofMinutes(1), Duration.ofMinutes(5), t0);
+                Duration.ofMinutes(1), Duration.ofMinutes(5), t0, Duration.ofMillis(100));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
@@ -112,7 +112,7 @@ class GuardPipelineTest {
         assertThat(metrics.values()).filteredOn(m -> m.dimension().equals("release")).allSatisfy(m -> {
             assertThat(m.labels()).containsEntry("route", "claims-letter").containsEntry("promptVersion", "1.1.0")
                     .containsEntry("variant", "none").containsEntry("model", "sim-model");
-            assertThat(m.latencyP95Ms()).isBetween(100.0, 140.0);
+            assertThat(m.latencyP95Ms()).isBetween(100.0, 150.0); // 100..139 ms, within the sketch's 6 %
             assertThat(m.costPerCallUsd()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
         });
     }

@@ -87,7 +87,11 @@ public final class ControlLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            boolean interrupted = Thread.interrupted(); // a close cut short by our own interrupt would throw
             consumer.close(Duration.ofSeconds(5));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -39,9 +39,10 @@ public final class MatchRules extends ProcessFunction<Envelope, RuleInput> {
             if (rule instanceof ThresholdRule t) {
                 Metric m = t.metric();
                 String distinct = m.aggregation() == Metric.Aggregation.DISTINCT ? String.valueOf(rule.stream().read(record, "userId")) : null;
-                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), m.numerator(record), m.denominator(record), distinct));
+                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), m.numerator(record), m.denominator(record),
+                        m.aggregation(), distinct, null, null));
             } else {
-                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), 1, 1, null));
+                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), 1, 1, Metric.Aggregation.COUNT, null, null, null));
             }
         }
     }

@@ -1,15 +1,21 @@
 package dev.pilotlight.jobs.alerting;
 
+import dev.pilotlight.common.rules.Metric;
 import java.util.List;
 
 /**
- * One event's contribution to one threshold rule's group: what the evaluator keyed by {@code key}
- * (rule id and group values) needs, and nothing of the event beyond it.
+ * One event's contribution to one threshold rule's group, or the merged contributions of several
+ * (see {@link RuleInputBatcher}): what the evaluator keyed by {@code key} (rule id and group values)
+ * needs, and nothing of the events beyond it.
  *
- * @param distinctKey the user id for distinct-count metrics, else null
+ * @param numerator   sum of numerators; for a single event of a quantile metric, the value itself
+ * @param distinctKey the user id of a single event of a distinct-count metric
+ * @param histogram   merged values of a quantile metric (encoded), when several events were merged
+ * @param distinct    merged users of a distinct-count metric (encoded), when several events were merged
  */
 public record RuleInput(String ruleId, String key, List<String> groupValues, long timestamp, double numerator,
-                        double denominator, String distinctKey) {
+                        double denominator, Metric.Aggregation aggregation, String distinctKey, byte[] histogram,
+                        byte[] distinct) {
 
     public static String keyOf(String ruleId, List<String> groupValues) {
         return ruleId + "|" + String.join("|", groupValues);

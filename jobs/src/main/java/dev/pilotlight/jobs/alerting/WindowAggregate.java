@@ -15,16 +15,24 @@ public class WindowAggregate {
     public double denominator;
     public byte[] histogram;
     public byte[] distinct;
+    /** The decoded histogram of the last update, so evaluating right after it does not decode again. */
+    private transient Histogram decoded;
 
     public WindowAggregate() {}
 
     public void add(Metric metric, RuleInput in) {
         numerator += in.numerator();
         denominator += in.denominator();
-        if (metric.aggregation() == Metric.Aggregation.QUANTILE && in.denominator() > 0) {
-            Histogram h = LatencySketch.decode(histogram);
+        if (metric.aggregation() == Metric.Aggregation.QUANTILE && in.histogram() != null) {
+            Histogram h = histogram();
+            h.add(LatencySketch.decode(in.histogram()));
+            histogram = LatencySketch.encode(h);
+        } else if (metric.aggregation() == Metric.Aggregation.QUANTILE && in.denominator() > 0) {
+            Histogram h = histogram();
             LatencySketch.record(h, in.numerator());
             histogram = LatencySketch.encode(h);
+        } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinct() != null) {
+            distinct = distinct == null ? in.distinct() : DistinctSketch.encode(DistinctSketch.union(java.util.List.of(distinct, in.distinct())));
         } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinctKey() != null) {
             distinct = DistinctSketch.add(distinct, in.distinctKey());
         }
@@ -35,7 +43,7 @@ public class WindowAggregate {
         numerator += sign * other.numerator;
         denominator += sign * other.denominator;
         if (metric.aggregation() == Metric.Aggregation.QUANTILE && other.histogram != null) {
-            Histogram h = LatencySketch.decode(histogram);
+            Histogram h = histogram();
             Histogram o = LatencySketch.decode(other.histogram);
             if (sign > 0) {
                 h.add(o);
@@ -52,9 +60,16 @@ public class WindowAggregate {
             case COUNT -> denominator;
             case SUM -> numerator;
             case RATIO -> denominator <= 0 ? Double.NaN : numerator / denominator;
-            case QUANTILE -> LatencySketch.quantile(LatencySketch.decode(histogram), metric.quantile());
+            case QUANTILE -> LatencySketch.quantile(histogram(), metric.quantile());
             case DISTINCT -> throw new IllegalArgumentException("distinct counts are merged from buckets");
         };
+    }
+
+    private Histogram histogram() {
+        if (decoded == null) {
+            decoded = LatencySketch.decode(histogram);
+        }
+        return decoded;
     }
 
     /** What counts toward min_samples. Rounded: sums of 1.0 and -1.0 can leave 1e-16 behind. */

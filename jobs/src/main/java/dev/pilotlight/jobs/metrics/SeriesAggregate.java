@@ -2,8 +2,8 @@ package dev.pilotlight.jobs.metrics;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Folds the events of one series and window into a {@link SeriesAccumulator}. */
-public final class SeriesAggregate implements AggregateFunction<SeriesEvent, SeriesAccumulator, SeriesAccumulator> {
+/** Folds the partials of one series and window into its {@link SeriesAccumulator}. */
+public final class SeriesAggregate implements AggregateFunction<SeriesPartial, SeriesAccumulator, SeriesAccumulator> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -12,12 +12,8 @@ public final class SeriesAggregate implements AggregateFunction<SeriesEvent, Ser
     }
 
     @Override
-    public SeriesAccumulator add(SeriesEvent e, SeriesAccumulator acc) {
-        if (e.invocation() != null) {
-            acc.add(e.invocation());
-        } else if (e.feedback() != null) {
-            acc.add(e.feedback());
-        }
+    public SeriesAccumulator add(SeriesPartial p, SeriesAccumulator acc) {
+        acc.merge(p.sums());
         return acc;
     }
 

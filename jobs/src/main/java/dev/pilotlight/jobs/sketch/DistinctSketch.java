@@ -1,20 +1,27 @@
 package dev.pilotlight.jobs.sketch;
 
 import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.memory.Memory;
 
 /**
- * Distinct users from a DataSketches HLL sketch (lgK 12: about 1.6 % error, at most ~2.6 KB), kept in
- * state as its compact bytes and merged across windows with a union.
+ * Distinct users from a DataSketches HLL sketch (lgK 11: about 2.3 % error, at most ~2 KB), kept in
+ * state as its bytes and merged across windows with a union. HLL_8 throughout: the union works in
+ * HLL_8, and converting to and from the smaller HLL_4 on every merge was the job's top CPU cost.
  */
 public final class DistinctSketch {
-    static final int LG_K = 12;
+    static final int LG_K = 11;
+    private static final TgtHllType TYPE = TgtHllType.HLL_8;
 
     private DistinctSketch() {}
 
+    public static HllSketch empty() {
+        return new HllSketch(LG_K, TYPE);
+    }
+
     public static HllSketch decode(byte[] bytes) {
-        return bytes == null ? new HllSketch(LG_K) : HllSketch.heapify(Memory.wrap(bytes));
+        return bytes == null ? empty() : HllSketch.heapify(Memory.wrap(bytes));
     }
 
     public static byte[] encode(HllSketch s) {
@@ -40,6 +47,6 @@ public final class DistinctSketch {
                 u.update(HllSketch.heapify(Memory.wrap(b)));
             }
         }
-        return u.getResult();
+        return u.getResult(TYPE);
     }
 }

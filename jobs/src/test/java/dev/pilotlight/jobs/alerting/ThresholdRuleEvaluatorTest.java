@@ -305,7 +305,7 @@ class ThresholdRuleEvaluatorTest {
         assertThat(alerts()).isEmpty();
         watermark(T0 + 29_000 + 300_000); // no more events; the timer at the end of 'for' decides
         assertThat(alerts()).singleElement().satisfies(a -> {
-            assertThat(a.value()).isBetween(7900.0, 8100.0); // HdrHistogram, 2 significant digits
+            assertThat(a.value()).isBetween(7500.0, 8500.0); // HdrHistogram, 1 significant digit (about 6 %)
             assertThat(a.threshold()).isEqualTo(5000);
         });
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code ./pilotlight bench loop --runs 5}: runs bad-release on a fresh stack each time and reports
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
-@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class})
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
+        BenchCommand.Alerting.class})
 final class BenchCommand {
 
     @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
@@ -44,6 +45,34 @@ final class BenchCommand {
                 return 2;
             }
             new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "alerts", description = "Alert latency under load, and rules+metrics throughput against a plain consumer.")
+    static final class Alerting implements Callable<Integer> {
+        @Option(names = "--rate", defaultValue = "10000", description = "Background events per second. Default ${DEFAULT-VALUE}.")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds. Default ${DEFAULT-VALUE}.")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "20", description = "Warm-up seconds. Default ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--preload", defaultValue = "500000", description = "Events preloaded for the throughput part. Default ${DEFAULT-VALUE}.")
+        int preload;
+
+        @Option(names = "--part", defaultValue = "both", description = "latency, throughput or both. Default ${DEFAULT-VALUE}.")
+        String part;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate < 5 || seconds < 1 || warmup < 0 || preload < 1) {
+                System.err.println("--rate must be at least 5, --seconds and --preload at least 1, --warmup not negative");
+                return 2;
+            }
+            new dev.pilotlight.local.bench.AlertingBench(rate, seconds, warmup, preload, System.out).run(part);
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package dev.pilotlight.local.cli;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
+import dev.pilotlight.local.scenario.TieredAlertsScenario;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.stack.LoopbackPorts;
@@ -10,6 +11,7 @@ import dev.pilotlight.local.stack.StackOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +25,13 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run the embedded stack (Kafka, Flink MiniCluster, gateway, simulated upstream) and a scenario.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--scenario", defaultValue = BadReleaseScenario.NAME, description = "Scenario to run: ${DEFAULT-VALUE}.")
+    @Option(names = "--scenario", defaultValue = "all",
+            description = "Scenario: bad-release, tiered-alerts, all (both, the default) or none.")
     String scenario;
+
+    @Option(names = "--alertmanager", defaultValue = "auto",
+            description = "Deliver alerts to Alertmanager: auto (start Debian's prometheus-alertmanager if installed), off, or its URL.")
+    String alertmanager;
 
     @Option(names = "--keep-running", description = "Keep the stack up after the scenario (or without one: --scenario none) until Ctrl-C.")
     boolean keepRunning;
@@ -49,8 +56,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!scenario.equals(BadReleaseScenario.NAME) && !scenario.equals("none")) {
-            System.err.println("unknown scenario '" + scenario + "' (known: " + BadReleaseScenario.NAME + ", none)");
+        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, "all", "none").contains(scenario)) {
+            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, all, none)");
             return 2;
         }
         if (rate < 1 || rate > 1000) {
@@ -72,13 +79,21 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
         System.err.println("stack up: gateway " + stack.gateway().baseUrl() + ", kafka " + stack.kafka().bootstrapServers()
                 + ", upstream " + stack.upstream().baseUrl());
+        DemoAlerts delivery = DemoAlerts.start(alertmanager, stack, System.err);
+        Runtime.getRuntime().addShutdownHook(new Thread(delivery::close, "alerts-shutdown"));
         int rc = 0;
-        if (scenario.equals(BadReleaseScenario.NAME)) {
+        if (scenario.equals(BadReleaseScenario.NAME) || scenario.equals("all")) {
             ScenarioResult r = new BadReleaseScenario(stack,
                     new BadReleaseScenario.Options(rate, 0.3, 20, Duration.ofSeconds(deadlineSeconds)), System.out).run();
             System.out.println(JsonCodec.encodeToString(r));
             rc = r.passed() ? 0 : 1;
         }
+        if (rc == 0 && (scenario.equals(TieredAlertsScenario.NAME) || scenario.equals("all"))) {
+            TieredAlertsScenario.Result r = new TieredAlertsScenario(stack, Duration.ofSeconds(deadlineSeconds), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        delivery.report(System.out);
         if (keepRunning) {
             System.err.println("stack stays up; Ctrl-C to stop. Demo keys (local profile only): user " + DemoKeys.USERS.get(0)
                     + ", admin " + DemoKeys.ADMIN);

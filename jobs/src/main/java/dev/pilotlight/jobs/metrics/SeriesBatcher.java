@@ -1,0 +1,58 @@
+package dev.pilotlight.jobs.metrics;
+
+import dev.pilotlight.jobs.batch.MiniBatchOperator;
+import java.time.Duration;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Merges the events of one series and metrics window for a short interval before the window
+ * operator, which then updates its RocksDB state once per partial. An event whose window has already
+ * closed (beyond the allowed lateness) is not merged: it goes to {@link #LATE} on its own, to be kept
+ * on guard.dlq.
+ */
+public final class SeriesBatcher extends MiniBatchOperator<SeriesEvent, SeriesBuilder, SeriesPartial> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<SeriesEvent> LATE = new OutputTag<>("late-series-events") {};
+
+    private final long windowMs;
+    private final long allowedLatenessMs;
+
+    public SeriesBatcher(Duration window, Duration allowedLateness, Duration interval) {
+        super(interval.toMillis(), 50_000);
+        this.windowMs = window.toMillis();
+        this.allowedLatenessMs = allowedLateness.toMillis();
+    }
+
+    @Override
+    protected String keyOf(SeriesEvent e) {
+        long start = Math.floorDiv(e.timestamp(), windowMs) * windowMs;
+        // the window operator's own test: window.maxTimestamp() + allowedLateness <= watermark
+        if (currentWatermark() != Long.MIN_VALUE && start + windowMs - 1 + allowedLatenessMs <= currentWatermark()) {
+            return null;
+        }
+        return e.seriesKey() + "|" + start;
+    }
+
+    @Override
+    protected void passOn(StreamRecord<SeriesEvent> record) {
+        output.collect(LATE, record);
+    }
+
+    @Override
+    protected SeriesBuilder start(SeriesEvent e) {
+        SeriesBuilder b = new SeriesBuilder(e.seriesKey());
+        b.add(e);
+        return b;
+    }
+
+    @Override
+    protected void add(SeriesBuilder b, SeriesEvent e) {
+        b.add(e);
+    }
+
+    @Override
+    protected SeriesPartial finish(SeriesBuilder b) {
+        return new SeriesPartial(b.seriesKey, b.build());
+    }
+}
