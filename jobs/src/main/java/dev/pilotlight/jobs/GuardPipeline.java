@@ -77,7 +77,7 @@ public final class GuardPipeline {
                 records.flatMap(new AssignSeries()).name("assign-series").uid("assign-series"),
                 "batch-series", TypeInformation.of(SeriesPartial.class),
                 new SeriesBatcher(settings.metricsWindow(), settings.allowedLateness(), settings.miniBatch()));
-        partials.uid("batch-series");
+        partials.uid("batch-series"); // with --mini-batch 0 each event is its own partial
         SingleOutputStreamOperator<MetricSample> samples = partials
                 .keyBy(SeriesPartial::seriesKey)
                 .window(TumblingEventTimeWindows.of(settings.metricsWindow()))
@@ -102,8 +102,10 @@ public final class GuardPipeline {
             SingleOutputStreamOperator<RuleInput> matched = records
                     .connect(shared)
                     .process(new MatchThresholdRules(active)).name("match-threshold-rules").uid("match-threshold-rules");
-            SingleOutputStreamOperator<Alert> a = MiniBatchOperator.apply(matched, "batch-rule-inputs",
-                            TypeInformation.of(RuleInput.class), new RuleInputBatcher(settings.miniBatch())).uid("batch-rule-inputs")
+            DataStream<RuleInput> inputs = settings.miniBatch().isZero() ? matched
+                    : MiniBatchOperator.apply(matched, "batch-rule-inputs", TypeInformation.of(RuleInput.class),
+                            new RuleInputBatcher(settings.miniBatch())).uid("batch-rule-inputs");
+            SingleOutputStreamOperator<Alert> a = inputs
                     .keyBy(RuleInput::key)
                     .connect(shared)
                     .process(new ThresholdRuleEvaluator(active, actions))

@@ -7,7 +7,6 @@ import dev.pilotlight.common.DurationText;
 import dev.pilotlight.common.config.ConfigPlaceholders;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -37,14 +36,8 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
     private static final Set<String> RECEIVER_KEYS = Set.of("name", "type", "url", "secret", "routing-key", "tiers", "digest", "resend-every");
 
     public static NotifierConfig load(Path file, Map<String, String> env) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read notifier config " + file + ": " + e.getMessage(), e);
-        }
         List<String> errors = new ArrayList<>();
-        String expanded = ConfigPlaceholders.expand(text, env, file.toString(), errors);
+        String expanded = ConfigPlaceholders.read(file, env, "notifier config", errors);
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(expanded);

@@ -15,6 +15,22 @@ public final class ConfigPlaceholders {
 
     private ConfigPlaceholders() {}
 
+    /**
+     * Reads a configuration file and expands its placeholders.
+     *
+     * @param what names the file in the error, e.g. "catalog"
+     * @throws IllegalArgumentException when the file cannot be read
+     */
+    public static String read(java.nio.file.Path file, Map<String, String> variables, String what, List<String> errors) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+        return expand(text, variables, file.toString(), errors);
+    }
+
     /** Replaces placeholders outside comments; each unset variable without default adds "file: variable ${X} is not set". */
     public static String expand(String text, Map<String, String> variables, String file, List<String> errors) {
         StringBuilder sb = new StringBuilder();

@@ -39,14 +39,8 @@ public final class Catalog {
     }
 
     public static Catalog load(Path file, Map<String, String> variables) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read catalog " + file + ": " + e.getMessage(), e);
-        }
         List<String> errors = new ArrayList<>();
-        String expanded = dev.pilotlight.common.config.ConfigPlaceholders.expand(text, variables, file.toString(), errors);
+        String expanded = dev.pilotlight.common.config.ConfigPlaceholders.read(file, variables, "catalog", errors);
         JsonNode root;
         try {
             root = YAML.readTree(expanded);

@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs.batch;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,7 +18,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code interval} and sent on as one partial. A keyed stage with RocksDB state then reads and
  * writes its state once per partial instead of once per event. Partials are flushed before every
  * watermark (so nothing looks late downstream) and before every checkpoint barrier (so nothing is
- * held outside state); the operator itself keeps no state.
+ * held outside state), in the order they were opened, so each key's partials stay in event order
+ * (a hash order once sent a key's minutes out of order and the evaluator dropped them as late);
+ * the operator itself keeps no state.
  *
  * @param <IN>  what arrives
  * @param <P>   the partial kept per key
@@ -48,7 +51,7 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
         return in.transform(name, type, op);
     }
 
-    /** The key records are merged under, or null to send the record on alone at once. */
+    /** The key records are merged under, or null to send the record on alone at once (always, with interval 0). */
     protected abstract String keyOf(IN in);
 
     protected abstract P start(IN in);
@@ -65,14 +68,14 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
     @Override
     public void open() throws Exception {
         super.open();
-        partials = new HashMap<>();
+        partials = new LinkedHashMap<>(); // flushed in arrival order: a key's partials stay in event order
         timestamps = new HashMap<>();
     }
 
     @Override
     public void processElement(StreamRecord<IN> record) throws Exception {
         IN in = record.getValue();
-        String key = keyOf(in);
+        String key = intervalMs <= 0 ? null : keyOf(in);
         if (key == null) {
             passOn(record);
             return;

@@ -26,17 +26,22 @@ public final class SeriesBatcher extends MiniBatchOperator<SeriesEvent, SeriesBu
 
     @Override
     protected String keyOf(SeriesEvent e) {
+        return late(e) ? null : e.seriesKey() + "|" + Math.floorDiv(e.timestamp(), windowMs) * windowMs;
+    }
+
+    /** The window operator's own test: window.maxTimestamp() + allowedLateness <= watermark. */
+    private boolean late(SeriesEvent e) {
         long start = Math.floorDiv(e.timestamp(), windowMs) * windowMs;
-        // the window operator's own test: window.maxTimestamp() + allowedLateness <= watermark
-        if (currentWatermark() != Long.MIN_VALUE && start + windowMs - 1 + allowedLatenessMs <= currentWatermark()) {
-            return null;
-        }
-        return e.seriesKey() + "|" + start;
+        return currentWatermark() != Long.MIN_VALUE && start + windowMs - 1 + allowedLatenessMs <= currentWatermark();
     }
 
     @Override
     protected void passOn(StreamRecord<SeriesEvent> record) {
-        output.collect(LATE, record);
+        if (late(record.getValue())) {
+            output.collect(LATE, record);
+        } else {
+            super.passOn(record); // batching off: a partial of one
+        }
     }
 
     @Override

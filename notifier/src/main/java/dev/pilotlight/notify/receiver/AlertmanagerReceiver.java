@@ -1,6 +1,5 @@
 package dev.pilotlight.notify.receiver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.event.Alert;
@@ -15,17 +14,9 @@ import java.util.Locale;
  * {@code alert_id} and the alert's own labels; RESOLVED sets {@code endsAt}. Routing, grouping,
  * silences and inhibition are Alertmanager's.
  */
-public final class AlertmanagerReceiver implements Receiver {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ReceiverConfig config;
-
+public final class AlertmanagerReceiver extends JsonPostReceiver {
     public AlertmanagerReceiver(ReceiverConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public ReceiverConfig config() {
-        return config;
+        super(config);
     }
 
     @Override

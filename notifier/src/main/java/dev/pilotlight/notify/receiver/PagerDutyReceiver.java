@@ -1,6 +1,5 @@
 package dev.pilotlight.notify.receiver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.notify.ReceiverConfig;
@@ -8,17 +7,9 @@ import java.net.http.HttpRequest;
 import java.time.Instant;
 
 /** PagerDuty Events API v2: trigger and resolve with the alert id as dedup key. */
-public final class PagerDutyReceiver implements Receiver {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ReceiverConfig config;
-
+public final class PagerDutyReceiver extends JsonPostReceiver {
     public PagerDutyReceiver(ReceiverConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public ReceiverConfig config() {
-        return config;
+        super(config);
     }
 
     @Override
@@ -45,6 +36,6 @@ public final class PagerDutyReceiver implements Receiver {
                 body.putArray("links").addObject().put("href", a.runbook()).put("text", "runbook");
             }
         }
-        return Receiver.postJson(config.url()).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return post(body.toString());
     }
 }

@@ -1,6 +1,5 @@
 package dev.pilotlight.notify.receiver;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
@@ -18,17 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * A generic webhook: the Alert record as JSON (the guard.alerts format). With a secret, the body is
  * signed in {@code X-Pilotlight-Signature: sha256=<hex HMAC-SHA256>} so the receiver can check it.
  */
-public final class WebhookReceiver implements Receiver {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final ReceiverConfig config;
-
+public final class WebhookReceiver extends JsonPostReceiver {
     public WebhookReceiver(ReceiverConfig config) {
-        this.config = config;
-    }
-
-    @Override
-    public ReceiverConfig config() {
-        return config;
+        super(config);
     }
 
     @Override
@@ -44,7 +35,8 @@ public final class WebhookReceiver implements Receiver {
         return post(body.toString());
     }
 
-    private HttpRequest post(String body) {
+    @Override
+    protected HttpRequest post(String body) {
         HttpRequest.Builder b = Receiver.postJson(config.url());
         if (config.secret() != null && !config.secret().isBlank()) {
             b.header("X-Pilotlight-Signature", "sha256=" + hmac(config.secret(), body));
