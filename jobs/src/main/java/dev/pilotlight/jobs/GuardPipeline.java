@@ -28,6 +28,7 @@ import dev.pilotlight.jobs.metrics.SeriesAggregate;
 import dev.pilotlight.jobs.metrics.SeriesBatcher;
 import dev.pilotlight.jobs.metrics.SeriesPartial;
 import dev.pilotlight.jobs.alerting.RuleInputBatcher;
+import dev.pilotlight.jobs.alerting.ReleaseTotals;
 import dev.pilotlight.jobs.batch.MiniBatchOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import dev.pilotlight.jobs.sink.GuardSinks;
@@ -105,9 +106,16 @@ public final class GuardPipeline {
             DataStream<RuleInput> inputs = settings.miniBatch().isZero() ? matched
                     : MiniBatchOperator.apply(matched, "batch-rule-inputs", TypeInformation.of(RuleInput.class),
                             new RuleInputBatcher(settings.miniBatch())).uid("batch-rule-inputs");
+            // per-release totals for previous_release baselines, broadcast to the evaluator only (the matcher
+            // does not need them, and feeding them back to it would make a cycle)
+            DataStream<GuardBroadcast> totals = inputs.filter(RuleInput::releaseTotals).name("release-total-inputs").uid("release-total-inputs")
+                    .keyBy(RuleInput::key).process(new ReleaseTotals()).name("release-totals").uid("release-totals")
+                    .map(GuardBroadcast::of).name("release-totals-broadcast").uid("release-totals-broadcast");
+            BroadcastStream<GuardBroadcast> evaluatorShared = broadcasts.union(totals)
+                    .broadcast(ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES, ThresholdRuleEvaluator.TOTALS);
             SingleOutputStreamOperator<Alert> a = inputs
                     .keyBy(RuleInput::key)
-                    .connect(shared)
+                    .connect(evaluatorShared)
                     .process(new ThresholdRuleEvaluator(active, actions))
                     .name("threshold-rules").uid("threshold-rules");
             alerts.add(a);

@@ -168,7 +168,7 @@ final class RuleFileReader {
                     problem(value("op"), "op '" + opText + "' must be one of >, >=, <, <=");
                 }
             }
-            Baseline baseline = baseline(window);
+            Baseline baseline = baseline(window, metric, groupBy);
             Double threshold = number("threshold", null);
             if (threshold != null && metric != null && metric.isShare() && baseline == null && (threshold < 0 || threshold > 1)) {
                 problem(value("threshold"), "threshold " + threshold + " of a rate must be between 0 and 1 (10% is 0.10)");
@@ -251,7 +251,7 @@ final class RuleFileReader {
             return stream;
         }
 
-        private Baseline baseline(Duration window) {
+        private Baseline baseline(Duration window, Metric metric, List<String> groupBy) {
             Node n = value("baseline");
             if (n == null) {
                 return null;
@@ -265,9 +265,12 @@ final class RuleFileReader {
                 b.put(scalar(t.getKeyNode()), t.getValueNode());
             }
             String kind = scalar(b.get("kind"));
+            if ("previous_release".equals(kind)) {
+                return previousRelease(n, b, metric, groupBy);
+            }
             String spanKey = "moving_average".equals(kind) ? "over" : "offset".equals(kind) ? "ago" : null;
             if (spanKey == null) {
-                problem(n, "baseline kind '" + kind + "' must be moving_average (with 'over') or offset (with 'ago')");
+                problem(n, "baseline kind '" + kind + "' must be moving_average (with 'over'), offset (with 'ago') or previous_release");
                 return null;
             }
             for (String k : b.keySet()) {
@@ -296,6 +299,20 @@ final class RuleFileReader {
                 return null;
             }
             return new Baseline(kind.equals("offset") ? Baseline.Kind.OFFSET : Baseline.Kind.MOVING_AVERAGE, span);
+        }
+
+        private Baseline previousRelease(Node n, Map<String, Node> b, Metric metric, List<String> groupBy) {
+            if (b.size() > 1) {
+                problem(n, "baseline previous_release takes no other key");
+            }
+            if (groupBy != null && !new HashSet<>(groupBy).equals(RELEASE_GROUP)) {
+                problem(n, "baseline previous_release needs group_by [route, promptId, promptVersion]: it compares one release with the one it replaced");
+            }
+            if (metric != null && metric.aggregation() != Metric.Aggregation.RATIO) {
+                problem(n, "baseline previous_release compares ratios and means (error_rate, cost_per_call, cache_hit_ratio, fallback_ratio);"
+                        + " " + metric.yamlName() + " cannot be added up across a release's calls");
+            }
+            return new Baseline(Baseline.Kind.PREVIOUS_RELEASE, null);
         }
 
         private RuleAction action(List<String> groupBy, boolean rollbackAllowed) {

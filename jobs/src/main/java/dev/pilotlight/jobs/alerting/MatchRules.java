@@ -39,10 +39,11 @@ public final class MatchRules extends ProcessFunction<Envelope, RuleInput> {
             if (rule instanceof ThresholdRule t) {
                 Metric m = t.metric();
                 String distinct = m.aggregation() == Metric.Aggregation.DISTINCT ? String.valueOf(rule.stream().read(record, "userId")) : null;
+                boolean releaseTotals = t.baseline() != null && t.baseline().kind() == dev.pilotlight.common.rules.Baseline.Kind.PREVIOUS_RELEASE;
                 out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), m.numerator(record), m.denominator(record),
-                        m.aggregation(), distinct, null, null));
+                        m.aggregation(), distinct, null, null, releaseTotals));
             } else {
-                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), 1, 1, Metric.Aggregation.COUNT, null, null, null));
+                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), 1, 1, Metric.Aggregation.COUNT, null, null, null, false));
             }
         }
     }

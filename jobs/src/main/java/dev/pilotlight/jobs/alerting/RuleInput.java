@@ -12,10 +12,11 @@ import java.util.List;
  * @param distinctKey the user id of a single event of a distinct-count metric
  * @param histogram   merged values of a quantile metric (encoded), when several events were merged
  * @param distinct    merged users of a distinct-count metric (encoded), when several events were merged
+ * @param releaseTotals the rule compares releases (baseline previous_release): also add this to the release's totals
  */
 public record RuleInput(String ruleId, String key, List<String> groupValues, long timestamp, double numerator,
                         double denominator, Metric.Aggregation aggregation, String distinctKey, byte[] histogram,
-                        byte[] distinct) {
+                        byte[] distinct, boolean releaseTotals) {
 
     public static String keyOf(String ruleId, List<String> groupValues) {
         return ruleId + "|" + String.join("|", groupValues);

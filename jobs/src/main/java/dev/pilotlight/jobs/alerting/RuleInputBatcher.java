@@ -68,6 +68,7 @@ public final class RuleInputBatcher extends MiniBatchOperator<RuleInput, RuleInp
     protected RuleInput finish(Partial p) {
         RuleInput f = p.first;
         return new RuleInput(f.ruleId(), f.key(), f.groupValues(), p.timestamp, p.numerator, p.denominator, f.aggregation(), null,
-                p.histogram == null ? null : LatencySketch.encode(p.histogram), p.users == null ? null : DistinctSketch.encode(p.users));
+                p.histogram == null ? null : LatencySketch.encode(p.histogram), p.users == null ? null : DistinctSketch.encode(p.users),
+                f.releaseTotals());
     }
 }

@@ -41,6 +41,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     public static final MapStateDescriptor<String, ReleaseState> RELEASES =
             new MapStateDescriptor<>("releases", Types.STRING, TypeInformation.of(ReleaseState.class));
     public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("rule-commands") {};
+    /** Sums {numerator, denominator} per release input key, for previous_release baselines. */
+    public static final MapStateDescriptor<String, double[]> TOTALS = new MapStateDescriptor<>("release-totals", Types.STRING,
+            org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final ActiveRules rules;
     private final ActionCommands commands;
@@ -65,6 +68,11 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
      */
     static boolean timerOnly(ThresholdRule rule) {
         return rule.atWindowEnd() || rule.metric().aggregation() == Metric.Aggregation.DISTINCT;
+    }
+
+    /** Baselines from the rule's own past windows (not previous_release, which comes from broadcast totals). */
+    static boolean keepsHistory(ThresholdRule rule) {
+        return rule.baseline() != null && rule.baseline().kind() != Baseline.Kind.PREVIOUS_RELEASE;
     }
 
     /** Bucket width: 1/60 of the window in whole seconds, at least one second. */
@@ -110,7 +118,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             if (metric.aggregation() == Metric.Aggregation.DISTINCT && !rule.atWindowEnd()) {
                 ctx.timerService().registerEventTimeTimer(start + width);
             }
-            if (rule.baseline() != null || rule.atWindowEnd()) {
+            if (keepsHistory(rule) || rule.atWindowEnd()) {
                 ctx.timerService().registerEventTimeTimer(Math.floorDiv(start, window) * window + window);
             }
         }
@@ -149,14 +157,14 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             if (windowEnd) {
                 Exact ended = exact(rule, st, timestamp);
                 evaluate(rule, st, ended.value, ended.samples, timestamp, timestamp, ctx, out);
-                if (rule.baseline() != null) { // after deciding: a window is not its own baseline
+                if (keepsHistory(rule)) { // after deciding: a window is not its own baseline
                     st.rememberWindow(timestamp, ended.value, rule.baseline().windowsKept(rule.window()) + 1);
                 }
                 if (st.firing() || st.pendingSince != KeyStatus.NONE) {
                     ctx.timerService().registerEventTimeTimer(timestamp + window); // decide the next window even if it is empty
                 }
             }
-        } else if (rule.baseline() != null && windowEnd) {
+        } else if (keepsHistory(rule) && windowEnd) {
             Exact past = exact(rule, st, timestamp);
             st.rememberWindow(timestamp, past.value, rule.baseline().windowsKept(rule.window()) + 1);
         }
@@ -180,7 +188,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
                 st.removeBucket(b);
             }
         }
-        if (st.buckets.length == 0 && !st.firing() && st.pendingSince == KeyStatus.NONE && rule.baseline() == null) {
+        if (st.buckets.length == 0 && !st.firing() && st.pendingSince == KeyStatus.NONE && !keepsHistory(rule)) {
             clear();
         } else {
             status.update(st);
@@ -255,11 +263,36 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         return n == 0 ? Double.NaN : new org.apache.commons.math3.stat.descriptive.moment.Mean().evaluate(values, 0, n);
     }
 
+    /**
+     * The rule's ratio over every call of the version this release replaced: the previous production
+     * version for production, production for a candidate. NaN while unknown (no release state, no
+     * total yet, or fewer calls than min_samples), so the rule cannot hold.
+     */
+    private double previousRelease(ThresholdRule rule, KeyStatus st, ReadOnlyContext ctx) throws Exception {
+        List<String> group = Arrays.asList(st.group);
+        int version = rule.groupBy().indexOf("promptVersion");
+        ReleaseState release = ctx.getBroadcastState(RELEASES).get(group.get(rule.groupBy().indexOf("promptId")));
+        if (release == null) {
+            return Double.NaN;
+        }
+        String v = group.get(version);
+        String previous = v.equals(release.productionVersion()) ? release.previousVersion()
+                : v.equals(release.candidateVersion()) ? release.productionVersion() : null;
+        if (previous == null) {
+            return Double.NaN;
+        }
+        List<String> previousGroup = new ArrayList<>(group);
+        previousGroup.set(version, previous);
+        double[] total = ctx.getBroadcastState(TOTALS).get(RuleInput.keyOf(rule.id(), previousGroup));
+        return total == null || total[1] < rule.minSamples() ? Double.NaN : total[0] / total[1];
+    }
+
     /** The pending → firing → clearing state machine, evaluated at event time {@code now}. */
     private void evaluate(ThresholdRule rule, KeyStatus st, double value, long samples, long now, long eventTime,
                           ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         st.evaluatedAt = now;
-        double base = rule.baseline() == null ? 0 : baseline(rule, st, now);
+        double base = rule.baseline() == null ? 0
+                : rule.baseline().kind() == Baseline.Kind.PREVIOUS_RELEASE ? previousRelease(rule, st, ctx) : baseline(rule, st, now);
         double threshold = rule.effectiveThreshold(base);
         boolean holds = samples >= rule.minSamples() && !Double.isNaN(value) && !Double.isNaN(threshold)
                 && rule.op().holds(value, threshold);
@@ -350,6 +383,10 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     public void processBroadcastElement(GuardBroadcast b, Context ctx, Collector<Alert> out) throws Exception {
         if (b.rules() != null) {
             rules.accept(b.rules(), ctx.getBroadcastState(ActiveRules.RULES));
+            return;
+        }
+        if (b.total() != null) {
+            ctx.getBroadcastState(TOTALS).put(b.total().key(), new double[] {b.total().numerator(), b.total().denominator()});
             return;
         }
         ReleaseState s = b.release();

@@ -54,7 +54,7 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         };
     }
 
-    /** Event time: the record's own timestamp; the Kafka timestamp for what has none. */
+    /** Event time: the record's own timestamp; the Kafka timestamp for what has none (rule sets). */
     public long eventTime() {
         if (invocation != null) {
             return invocation.timestamp();
@@ -67,6 +67,9 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         }
         if (rejectedCommand != null) {
             return rejectedCommand.failedAt();
+        }
+        if (release != null) {
+            return release.updatedAt(); // when the release changed, not when the compacted topic was written
         }
         return kafkaTimestamp;
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class RuleInputBatcherTest {
     private static RuleInput latency(String route, long ts, double ms) {
-        return new RuleInput("p95", "p95|" + route, List.of(route), ts, ms, 1, Metric.Aggregation.QUANTILE, null, null, null);
+        return new RuleInput("p95", "p95|" + route, List.of(route), ts, ms, 1, Metric.Aggregation.QUANTILE, null, null, null, false);
     }
 
     @Test

@@ -69,7 +69,7 @@ class ThresholdRuleEvaluatorTest {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new ThresholdRuleEvaluator(new ActiveRules(new RuleSet("v1", List.copyOf(rules)), T0 - 1),
                         new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
-                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES);
+                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES, ThresholdRuleEvaluator.TOTALS);
         h.setProcessingTime(T0);
         return h;
     }
@@ -421,5 +421,38 @@ class ThresholdRuleEvaluatorTest {
                     null, null, null, "claims-letter", "1.0.0", null, null)); // no rating: not a sample
         }
         assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.value()).isEqualTo(0.4));
+    }
+
+    @Test
+    void previousReleaseBaselineComparesCostPerCallWithTheVersionReplaced() throws Exception {
+        start("""
+                rules:
+                  - id: rollback-cost-per-call
+                    metric: cost_per_call
+                    group_by: [route, promptId, promptVersion]
+                    window: 10m
+                    op: ">"
+                    threshold: 3.0
+                    baseline: {kind: previous_release}
+                    min_samples: 20
+                    tier: 1
+                    action: ROLLBACK_PROMPT
+                """);
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 9))));
+        // 1.0.0 cost $0.01 a call over 100 calls (what ReleaseTotals broadcasts)
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(new ReleaseTotal(
+                RuleInput.keyOf("rollback-cost-per-call", List.of("claims-letter", "claims-letter", "1.0.0")), 1.0, 100))));
+        for (int i = 0; i < 20; i++) { // $0.025: 2.5x, not above 3x
+            process(call("1.1.0", T0 + i * 1000L).costUsd(0.025).build());
+        }
+        assertThat(alerts()).isEmpty();
+        for (int i = 20; i < 40; i++) { // now $0.05: the window's mean passes $0.03
+            process(call("1.1.0", T0 + i * 1000L).costUsd(0.05).build());
+        }
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.threshold()).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.value()).isGreaterThan(0.03);
+        });
+        assertThat(commands()).singleElement().satisfies(c -> assertThat(c.params()).containsEntry("toVersion", "1.0.0"));
     }
 }

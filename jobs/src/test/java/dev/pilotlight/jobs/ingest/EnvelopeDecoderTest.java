@@ -32,7 +32,7 @@ class EnvelopeDecoderTest {
         ReleaseState rs = new ReleaseState(1, "p", "r", "1.0.0", null, null, 0, 1, 5, "x", null);
         Envelope r = EnvelopeDecoder.decode(Topics.RELEASES, 0, 0, null, JsonCodec.encode(rs), 777);
         assertThat(r.release()).isEqualTo(rs);
-        assertThat(r.eventTime()).isEqualTo(777); // no event time of its own: the Kafka timestamp
+        assertThat(r.eventTime()).isEqualTo(rs.updatedAt()); // when the release changed, not when it was written
     }
 
     @Test

@@ -110,11 +110,12 @@ class DefaultRulesScenarioTest {
             t.invocation(T0 + 20 * M + i * 1000L, "u-rb-lat", "r-rb-lat", "t-a", b -> b.latencyMs(12_000));
         }
         expect("rollback-cost-per-call", "route", "r-rb-cost");
-        for (long at = T0; at < T0 + 6 * H; at += 3 * M) { // six ordinary hours at $0.01 per call
+        for (long at = T0; at < T0 + 6 * H; at += 3 * M) { // six hours of 1.0.0 at $0.01 per call
             t.invocation(at, "u-rb-cost", "r-rb-cost", "t-a", b -> b.costUsd(0.01));
         }
-        for (int i = 0; i < 25; i++) { // then $0.05 per call: 5x the hourly average
-            t.invocation(T0 + 6 * H + i * 2 * M, "u-rb-cost", "r-rb-cost", "t-a", b -> b.costUsd(0.05));
+        t.release(T0 + 6 * H, "r-rb-cost", "1.1.0", "1.0.0", 2); // 1.1.0 replaces it
+        for (int i = 0; i < 45; i++) { // at $0.05 per call: 5x the release it replaced
+            t.invocation(T0 + 6 * H + M + i * 20_000L, "u-rb-cost", "r-rb-cost", "t-a", b -> b.promptVersion("1.1.0").costUsd(0.05));
         }
         // tier 1
         expect("error-rate-high", "route", "r-err");

@@ -6,6 +6,7 @@ import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.ReleaseState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +39,11 @@ final class Timeline {
 
     void heartbeat(long ts, String gatewayId) {
         entries.add(new Entry(ts, Topics.HEARTBEATS, gatewayId, JsonCodec.encode(new Heartbeat(1, gatewayId, ts, "test", 0, 0, 0, 0, Map.of()))));
+    }
+
+    void release(long ts, String promptId, String production, String previous, long revision) {
+        ReleaseState r = new ReleaseState(1, promptId, promptId, production, previous, null, 0, revision, ts, "test", "scenario");
+        entries.add(new Entry(ts, Topics.RELEASES, promptId, JsonCodec.encode(r)));
     }
 
     void rejectedCommand(long ts) {
