@@ -15,6 +15,7 @@ import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.rules.RuleSetPublisher;
+import dev.pilotlight.local.scenario.AlertWatcher;
 import dev.pilotlight.local.stack.Deadline;
 import dev.pilotlight.local.stack.LocalGuardJob;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class DefaultRulesScenarioTest {
     private static EmbeddedKafka kafka;
     private static JobClient job;
     private static KafkaProducer<String, byte[]> producer;
-    private static AlertCollector collector;
+    private static AlertWatcher collector;
     private static long timelineEnd;
 
     @BeforeAll
@@ -71,7 +72,7 @@ class DefaultRulesScenarioTest {
                 "--idleness", "1s", "--out-of-orderness", "1s");
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ByteArraySerializer());
-        collector = new AlertCollector(kafka.bootstrapServers());
+        collector = new AlertWatcher(kafka.bootstrapServers());
     }
 
     @AfterAll
@@ -202,8 +203,16 @@ class DefaultRulesScenarioTest {
         return t;
     }
 
+    private static List<Alert> alerts() {
+        return collector.all().stream().map(AlertWatcher.Seen::alert).toList();
+    }
+
+    private static List<Alert> matching(java.util.function.Predicate<Alert> p) {
+        return alerts().stream().filter(p).toList();
+    }
+
     private static boolean firedAndResolved(String ruleId, Map.Entry<String, String> label) {
-        List<Alert> mine = collector.matching(a -> a.ruleId().equals(ruleId) && label.getValue().equals(a.labels().get(label.getKey())));
+        List<Alert> mine = matching(a -> a.ruleId().equals(ruleId) && label.getValue().equals(a.labels().get(label.getKey())));
         return mine.stream().anyMatch(f -> f.state() == Alert.State.FIRING
                 && mine.stream().anyMatch(r -> r.state() == Alert.State.RESOLVED && r.alertId().equals(f.alertId())));
     }
@@ -219,8 +228,8 @@ class DefaultRulesScenarioTest {
 
         // absence rules: silence is wall-clock time; the gateway comes back with one heartbeat
         Deadline.require("gateway-down and all-gateways-down FIRING", Duration.ofSeconds(90), () ->
-                !collector.matching(a -> a.ruleId().equals("gateway-down") && a.state() == Alert.State.FIRING).isEmpty()
-                        && !collector.matching(a -> a.ruleId().equals("all-gateways-down") && a.state() == Alert.State.FIRING).isEmpty());
+                !matching(a -> a.ruleId().equals("gateway-down") && a.state() == Alert.State.FIRING).isEmpty()
+                        && !matching(a -> a.ruleId().equals("all-gateways-down") && a.state() == Alert.State.FIRING).isEmpty());
         Timeline back = new Timeline();
         back.heartbeat(timelineEnd, "gw-scenario-1");
         back.produce(producer);
@@ -236,15 +245,15 @@ class DefaultRulesScenarioTest {
             return missing.isEmpty();
         });
         assertThat(all).as("rules that did not fire and resolve: " + missing + "\nalerts: "
-                + collector.alerts.stream().map(a -> a.ruleId() + " " + a.state() + " " + a.labels()).toList()).isTrue();
+                + alerts().stream().map(a -> a.ruleId() + " " + a.state() + " " + a.labels()).toList()).isTrue();
 
         // no flapping: one FIRING per episode, every FIRING resolved exactly once
-        Map<String, List<Alert.State>> byId = collector.alerts.stream().collect(Collectors.groupingBy(Alert::alertId,
+        Map<String, List<Alert.State>> byId = alerts().stream().collect(Collectors.groupingBy(Alert::alertId,
                 Collectors.mapping(Alert::state, Collectors.toList())));
         byId.forEach((id, states) -> assertThat(states).as(id).containsOnlyOnce(Alert.State.FIRING));
 
         // the sequence rule's action: a signed BLOCK_USER for mallory (issued: its events are old, so no; see below)
-        Alert burst = collector.matching(a -> a.ruleId().equals("injection-burst-block-user") && a.state() == Alert.State.FIRING).get(0);
+        Alert burst = matching(a -> a.ruleId().equals("injection-burst-block-user") && a.state() == Alert.State.FIRING).get(0);
         assertThat(burst.tier()).isEqualTo(1);
         assertThat(burst.summary()).contains("mallory");
         assertThat(burst.commandId()).as("events three days old decide no command (max decision lag)").isNull();
@@ -290,9 +299,9 @@ class DefaultRulesScenarioTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return !collector.matching(a -> a.ruleId().equals("hot-reload-probe")).isEmpty();
+            return !matching(a -> a.ruleId().equals("hot-reload-probe")).isEmpty();
         });
-        Alert fired = collector.matching(a -> a.ruleId().equals("hot-reload-probe")).get(0);
+        Alert fired = matching(a -> a.ruleId().equals("hot-reload-probe")).get(0);
         assertThat(fired.threshold()).isEqualTo(5);
         assertThat(fired.rulesVersion()).isEqualTo(second.version());
         assertThat(fired.labels()).containsEntry("route", "r-hot");
