@@ -111,7 +111,8 @@ public final class AlertingBench {
     private void latency() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createContractTopics();
-            JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules(), Files.createTempDirectory("bench-job-"), KEY, 1);
+            JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules(), Files.createTempDirectory("bench-job-"), KEY, 1,
+                    "--checkpoint-interval", System.getProperty("bench.checkpoint-interval", "10s"));
             try (KafkaProducer<String, byte[]> producer = producer(kafka); AlertWatcher alerts = new AlertWatcher(kafka.bootstrapServers())) {
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
                 AtomicBoolean stop = new AtomicBoolean();
@@ -159,6 +160,7 @@ public final class AlertingBench {
                 producer.flush();
                 Deadline.in(Duration.ofSeconds(30)).await(() -> sentAt.keySet().stream().allMatch(r -> alerts.first(a -> isProbe(a, r)).isPresent()));
                 Histogram h = new Histogram(3_600_000L, 3);
+                Histogram inJob = new Histogram(3_600_000L, 3); // sent -> appended to guard.alerts
                 int missing = 0;
                 for (Map.Entry<String, Long> p : sentAt.entrySet()) {
                     if (p.getValue() < measureFrom || p.getValue() > measureTo) {
@@ -169,12 +171,15 @@ public final class AlertingBench {
                         missing++;
                     } else {
                         h.recordValue(Math.max(0, seen.get().seenAt() - p.getValue()));
+                        inJob.recordValue(Math.max(0, seen.get().writtenAt() - p.getValue()));
                     }
                 }
                 out.printf("alert latency, condition-true event sent -> FIRING read from %s, background %d events/s (achieved %.0f/s), %d s after %d s warm-up:%n",
                         Topics.ALERTS, rate, sentDuring * 1000.0 / (measureTo - measureFrom), seconds, warmup);
                 out.printf("  probes %d, missing %d, p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", h.getTotalCount(), missing,
                         h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getMaxValue());
+                out.printf("  of which sent -> appended to %s: p50 %d ms, p99 %d ms%n", Topics.ALERTS,
+                        inJob.getValueAtPercentile(50), inJob.getValueAtPercentile(99));
                 out.printf("  (started %d ms after the job; rules: alert-rules/ + bench-probe)%n", measureFrom - t0);
             } finally {
                 job.cancel().get();

@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads guard.alerts in the background and remembers every alert with the time it was seen. */
 public final class AlertWatcher implements AutoCloseable {
-    public record Seen(Alert alert, long seenAt) {}
+    /** @param writtenAt when the broker appended the record (guard.alerts uses append time) */
+    public record Seen(Alert alert, long seenAt, long writtenAt) {}
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -40,7 +41,7 @@ public final class AlertWatcher implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    seen.add(new Seen(JsonCodec.decode(r.value(), Alert.class), System.currentTimeMillis()));
+                    seen.add(new Seen(JsonCodec.decode(r.value(), Alert.class), System.currentTimeMillis(), r.timestamp()));
                 }
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {

@@ -26,13 +26,20 @@ public final class LocalGuardJob {
     public static JobClient start(String bootstrap, Path rulesDir, Path workDir, String controlKey, int parallelism,
                                   String... extraArgs) throws Exception {
         RuleSet rules = RuleSetLoader.load(rulesDir); // invalid rules stop everything before it starts
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap", bootstrap,
-                "--rules", rulesDir.toString(),
-                "--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString(),
-                "--checkpoint-interval", "10s",
-                "--idleness", "5s"));
-        args.addAll(List.of(extraArgs));
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        given.put("--bootstrap", bootstrap);
+        given.put("--rules", rulesDir.toString());
+        given.put("--checkpoint-dir", workDir.resolve("checkpoints").toUri().toString());
+        given.put("--checkpoint-interval", "10s");
+        given.put("--idleness", "5s");
+        for (int i = 0; i + 1 < extraArgs.length; i += 2) { // later options replace these defaults
+            given.put(extraArgs[i], extraArgs[i + 1]);
+        }
+        List<String> args = new ArrayList<>();
+        given.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
         JobOptions options = JobOptions.parse(args.toArray(String[]::new), Map.of(JobOptions.DEFAULT_KEY_ENV, controlKey));
         Configuration conf = GuardApplication.flinkConfiguration(options);
         conf.setString("rest.bind-address", "127.0.0.1");
