@@ -134,7 +134,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             long now = Math.max(in.timestamp(), st.evaluatedAt);
             slide(rule, st, t, now);
             total.update(t);
-            evaluate(rule, st, t.value(metric), t.samples(), now, in.timestamp(), ctx, out);
+            evaluate(rule, active.version(), st, t.value(metric), t.samples(), now, in.timestamp(), ctx, out);
         }
         status.update(st);
     }
@@ -156,7 +156,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         if (rule.atWindowEnd()) {
             if (windowEnd) {
                 Exact ended = exact(rule, st, timestamp);
-                evaluate(rule, st, ended.value, ended.samples, timestamp, timestamp, ctx, out);
+                evaluate(rule, active.version(), st, ended.value, ended.samples, timestamp, timestamp, ctx, out);
                 if (keepsHistory(rule)) { // after deciding: a window is not its own baseline
                     st.rememberWindow(timestamp, ended.value, rule.baseline().windowsKept(rule.window()) + 1);
                 }
@@ -171,13 +171,13 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         if (!rule.atWindowEnd() && timestamp >= st.evaluatedAt) {
             if (rule.metric().aggregation() == Metric.Aggregation.DISTINCT) {
                 Exact now = exact(rule, st, timestamp);
-                evaluate(rule, st, now.value, now.samples, timestamp, timestamp, ctx, out);
+                evaluate(rule, active.version(), st, now.value, now.samples, timestamp, timestamp, ctx, out);
             } else {
                 WindowAggregate t = total.value();
                 if (t != null) {
                     slide(rule, st, t, timestamp);
                     total.update(t);
-                    evaluate(rule, st, t.value(rule.metric()), t.samples(), timestamp, timestamp, ctx, out);
+                    evaluate(rule, active.version(), st, t.value(rule.metric()), t.samples(), timestamp, timestamp, ctx, out);
                 }
             }
         }
@@ -288,7 +288,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     }
 
     /** The pending → firing → clearing state machine, evaluated at event time {@code now}. */
-    private void evaluate(ThresholdRule rule, KeyStatus st, double value, long samples, long now, long eventTime,
+    private void evaluate(ThresholdRule rule, String version, KeyStatus st, double value, long samples, long now, long eventTime,
                           ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         st.evaluatedAt = now;
         double base = rule.baseline() == null ? 0
@@ -296,7 +296,6 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         double threshold = rule.effectiveThreshold(base);
         boolean holds = samples >= rule.minSamples() && !Double.isNaN(value) && !Double.isNaN(threshold)
                 && rule.op().holds(value, threshold);
-        String version = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).version();
         if (holds) {
             st.clearSince = KeyStatus.NONE;
             if (st.firing()) {
