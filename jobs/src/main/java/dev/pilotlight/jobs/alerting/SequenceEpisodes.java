@@ -78,7 +78,7 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
             ctx.output(COMMANDS, command);
         }
         alertId.update(id);
-        group.update(String.join("\u001f", m.groupValues()));
+        group.update(StoredGroup.join(m.groupValues()));
         startsAt.update(m.eventTime());
         commandId.update(command == null ? null : command.commandId());
         out.collect(AlertRecords.firing(rule, rulesVersion, id, labels, m.events(), threshold(rule), rule.within(), m.eventTime(),
@@ -91,7 +91,7 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         String key = ctx.getCurrentKey();
         SequenceRule rule = rules.get(key.substring(0, key.indexOf('|')));
         if (id != null && rule != null) {
-            List<String> values = rule.groupBy().isEmpty() ? List.of() : List.of(group.value().split("\u001f", -1));
+            List<String> values = StoredGroup.split(group.value(), rule.groupBy().size());
             out.collect(AlertRecords.resolved(rule, rulesVersion, id, rule.labels(values), 0, threshold(rule), rule.within(),
                     startsAt.value(), timestamp, commandId.value()));
         }

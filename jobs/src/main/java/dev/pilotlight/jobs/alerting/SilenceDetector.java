@@ -70,7 +70,7 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         ctx.timerService().registerProcessingTimeTimer(due);
         deadline.update(due);
         lastSeen.update(now);
-        group.update(String.join("\u001f", in.groupValues()));
+        group.update(StoredGroup.join(in.groupValues()));
     }
 
     @Override
@@ -81,7 +81,7 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         if (rule == null || since == null || firing.value() != null) {
             return;
         }
-        List<String> values = group.value().isEmpty() && rule.groupBy().isEmpty() ? List.of() : List.of(group.value().split("\u001f", -1));
+        List<String> values = StoredGroup.split(group.value(), rule.groupBy().size());
         Map<String, String> labels = rule.labels(values);
         String alertId = DecisionIds.of("alert", rule.id(), key, "s" + since);
         double silentSeconds = (timestamp - since) / 1000.0;

@@ -32,7 +32,7 @@ public class WindowAggregate {
             LatencySketch.record(h, in.numerator());
             histogram = LatencySketch.encode(h);
         } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinct() != null) {
-            distinct = distinct == null ? in.distinct() : DistinctSketch.encode(DistinctSketch.union(java.util.List.of(distinct, in.distinct())));
+            distinct = DistinctSketch.merge(distinct, in.distinct());
         } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinctKey() != null) {
             distinct = DistinctSketch.add(distinct, in.distinctKey());
         }

@@ -40,8 +40,7 @@ public class SeriesAccumulator {
             h.add(LatencySketch.decode(o.latency));
             latency = LatencySketch.encode(h);
         }
-        users = o.users == null ? users : users == null ? o.users
-                : DistinctSketch.encode(DistinctSketch.union(java.util.List.of(users, o.users)));
+        users = DistinctSketch.merge(users, o.users);
         feedback += o.feedback;
         thumbsUp += o.thumbsUp;
         thumbsDown += o.thumbsDown;

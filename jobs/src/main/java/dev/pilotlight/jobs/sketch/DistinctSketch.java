@@ -35,6 +35,14 @@ public final class DistinctSketch {
         return encode(s);
     }
 
+    /** The union of two encoded sketches (either may be null: nothing seen yet). */
+    public static byte[] merge(byte[] a, byte[] b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return encode(union(java.util.List.of(a, b)));
+    }
+
     /** The estimated number of distinct keys across several encoded sketches. */
     public static double estimate(Iterable<byte[]> sketches) {
         return union(sketches).getEstimate();

@@ -217,9 +217,11 @@ public final class AlertingBench {
             }
             out.printf("throughput on %d preloaded events (%d partitions):%n", total, partitions);
             out.printf("  plain consumer, JSON parse only: %.0f events/s%n", plain);
+            Path rules = rules();
+            int ruleCount = dev.pilotlight.common.rules.RuleSetLoader.load(rules).rules().size();
             try (AlertWatcher alerts = new AlertWatcher(kafka.bootstrapServers())) {
                 long t0 = System.currentTimeMillis();
-                JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules(), Files.createTempDirectory("bench-job-"), KEY, 1);
+                JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules, Files.createTempDirectory("bench-job-"), KEY, 1);
                 long running = System.currentTimeMillis();
                 try {
                     boolean done = Deadline.in(Duration.ofMinutes(10)).await(() -> {
@@ -238,7 +240,7 @@ public final class AlertingBench {
                     }
                     double guard = total * 1000.0 / (last - running);
                     out.printf("  guard job, modules metrics + alerts (%d rules), parallelism 1: %.0f events/s%s (submission took %d ms, not counted)%n",
-                            dev.pilotlight.common.rules.RuleSetLoader.load(rules()).rules().size(), guard, done ? "" : " (INCOMPLETE)", running - t0);
+                            ruleCount, guard, done ? "" : " (INCOMPLETE)", running - t0);
                     out.printf("  ratio guard job / plain consumer: %.2f%n", guard / plain);
                 } finally {
                     job.cancel().get();
