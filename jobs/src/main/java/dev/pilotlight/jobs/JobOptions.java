@@ -64,7 +64,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         return o;
     }
 
-    private static Duration duration(ParameterTool p, String name, String dflt, List<String> errors) {
+    /** Reads a duration option ("30s", "5m"), recording a problem that names the option instead of failing at once. */
+    public static Duration duration(ParameterTool p, String name, String dflt, List<String> errors) {
         try {
             return DurationText.parse(p.get(name, dflt));
         } catch (IllegalArgumentException e) {

@@ -9,19 +9,19 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /** A Sink v2 that keeps what it receives in memory, by name; MiniCluster tests run in this JVM. */
-final class CollectingSink<T> implements Sink<T> {
+public final class CollectingSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Object>> RESULTS = new ConcurrentHashMap<>();
 
     private final String name;
 
-    CollectingSink(String name) {
+    public CollectingSink(String name) {
         this.name = name;
         RESULTS.put(name, new CopyOnWriteArrayList<>());
     }
 
     @SuppressWarnings("unchecked")
-    List<T> values() {
+    public List<T> values() {
         return (List<T>) (List<?>) RESULTS.get(name);
     }
 

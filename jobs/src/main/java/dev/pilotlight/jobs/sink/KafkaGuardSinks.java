@@ -21,8 +21,13 @@ public final class KafkaGuardSinks {
         return new GuardSinks(
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<Alert>(Topics.ALERTS, Alert::alertId)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<ControlCommand>(Topics.CONTROL, ControlCommand::target)),
-                sink(bootstrap, producerOverrides, new JsonRecordSchema<DeadLetter>(Topics.DLQ, DeadLetter::sourceTopic)),
+                deadLetters(bootstrap, producerOverrides),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)));
+    }
+
+    /** Dead letters alone, for jobs that write elsewhere (the InfluxDB writer). */
+    public static KafkaSink<DeadLetter> deadLetters(String bootstrap, Properties producerOverrides) {
+        return sink(bootstrap, producerOverrides, new JsonRecordSchema<DeadLetter>(Topics.DLQ, DeadLetter::sourceTopic));
     }
 
     private static <T> KafkaSink<T> sink(String bootstrap, Properties overrides, JsonRecordSchema<T> schema) {

@@ -1,0 +1,54 @@
+package dev.pilotlight.jobs.influx;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The measurement schema the writer produces (docs/monitoring.md); dashboards may query only these
+ * names, which the dashboard consistency test checks. Tags are bounded by construction: releases,
+ * tenants, rules, command types, and users only among the top N (everyone else is "other").
+ */
+public final class Measurements {
+    /** Metric windows per release (route, prompt version, variant, model); time = window start. */
+    public static final String RELEASE = "llm_release";
+    /** Metric windows per tenant; time = window start. */
+    public static final String TENANT = "llm_tenant";
+    /** Alert transitions; time = startsAt for FIRING, endsAt for RESOLVED. */
+    public static final String ALERT = "llm_alert";
+    /** Control commands decided by the jobs or an operator; time = issuedAt. */
+    public static final String COMMAND = "llm_command";
+    /** Release changes of a prompt (release, promote, rollback, split); time = updatedAt. */
+    public static final String RELEASE_CHANGE = "llm_release_change";
+
+    /** Numeric fields of both metric-window measurements (the MetricSample fields in snake_case). */
+    public static final List<String> WINDOW_FIELDS = List.of(
+            "calls", "errors", "error_rate", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
+            "input_tokens", "output_tokens", "spend_usd", "cost_per_call_usd", "cache_hits", "cache_hit_ratio",
+            "fallbacks", "fallback_ratio", "injection_attempts", "unique_users", "feedback", "thumbs_up",
+            "thumbs_down", "thumbs_down_share", "acceptance_rate", "revision", "window_seconds");
+
+    public static final List<String> ALERT_FIELDS = List.of(
+            "value", "threshold", "firing", "duration_seconds", "alert_id", "summary", "runbook", "command_id",
+            "rules_version", "user_id");
+    public static final List<String> COMMAND_FIELDS = List.of(
+            "count", "command_id", "reason", "alert_id", "expires_at", "params", "user_id");
+    public static final List<String> RELEASE_CHANGE_FIELDS = List.of(
+            "production_version", "previous_version", "candidate_version", "candidate_split", "revision",
+            "updated_by", "reason");
+
+    /** Measurement → fields, for the consistency test and the docs. */
+    public static final Map<String, List<String>> FIELDS = Map.of(
+            RELEASE, WINDOW_FIELDS, TENANT, WINDOW_FIELDS, ALERT, ALERT_FIELDS, COMMAND, COMMAND_FIELDS,
+            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS);
+
+    /** Measurement → tags it can carry (alerts also carry their rule's labels, in snake_case). */
+    public static final Map<String, Set<String>> TAGS = Map.of(
+            RELEASE, Set.of("route", "prompt_version", "variant", "model"),
+            TENANT, Set.of("tenant"),
+            ALERT, Set.of("rule_id", "tier", "state", "user"),
+            COMMAND, Set.of("type", "target", "issuer", "user"),
+            RELEASE_CHANGE, Set.of("prompt_id", "route"));
+
+    private Measurements() {}
+}

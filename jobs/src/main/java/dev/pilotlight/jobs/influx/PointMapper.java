@@ -1,0 +1,148 @@
+package dev.pilotlight.jobs.influx;
+
+import com.influxdb.client.domain.WritePrecision;
+import com.influxdb.client.write.Point;
+import dev.pilotlight.common.control.CommandType;
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.MetricSample;
+import dev.pilotlight.common.event.ReleaseState;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns the guard's output records into InfluxDB points (schema: {@link Measurements}). A record
+ * written twice becomes the same point (same measurement, tags and time), so replays after a
+ * failure overwrite instead of duplicating, and a late metric revision replaces the earlier one.
+ */
+final class PointMapper {
+    private static final String USER_LABEL = "userId";
+
+    private final TopUsers topUsers;
+
+    PointMapper(int topUsers) {
+        this.topUsers = new TopUsers(topUsers);
+    }
+
+    Point window(MetricSample s) {
+        Point p = Point.measurement("llm_" + s.dimension()).time(s.windowStart(), WritePrecision.MS);
+        if (s.labels() != null) {
+            s.labels().forEach((k, v) -> tag(p, snake(k), v));
+        }
+        p.addField("calls", s.calls()).addField("errors", s.errors())
+                .addField("input_tokens", s.inputTokens()).addField("output_tokens", s.outputTokens())
+                .addField("spend_usd", s.spendUsd()).addField("cache_hits", s.cacheHits())
+                .addField("fallbacks", s.fallbacks()).addField("injection_attempts", s.injectionAttempts())
+                .addField("unique_users", s.uniqueUsers()).addField("feedback", s.feedback())
+                .addField("thumbs_up", s.thumbsUp()).addField("thumbs_down", s.thumbsDown())
+                .addField("revision", s.revision())
+                .addField("window_seconds", (s.windowEnd() - s.windowStart()) / 1000);
+        optional(p, "error_rate", s.errorRate());
+        optional(p, "latency_p50_ms", s.latencyP50Ms());
+        optional(p, "latency_p95_ms", s.latencyP95Ms());
+        optional(p, "latency_p99_ms", s.latencyP99Ms());
+        optional(p, "cost_per_call_usd", s.costPerCallUsd());
+        optional(p, "cache_hit_ratio", s.cacheHitRatio());
+        optional(p, "fallback_ratio", s.fallbackRatio());
+        optional(p, "thumbs_down_share", s.thumbsDownShare());
+        optional(p, "acceptance_rate", s.acceptanceRate());
+        return p;
+    }
+
+    Point alert(Alert a) {
+        boolean firing = a.state() == Alert.State.FIRING;
+        long time = firing || a.endsAt() == null ? a.startsAt() : a.endsAt();
+        Point p = Point.measurement(Measurements.ALERT).time(time, WritePrecision.MS)
+                .addTag("rule_id", a.ruleId()).addTag("tier", Integer.toString(a.tier()))
+                .addTag("state", a.state().name())
+                .addField("value", a.value()).addField("threshold", a.threshold()).addField("firing", firing ? 1 : 0)
+                .addField("alert_id", a.alertId());
+        Map<String, String> labels = a.labels() == null ? Map.of() : a.labels();
+        labels.forEach((k, v) -> {
+            if (USER_LABEL.equals(k)) {
+                p.addTag("user", topUsers.tagFor(v)).addField("user_id", v);
+            } else {
+                tag(p, snake(k), v);
+            }
+        });
+        if (!firing && a.endsAt() != null) {
+            p.addField("duration_seconds", (a.endsAt() - a.startsAt()) / 1000.0);
+        }
+        text(p, "summary", a.summary());
+        text(p, "runbook", a.runbook());
+        text(p, "command_id", a.commandId());
+        text(p, "rules_version", a.rulesVersion());
+        return p;
+    }
+
+    Point command(ControlCommand c) {
+        Point p = Point.measurement(Measurements.COMMAND).time(c.issuedAt(), WritePrecision.MS)
+                .addTag("type", c.type().name())
+                .addField("count", 1).addField("command_id", c.commandId()).addField("expires_at", c.expiresAt());
+        if (isUserTarget(c.type())) {
+            p.addTag("user", topUsers.tagFor(c.target())).addField("user_id", c.target());
+        } else {
+            p.addTag("target", c.target());
+        }
+        tag(p, "issuer", c.issuer());
+        text(p, "reason", c.reason());
+        text(p, "alert_id", c.alertId());
+        if (c.params() != null && !c.params().isEmpty()) {
+            p.addField("params", new TreeMap<>(c.params()).toString());
+        }
+        return p;
+    }
+
+    Point releaseChange(ReleaseState r) {
+        Point p = Point.measurement(Measurements.RELEASE_CHANGE).time(r.updatedAt(), WritePrecision.MS)
+                .addTag("prompt_id", r.promptId())
+                .addField("production_version", r.productionVersion())
+                .addField("candidate_split", r.candidateSplit()).addField("revision", r.revision());
+        tag(p, "route", r.route());
+        text(p, "previous_version", r.previousVersion());
+        text(p, "candidate_version", r.candidateVersion());
+        text(p, "updated_by", r.updatedBy());
+        text(p, "reason", r.reason());
+        return p;
+    }
+
+    private static boolean isUserTarget(CommandType t) {
+        return t == CommandType.BLOCK_USER || t == CommandType.UNBLOCK_USER || t == CommandType.THROTTLE_USER;
+    }
+
+    /** InfluxDB refuses empty tag values; an absent label is simply not a tag. */
+    private static void tag(Point p, String key, String v) {
+        if (v != null && !v.isEmpty()) {
+            p.addTag(key, v);
+        }
+    }
+
+    private static void optional(Point p, String field, Double v) {
+        if (v != null && Double.isFinite(v)) {
+            p.addField(field, v);
+        }
+    }
+
+    private static void text(Point p, String field, String v) {
+        if (v != null && !v.isEmpty()) {
+            p.addField(field, v);
+        }
+    }
+
+    /** promptVersion → prompt_version: InfluxDB's and Grafana's usual naming. */
+    static String snake(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                if (i > 0) {
+                    b.append('_');
+                }
+                b.append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.pilotlight.jobs.influx;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pilotlight.common.codec.JsonCodec;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real server that speaks InfluxDB's v2 write API: Debian's {@code victoria-metrics} (installed by
+ * .ci/run), started on loopback. It stores field {@code f} of measurement {@code m} as series
+ * {@code m_f} with the tags as labels; string fields are stored as 0.
+ */
+public final class VictoriaMetrics implements AutoCloseable {
+    private static final String BINARY = "/usr/bin/victoria-metrics";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final int port;
+    private final Process process;
+
+    private VictoriaMetrics(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static VictoriaMetrics start(int port, Path dataDir) throws Exception {
+        if (!Files.isExecutable(Path.of(BINARY))) {
+            throw new IllegalStateException(BINARY + " is missing: install Debian's victoria-metrics package (.ci/run does)");
+        }
+        Process p = new ProcessBuilder(BINARY, "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + dataDir,
+                "-search.latencyOffset=0s", "-retentionPeriod=100y")
+                .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling("victoria-metrics-" + port + ".log").toFile())
+                .start();
+        VictoriaMetrics vm = new VictoriaMetrics(port, p);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                if (vm.get("/health").equals("OK")) {
+                    return vm;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IllegalStateException("victoria-metrics did not become healthy on port " + port);
+            }
+            Thread.sleep(20); // poll interval
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Every series whose name matches the regex, after making recent writes searchable. */
+    public List<Series> export(String nameRegex) throws Exception {
+        get("/internal/force_flush");
+        String match = URLEncoder.encode("{__name__=~\"" + nameRegex + "\"}", StandardCharsets.UTF_8);
+        List<Series> out = new ArrayList<>();
+        for (String line : get("/api/v1/export?match[]=" + match).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = JsonCodec.mapper().readTree(line);
+            Map<String, String> labels = new HashMap<>();
+            n.get("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            List<Double> values = new ArrayList<>();
+            n.get("values").forEach(v -> values.add(v.asDouble()));
+            List<Long> times = new ArrayList<>();
+            n.get("timestamps").forEach(v -> times.add(v.asLong()));
+            out.add(new Series(labels, values, times));
+        }
+        return out;
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body().trim();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    public record Series(Map<String, String> labels, List<Double> values, List<Long> timestamps) {
+        public String name() {
+            return labels.get("__name__");
+        }
+
+        public double last() {
+            return values.get(values.size() - 1);
+        }
+    }
+}
