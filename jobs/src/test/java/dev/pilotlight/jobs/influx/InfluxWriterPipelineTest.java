@@ -70,7 +70,7 @@ class InfluxWriterPipelineTest {
                 Map.of("for", "1h"), "injection burst", "alert-1", "guard", minute + 3_600_000, "sig")));
         INPUT.add(record(Topics.CONTROL, new ControlCommand(1, "cmd-2", minute + 2_000, CommandType.ROLLBACK_PROMPT, "claims-letter",
                 Map.of("fromVersion", "1.1.0"), "error rate", "alert-3", "guard", minute + 600_000, "sig")));
-        INPUT.add(record(Topics.RELEASES, new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", "1.1.0", null, 0, 7,
+        INPUT.add(record(Topics.RELEASES, new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", "1.1.0", "1.2.0", 0.1, 7,
                 minute + 2_500, "guard", "rollback")));
         INPUT.add(new TopicRecord(Topics.METRICS, 2, 42, "release:x", "{\"schemaVersion\":1,\"seriesKey\":\"x\"}"));
 
@@ -100,7 +100,10 @@ class InfluxWriterPipelineTest {
             assertThat(find(all, "llm_release_change_revision", Map.of("prompt_id", "claims-letter"))).hasValueSatisfying(s ->
                     assertThat(s.last()).isEqualTo(7));
 
-            // every series is a documented measurement and field, every tag a documented tag or an alert's label
+            // the writer produces every documented measurement and field (the dashboards may rely on each) ...
+            Measurements.FIELDS.forEach((measurement, fields) -> fields.forEach(f -> assertThat(all)
+                    .as("series %s_%s", measurement, f).anyMatch(s -> s.name().equals(measurement + "_" + f))));
+            // ... and nothing else: every series is a documented measurement and field, every tag a documented tag or an alert's label
             for (VictoriaMetrics.Series s : all) {
                 String measurement = Measurements.FIELDS.entrySet().stream()
                         .filter(e -> e.getValue().stream().anyMatch(f -> s.name().equals(e.getKey() + "_" + f)))

@@ -42,9 +42,9 @@ public final class SimulatedUpstream implements AutoCloseable {
     private final Random random;
     private volatile FaultProfile defaultProfile = FaultProfile.HEALTHY;
 
-    private SimulatedUpstream(int port, long seed, int threads) throws IOException {
+    private SimulatedUpstream(java.net.InetAddress bind, int port, long seed, int threads) throws IOException {
         random = new Random(seed);
-        server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 256);
+        server = HttpServer.create(new InetSocketAddress(bind, port), 256);
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "sim-upstream");
             t.setDaemon(true);
@@ -64,8 +64,13 @@ public final class SimulatedUpstream implements AutoCloseable {
     }
 
     public static SimulatedUpstream start(int port, long seed, int threads) {
+        return start(java.net.InetAddress.getLoopbackAddress(), port, seed, threads);
+    }
+
+    /** On another address than loopback: in a container, where the gateway calls it over the network. */
+    public static SimulatedUpstream start(java.net.InetAddress bind, int port, long seed, int threads) {
         try {
-            return new SimulatedUpstream(port, seed, threads);
+            return new SimulatedUpstream(bind, port, seed, threads);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start simulated upstream on port " + port, e);
         }
