@@ -34,6 +34,10 @@ public final class ActiveRules implements Serializable {
     private final Snapshot initial;
     private final long initialLoadedAt;
     private transient Snapshot cached;
+    /** The published version {@link #cached} was parsed from (a publisher may name it differently from the content hash). */
+    private transient String cachedFrom;
+    /** When the set in force was published (the job's start for the submitted files): for the metric. */
+    private transient long inForceSince;
 
     public ActiveRules(RuleSet initial, long loadedAt) {
         this.initial = snapshot(initial);
@@ -50,10 +54,26 @@ public final class ActiveRules implements Serializable {
         if (u == null) {
             return initial;
         }
-        if (cached == null || !cached.version().equals(u.version())) {
-            cached = snapshot(u.parse()); // validated on the way in; parsed once per instance and version
+        if (cached == null || !u.version().equals(cachedFrom)) {
+            remember(u); // validated on the way in; parsed once per instance and version
         }
         return cached;
+    }
+
+    private void remember(RuleSetUpdate u) {
+        cached = snapshot(u.parse());
+        cachedFrom = u.version();
+        inForceSince = u.publishedAt();
+    }
+
+    /** The version of the rule set this instance last applied (metric {@code rulesVersion}). */
+    public String versionInForce() {
+        return cached == null ? initial.version() : cached.version();
+    }
+
+    /** Epoch ms at which that set was published, or the job loaded its files (metric {@code rulesPublishedAt}). */
+    public long inForceSince() {
+        return cached == null ? initialLoadedAt : inForceSince;
     }
 
     /** Takes a published set if it is newer than what is in force. */
@@ -65,6 +85,7 @@ public final class ActiveRules implements Serializable {
             return;
         }
         state.put(ACTIVE, u);
+        remember(u);
         LOG.info("rule set {} in force ({} threshold rule(s)), published by {}", u.version(), u.parse().thresholds().size(), u.publishedBy());
     }
 }

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -85,6 +86,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("buckets", Types.LONG, TypeInformation.of(WindowAggregate.class)));
         total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", TypeInformation.of(WindowAggregate.class)));
         status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", TypeInformation.of(KeyStatus.class)));
+        // the rule set in force, for operators: which version decides, and since when
+        getRuntimeContext().getMetricGroup().gauge("rulesVersion", (Gauge<String>) rules::versionInForce);
+        getRuntimeContext().getMetricGroup().gauge("rulesPublishedAt", (Gauge<Long>) rules::inForceSince);
     }
 
     @Override

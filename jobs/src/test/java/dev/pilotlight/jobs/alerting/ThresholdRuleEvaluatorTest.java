@@ -10,6 +10,7 @@ import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.rules.RuleSet;
+import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.common.rules.ThresholdRule;
 import dev.pilotlight.jobs.ingest.Envelope;
@@ -112,6 +113,27 @@ class ThresholdRuleEvaluatorTest {
 
     private static ReleaseState production(String version, String previous, long revision) {
         return new ReleaseState(1, "claims-letter", "claims-letter", version, previous, null, 0, revision, T0, "admin", null);
+    }
+
+    @Test
+    void thePublishedRuleSetInForceIsWhatTheVersionMetricReports() throws Exception {
+        ActiveRules active = new ActiveRules(new RuleSet("v1", List.of()), T0 - 1);
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new ThresholdRuleEvaluator(active, new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
+                RuleInput::key, Types.STRING, ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES, ThresholdRuleEvaluator.TOTALS);
+        try (h) {
+            assertThat(active.versionInForce()).isEqualTo("v1");
+            assertThat(active.inForceSince()).isEqualTo(T0 - 1);
+            String yaml = "rules:\n  - id: r\n    metric: error_rate\n    window: 5m\n    op: '>'\n    threshold: 0.1\n"
+                    + "    min_samples: 5\n    group_by: [route]\n    tier: 2\n";
+            RuleSetUpdate v2 = new RuleSetUpdate(1, "v2", Map.of("r.yaml", yaml), T0 + 5, "ops");
+            h.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(v2)));
+            assertThat(active.versionInForce()).isEqualTo(v2.parse().version()).isNotEqualTo("v1");
+            assertThat(active.inForceSince()).isEqualTo(T0 + 5);
+            // an older publication does not replace it
+            h.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(new RuleSetUpdate(1, "v0", Map.of("r.yaml", yaml), T0 + 1, "ops"))));
+            assertThat(active.versionInForce()).isEqualTo(v2.parse().version());
+        }
     }
 
     // ---- rollback rules (moved from the first rollback trigger; same decisions) ----

@@ -7,7 +7,9 @@ import dev.pilotlight.local.scenario.TieredAlertsScenario;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.stack.LoopbackPorts;
+import dev.pilotlight.local.stack.LocalInfluxWriter;
 import dev.pilotlight.local.stack.StackOptions;
+import org.apache.flink.core.execution.JobClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka broker port. Default ${DEFAULT-VALUE}.")
     int kafkaPort;
 
+    @Option(names = "--influx-url", description = "Also run the InfluxDB writer job against this InfluxDB v2 write API "
+            + "(e.g. http://127.0.0.1:8086; token from INFLUX_TOKEN; org and bucket 'pilotlight').")
+    String influxUrl;
+
     @Option(names = "--rate", defaultValue = "25", description = "Scenario traffic in calls per second. Default ${DEFAULT-VALUE}.")
     int rate;
 
@@ -79,6 +85,18 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
         System.err.println("stack up: gateway " + stack.gateway().baseUrl() + ", kafka " + stack.kafka().bootstrapServers()
                 + ", upstream " + stack.upstream().baseUrl());
+        if (influxUrl != null) {
+            try {
+                JobClient writer = LocalInfluxWriter.start(stack.kafka().bootstrapServers(), influxUrl,
+                        java.nio.file.Files.createTempDirectory("pilotlight-influx-"), System.getenv());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> writer.cancel().join(), "influx-writer-shutdown"));
+                System.err.println("InfluxDB writer: guard.metrics, guard.alerts, guard.control and guard.releases to " + influxUrl);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                stack.close();
+                return 2;
+            }
+        }
         DemoAlerts delivery = DemoAlerts.start(alertmanager, stack, System.err);
         Runtime.getRuntime().addShutdownHook(new Thread(delivery::close, "alerts-shutdown"));
         int rc = 0;
