@@ -1,13 +1,9 @@
 package dev.pilotlight.jobs;
 
-import dev.pilotlight.common.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.util.ParameterTool;
 
 /**
  * Submission options of the guard application, validated before anything starts (docs/configuration.md).
@@ -22,56 +18,30 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
     public static JobOptions parse(String[] args, Map<String, String> env) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        List<String> errors = new ArrayList<>();
-        Set<String> known = Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env", "command-ttl",
-                "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval", "start",
-                "metrics-window", "allowed-lateness", "mini-batch");
-        for (Object k : p.getProperties().keySet()) {
-            if (!known.contains(k.toString())) {
-                errors.add("unknown option --" + k + " (known: --" + String.join(", --", known.stream().sorted().toList()) + ")");
-            }
-        }
+        SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
+                "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
+                "start", "metrics-window", "allowed-lateness", "mini-batch"));
         Set<GuardModule> modules = null;
         try {
-            modules = GuardModule.parse(p.get("modules", "all"));
+            modules = GuardModule.parse(a.get("modules", "all"));
         } catch (IllegalArgumentException e) {
-            errors.add("--modules: " + e.getMessage());
+            a.error("--modules: " + e.getMessage());
         }
-        String keyEnv = p.get("control-key-env", DEFAULT_KEY_ENV);
-        String key = env.get(keyEnv);
-        if (key == null || key.isBlank()) {
-            errors.add("environment variable " + keyEnv + " must hold the control signing key (at least 32 bytes)");
-        } else if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-            errors.add("the control signing key in " + keyEnv + " is shorter than 32 bytes");
-        }
-        String start = p.get("start", "earliest");
-        if (!start.equals("earliest") && !start.equals("latest")) {
-            errors.add("--start must be earliest or latest (used only when the group has no committed offsets)");
+        String key = a.secret(env, "control-key-env", DEFAULT_KEY_ENV, "the control signing key (at least 32 bytes)");
+        if (key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            a.error("the control signing key in " + a.get("control-key-env", DEFAULT_KEY_ENV) + " is shorter than 32 bytes");
         }
         JobOptions o = new JobOptions(
-                p.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(p.get("rules", "alert-rules")),
-                p.get("group-id", "pilotlight-guard"), key,
-                duration(p, "command-ttl", "10m", errors), duration(p, "max-decision-lag", "5m", errors),
-                duration(p, "out-of-orderness", "5s", errors), duration(p, "idleness", "30s", errors),
-                p.get("checkpoint-dir", "file:///tmp/pilotlight/checkpoints"),
-                duration(p, "checkpoint-interval", "30s", errors), start.equals("latest"),
-                duration(p, "metrics-window", "1m", errors), duration(p, "allowed-lateness", "5m", errors),
-                duration(p, "mini-batch", "100ms", errors));
-        if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", errors));
-        }
+                a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
+                a.get("group-id", "pilotlight-guard"), key,
+                a.duration("command-ttl", "10m"), a.duration("max-decision-lag", "5m"),
+                a.duration("out-of-orderness", "5s"), a.duration("idleness", "30s"),
+                a.get("checkpoint-dir", "file:///tmp/pilotlight/checkpoints"),
+                a.duration("checkpoint-interval", "30s"), a.startLatest(),
+                a.duration("metrics-window", "1m"), a.duration("allowed-lateness", "5m"),
+                a.duration("mini-batch", "100ms"));
+        a.requireValid();
         return o;
-    }
-
-    /** Reads a duration option ("30s", "5m"), recording a problem that names the option instead of failing at once. */
-    public static Duration duration(ParameterTool p, String name, String dflt, List<String> errors) {
-        try {
-            return DurationText.parse(p.get(name, dflt));
-        } catch (IllegalArgumentException e) {
-            errors.add("--" + name + ": " + e.getMessage());
-            return Duration.ofSeconds(1);
-        }
     }
 
     @Override
