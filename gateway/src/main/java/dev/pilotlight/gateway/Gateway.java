@@ -30,6 +30,7 @@ import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.gateway.provider.ModelChain;
 import dev.pilotlight.gateway.tiering.QueryClassifier;
 import dev.pilotlight.gateway.release.ReleaseBook;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService httpPool;
     private final Router router;
     private final ModelChain models;
+    private final OkHttpTransports transports;
     private final Policies policies;
     private final AuditLog audit;
 
@@ -84,7 +86,8 @@ public final class Gateway implements AutoCloseable {
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
-        models = new ModelChain(catalog, Langchain4jClient::new);
+        transports = new OkHttpTransports(256);
+        models = new ModelChain(catalog, spec -> new Langchain4jClient(spec, transports));
         GatewayMetrics metrics = new GatewayMetrics();
         RateLimits rateLimits = new RateLimits();
         RecentInvocations recent = new RecentInvocations();
@@ -208,6 +211,7 @@ public final class Gateway implements AutoCloseable {
         heartbeat.close();
         control.close();
         events.close();
+        transports.close();
         audit.close();
     }
 

@@ -7,7 +7,6 @@ import dev.pilotlight.gateway.provider.ChatTurn;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,10 +48,29 @@ public final class ResponseCache {
         StringBuilder sb = new StringBuilder().append(tenant).append('\u001f').append(promptVersion).append('\u001f')
                 .append(maxTokens).append('\u001f').append(temperature);
         for (ChatTurn t : turns) {
-            sb.append('\u001e').append(t.role()).append(':')
-                    .append(t.content().trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT));
+            sb.append('\u001e').append(t.role()).append(':');
+            appendFolded(sb, t.content());
         }
         return sb.toString();
+    }
+
+    /** Appends {@code text} trimmed, each run of whitespace as one space, lower-cased; one pass, no regex. */
+    static void appendFolded(StringBuilder sb, String text) {
+        boolean pendingSpace = false;
+        boolean any = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                pendingSpace = any;
+                continue;
+            }
+            if (pendingSpace) {
+                sb.append(' ');
+                pendingSpace = false;
+            }
+            sb.append(Character.toLowerCase(c));
+            any = true;
+        }
     }
 
     /** Cache settings of a route. */

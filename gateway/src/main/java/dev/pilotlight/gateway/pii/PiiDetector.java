@@ -24,41 +24,65 @@ public final class PiiDetector {
     private static final Pattern IPV6 = Pattern.compile("(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![:\\w])|(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){0,5}[0-9A-Fa-f]{1,4}(?![:\\w])");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\d[ .-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)");
 
+    /**
+     * Non-digit characters a number-shaped finding may hold between two of its digits (an IBAN's
+     * alphabetic bank code with its spaces, "1234 ABCD EFGH 5678", is the widest) and around them
+     * (a phone's "+" and "(", an IBAN's country code).
+     */
+    static final int DIGIT_GAP = 12;
+
     public List<Span> find(String text) {
+        return find(text, digitClusters(text));
+    }
+
+    /** The same search over the whole text: the reference the clustered search must agree with (tests). */
+    List<Span> findInWholeText(String text) {
+        return find(text, text.chars().anyMatch(Character::isDigit) ? List.of(new int[] {0, text.length()}) : List.of());
+    }
+
+    private List<Span> find(String text, List<int[]> numberRegions) {
         // one cheap pass decides which patterns can match at all: most text has no '@', few ':' ...
-        int digits = 0;
         int colons = 0;
-        int dots = 0;
         boolean at = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digits++;
-            } else if (c == ':') {
+            if (c == ':') {
                 colons++;
-            } else if (c == '.') {
-                dots++;
             } else if (c == '@') {
                 at = true;
             }
         }
         List<Span> all = new ArrayList<>();
         if (at) {
-            add(all, EMAIL, PiiKind.EMAIL, text, null);
+            add(all, EMAIL, PiiKind.EMAIL, text, 0, text.length(), null);
         }
-        if (digits >= 9) {
-            add(all, SSN, PiiKind.SSN, text, null);
-            add(all, PHONE, PiiKind.PHONE, text, s -> s.replaceAll("\\D", "").length() >= 9);
-            add(all, IBAN, PiiKind.IBAN, text, PiiDetector::ibanChecksum);
-        }
-        if (digits >= 13) {
-            add(all, CARD, PiiKind.CARD, text, PiiDetector::luhn);
-        }
-        if (digits >= 4 && dots >= 3) {
-            add(all, IPV4, PiiKind.IP, text, null);
+        // number-shaped kinds only where digits are: the patterns run over a few short regions
+        // instead of the whole prompt (they were most of the gateway's own CPU per request)
+        for (int[] r : numberRegions) {
+            int digits = 0;
+            int dots = 0;
+            for (int i = r[0]; i < r[1]; i++) {
+                char c = text.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    digits++;
+                } else if (c == '.') {
+                    dots++;
+                }
+            }
+            if (digits >= 9) {
+                add(all, SSN, PiiKind.SSN, text, r[0], r[1], null);
+                add(all, PHONE, PiiKind.PHONE, text, r[0], r[1], s -> s.replaceAll("\\D", "").length() >= 9);
+                add(all, IBAN, PiiKind.IBAN, text, r[0], r[1], PiiDetector::ibanChecksum);
+            }
+            if (digits >= 13) {
+                add(all, CARD, PiiKind.CARD, text, r[0], r[1], PiiDetector::luhn);
+            }
+            if (digits >= 4 && dots >= 3) {
+                add(all, IPV4, PiiKind.IP, text, r[0], r[1], null);
+            }
         }
         if (colons >= 2) {
-            add(all, IPV6, PiiKind.IP, text, null);
+            add(all, IPV6, PiiKind.IP, text, 0, text.length(), null);
         }
         all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed()));
         List<Span> kept = new ArrayList<>();
@@ -72,8 +96,48 @@ public final class PiiDetector {
         return kept;
     }
 
-    private static void add(List<Span> out, Pattern p, PiiKind kind, String text, java.util.function.Predicate<String> check) {
-        Matcher m = p.matcher(text);
+    /**
+     * Regions [start, end) around runs of digits, where digits at most {@link #DIGIT_GAP} characters
+     * apart belong to one run, widened by that gap on each side and merged when they touch.
+     */
+    static List<int[]> digitClusters(String text) {
+        List<int[]> out = new ArrayList<>();
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                continue;
+            }
+            if (first >= 0 && i - last - 1 > DIGIT_GAP) {
+                addRegion(out, text, first, last);
+                first = -1;
+            }
+            if (first < 0) {
+                first = i;
+            }
+            last = i;
+        }
+        if (first >= 0) {
+            addRegion(out, text, first, last);
+        }
+        return out;
+    }
+
+    private static void addRegion(List<int[]> out, String text, int firstDigit, int lastDigit) {
+        int start = Math.max(0, firstDigit - DIGIT_GAP);
+        int end = Math.min(text.length(), lastDigit + 1 + DIGIT_GAP);
+        if (!out.isEmpty() && out.get(out.size() - 1)[1] >= start) {
+            out.get(out.size() - 1)[1] = end;
+        } else {
+            out.add(new int[] {start, end});
+        }
+    }
+
+    private static void add(List<Span> out, Pattern p, PiiKind kind, String text, int from, int to,
+                            java.util.function.Predicate<String> check) {
+        // transparent bounds: word boundaries and look-behinds see the characters around the region, as in the whole text
+        Matcher m = p.matcher(text).region(from, to).useTransparentBounds(true).useAnchoringBounds(false);
         while (m.find()) {
             if (check == null || check.test(m.group())) {
                 out.add(new Span(m.start(), m.end(), kind, m.group()));

@@ -17,6 +17,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.pilotlight.gateway.catalog.ProviderSpec;
+import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,13 @@ public final class Langchain4jClient implements ModelClient {
     private static final int DEFAULT_MAX_TOKENS = 1024;
 
     private final ProviderSpec spec;
+    private final OkHttpTransports transports;
     private final Cache<String, ChatModel> models = Caffeine.newBuilder().maximumSize(256).build();
     private final Cache<String, StreamingChatModel> streaming = Caffeine.newBuilder().maximumSize(256).build();
 
-    public Langchain4jClient(ProviderSpec spec) {
+    public Langchain4jClient(ProviderSpec spec, OkHttpTransports transports) {
         this.spec = spec;
+        this.transports = transports;
     }
 
     @Override
@@ -126,9 +129,10 @@ public final class Langchain4jClient implements ModelClient {
         Map<String, String> headers = Map.of(PROMPT_VERSION_HEADER, call.promptVersion());
         return switch (spec.kind()) {
             case OPENAI -> OpenAiChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
-                    .timeout(spec.timeout()).maxRetries(0).customHeaders(headers).build();
+                    .timeout(spec.timeout()).maxRetries(0).customHeaders(headers).httpClientBuilder(transports.builder()).build();
             case ANTHROPIC -> AnthropicChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
-                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).maxRetries(0).customHeaders(headers).build();
+                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).maxRetries(0).customHeaders(headers)
+                    .httpClientBuilder(transports.builder()).build();
         };
     }
 
@@ -136,9 +140,10 @@ public final class Langchain4jClient implements ModelClient {
         Map<String, String> headers = Map.of(PROMPT_VERSION_HEADER, call.promptVersion());
         return switch (spec.kind()) {
             case OPENAI -> OpenAiStreamingChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
-                    .timeout(spec.timeout()).customHeaders(headers).build();
+                    .timeout(spec.timeout()).customHeaders(headers).httpClientBuilder(transports.builder()).build();
             case ANTHROPIC -> AnthropicStreamingChatModel.builder().baseUrl(spec.baseUrl()).apiKey(key()).modelName(call.modelName())
-                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).customHeaders(headers).build();
+                    .maxTokens(DEFAULT_MAX_TOKENS).timeout(spec.timeout()).customHeaders(headers)
+                    .httpClientBuilder(transports.builder()).build();
         };
     }
 

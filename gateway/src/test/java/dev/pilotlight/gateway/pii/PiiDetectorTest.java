@@ -31,6 +31,33 @@ class PiiDetectorTest {
     }
 
     @Test
+    void searchingOnlyAroundDigitsFindsExactlyWhatTheWholeTextSearchFinds() {
+        String[] pieces = {"claim", "approved", "2024-118", "$1,250.00", "version 1.2.3", "jane.doe@example.com", "+1 415-555-0132",
+                "(415) 555 0132", "123-45-6789", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE89 3704 0044 0532 0130 00",
+                "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "192.168.10.254", "2001:db8::8a2e:370:7334", "ref",
+                "no. 7", "12", "on 2024-05-01", "call me at", "IBAN:", "(", ")", "+", "-", "x9", "0044"};
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = random.nextInt(25); w >= 0; w--) {
+                text.append(pieces[random.nextInt(pieces.length)]).append(random.nextInt(4) == 0 ? "" : " ");
+            }
+            String t = text.toString();
+            assertThat(detector.find(t)).as(t).usingRecursiveFieldByFieldElementComparator().isEqualTo(detector.findInWholeText(t));
+        }
+    }
+
+    @Test
+    void digitClustersCoverEveryNumberWithItsSurroundings() {
+        assertThat(PiiDetector.digitClusters("no digits here")).isEmpty();
+        String t = "a".repeat(40) + "call +1 415-555-0132" + "b".repeat(40) + "SSN 123-45-6789";
+        List<int[]> regions = PiiDetector.digitClusters(t);
+        assertThat(regions).hasSize(2);
+        assertThat(t.substring(regions.get(0)[0], regions.get(0)[1])).contains("+1 415-555-0132");
+        assertThat(t.substring(regions.get(1)[0], regions.get(1)[1])).contains("123-45-6789").endsWith("6789");
+    }
+
+    @Test
     void checksumsKeepNumbersThatAreNotCardsOrIbansOut() {
         assertThat(detector.find("order 4111 1111 1111 1112 shipped")).isEmpty(); // fails Luhn
         assertThat(detector.find("ref DE00 3704 0044 0532 0130 00")).isEmpty(); // fails mod 97

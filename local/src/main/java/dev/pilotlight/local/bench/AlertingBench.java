@@ -115,6 +115,7 @@ public final class AlertingBench {
                     "--checkpoint-interval", System.getProperty("bench.checkpoint-interval", "10s"));
             try (KafkaProducer<String, byte[]> producer = producer(kafka); AlertWatcher alerts = new AlertWatcher(kafka.bootstrapServers())) {
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                Map<String, Long> ackedAt = new ConcurrentHashMap<>(); // the broker has it: what remains is the job's
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong sent = new AtomicLong();
                 Thread load = new Thread(() -> {
@@ -138,10 +139,15 @@ public final class AlertingBench {
                             String route = "probe-" + probe++;
                             for (int i = 0; i < 5; i++) {
                                 InvocationEvent p = probeError(route, i, System.currentTimeMillis());
-                                if (i == 4) {
+                                boolean last = i == 4;
+                                if (last) {
                                     sentAt.put(route, System.currentTimeMillis());
                                 }
-                                producer.send(new ProducerRecord<>(Topics.INVOCATIONS, p.userId(), JsonCodec.encode(p)));
+                                producer.send(new ProducerRecord<>(Topics.INVOCATIONS, p.userId(), JsonCodec.encode(p)), (md, ex) -> {
+                                    if (last && ex == null) {
+                                        ackedAt.put(route, System.currentTimeMillis());
+                                    }
+                                });
                             }
                         }
                         sent.set(n);
@@ -161,6 +167,10 @@ public final class AlertingBench {
                 Deadline.in(Duration.ofSeconds(30)).await(() -> sentAt.keySet().stream().allMatch(r -> alerts.first(a -> isProbe(a, r)).isPresent()));
                 Histogram h = new Histogram(3_600_000L, 3);
                 Histogram inJob = new Histogram(3_600_000L, 3); // sent -> appended to guard.alerts
+                Histogram toBroker = new Histogram(3_600_000L, 3); // sent -> acknowledged by the broker
+                String worst = null;
+                long worstMs = -1;
+                java.util.TreeMap<Long, Long> worstPer5s = new java.util.TreeMap<>(); // when in the run the delays happen
                 int missing = 0;
                 for (Map.Entry<String, Long> p : sentAt.entrySet()) {
                     if (p.getValue() < measureFrom || p.getValue() > measureTo) {
@@ -170,8 +180,15 @@ public final class AlertingBench {
                     if (seen.isEmpty()) {
                         missing++;
                     } else {
-                        h.recordValue(Math.max(0, seen.get().seenAt() - p.getValue()));
+                        long ms = Math.max(0, seen.get().seenAt() - p.getValue());
+                        h.recordValue(ms);
                         inJob.recordValue(Math.max(0, seen.get().writtenAt() - p.getValue()));
+                        toBroker.recordValue(Math.max(0, ackedAt.getOrDefault(p.getKey(), p.getValue()) - p.getValue()));
+                        worstPer5s.merge((p.getValue() - t0) / 5000 * 5, ms, Math::max);
+                        if (ms > worstMs) {
+                            worstMs = ms;
+                            worst = p.getKey() + " sent at " + java.time.Instant.ofEpochMilli(p.getValue());
+                        }
                     }
                 }
                 out.printf("alert latency, condition-true event sent -> FIRING read from %s, background %d events/s (achieved %.0f/s), %d s after %d s warm-up:%n",
@@ -180,6 +197,12 @@ public final class AlertingBench {
                         h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getMaxValue());
                 out.printf("  of which sent -> appended to %s: p50 %d ms, p99 %d ms%n", Topics.ALERTS,
                         inJob.getValueAtPercentile(50), inJob.getValueAtPercentile(99));
+                out.printf("  of which sent -> acknowledged by the broker: p50 %d ms, p99 %d ms, max %d ms%n",
+                        toBroker.getValueAtPercentile(50), toBroker.getValueAtPercentile(99), toBroker.getMaxValue());
+                out.printf("  slowest probe: %s (%d ms)%n", worst, worstMs);
+                StringBuilder timeline = new StringBuilder("  slowest per 5 s (s since start: ms):");
+                worstPer5s.forEach((sec, ms) -> timeline.append(' ').append(sec).append(':').append(ms));
+                out.println(timeline);
                 out.printf("  (started %d ms after the job; rules: alert-rules/ + bench-probe)%n", measureFrom - t0);
             } finally {
                 job.cancel().get();

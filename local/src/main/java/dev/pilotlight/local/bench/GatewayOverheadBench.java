@@ -83,9 +83,15 @@ public final class GatewayOverheadBench {
                 "pilotlight.limits.ip-per-minute=10000000",
                 "pilotlight.limits.user-daily-usd=0",
                 "pilotlight.control.key=bench-key-bench-key-bench-key-bench-key") + "\n");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Xms512m", "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true",
-                "-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Xms512m", "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true"));
+        // e.g. -Dbench.gateway-jvm-opts="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
+        String extra = System.getProperty("bench.gateway-jvm-opts", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(upstream.catalogVariables());
         pb.redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile());
         return pb.start();

@@ -4,6 +4,7 @@ import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.provider.ChatCall;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.local.upstream.FaultProfile;
 import dev.pilotlight.local.upstream.SimulatedUpstream;
 import java.io.PrintStream;
@@ -27,7 +28,7 @@ public final class ProviderCallBench {
         try (SimulatedUpstream up = SimulatedUpstream.start(0, 1, 8)) {
             up.setDefault(new FaultProfile(0, 500, 0, 0, 40));
             Langchain4jClient client = new Langchain4jClient(new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k",
-                    Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10)));
+                    Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10)), new OkHttpTransports(16));
             ChatCall call = new ChatCall("sim-model", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.SYSTEM, "You draft letters."),
                     new ChatTurn(ChatTurn.Role.USER, "Claim 1: rear-end collision, approve.")), null, null);
             HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
