@@ -10,6 +10,7 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
 import okhttp3.Call;
@@ -92,7 +93,8 @@ final class OkHttpTransport implements HttpClient {
 
     /** A read or connect timeout is a timeout to langchain4j (and to the gateway's retry policy), not just an I/O error. */
     private static RuntimeException failure(IOException e) {
-        if (e instanceof InterruptedIOException && !(e instanceof java.net.SocketException)) {
+        // a socket read/connect timeout, or OkHttp's whole-call timeout (an InterruptedIOException "timeout")
+        if (e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
             return new TimeoutException(e);
         }
         return new UncheckedIOException(e);
