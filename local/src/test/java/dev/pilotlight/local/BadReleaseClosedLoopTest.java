@@ -13,7 +13,7 @@ import dev.pilotlight.gateway.control.CommandOutcome;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.GatewayClient;
 import dev.pilotlight.local.scenario.ScenarioResult;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.stack.StackOptions;

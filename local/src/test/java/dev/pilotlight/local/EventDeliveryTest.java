@@ -6,7 +6,7 @@ import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.local.scenario.GatewayClient;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import java.time.Duration;
 import java.util.HashSet;

@@ -4,7 +4,7 @@ import dev.pilotlight.gateway.Gateway;
 import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.scenario.GatewayClient;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.upstream.SimulatedUpstream;
 import java.time.Duration;
 import java.util.HashMap;

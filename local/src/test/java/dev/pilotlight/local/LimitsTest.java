@@ -11,7 +11,7 @@ import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.control.CommandOutcome;
 import dev.pilotlight.local.scenario.GatewayClient;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.upstream.FaultProfile;
 import java.time.Duration;

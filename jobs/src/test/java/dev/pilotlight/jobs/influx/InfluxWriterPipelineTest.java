@@ -2,6 +2,7 @@ package dev.pilotlight.jobs.influx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.control.CommandType;
@@ -144,11 +145,8 @@ class InfluxWriterPipelineTest {
             acceptor.setDaemon(true);
             acceptor.start();
             job = run("http://127.0.0.1:" + port, new CollectingSink<>("influx-dead-outage"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (refused.get() < 2) {
-                assertThat(System.nanoTime()).as("writer retried against the down server").isLessThan(deadline);
-                Thread.sleep(20); // poll interval
-            }
+            assertThat(Deadline.in(Duration.ofSeconds(30)).await(() -> refused.get() >= 2))
+                    .as("writer retried against the down server").isTrue();
         }
         assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
         try (VictoriaMetrics vm = VictoriaMetrics.start(port, dir.resolve("vm2"))) {
@@ -171,15 +169,15 @@ class InfluxWriterPipelineTest {
         return env.executeAsync("influx-writer-test");
     }
 
+    /** The series read back once {@code done} holds, or the last read when 20 s pass (the assertions then say what is missing). */
     private static List<VictoriaMetrics.Series> awaitSeries(VictoriaMetrics vm, Predicate<List<VictoriaMetrics.Series>> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            List<VictoriaMetrics.Series> all = vm.export("llm_.*");
-            if (done.test(all) || System.nanoTime() > deadline) {
-                return all;
-            }
-            Thread.sleep(100); // poll interval
-        }
+        List<VictoriaMetrics.Series> last = new ArrayList<>();
+        Deadline.in(Duration.ofSeconds(20)).await(() -> {
+            last.clear();
+            last.addAll(vm.exportOrEmpty("llm_.*"));
+            return done.test(last);
+        });
+        return last;
     }
 
     private static Optional<VictoriaMetrics.Series> find(List<VictoriaMetrics.Series> all, String name, Map<String, String> tags) {

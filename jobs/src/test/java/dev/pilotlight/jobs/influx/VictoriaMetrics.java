@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs.influx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.common.codec.JsonCodec;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -50,25 +51,39 @@ public final class VictoriaMetrics implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling("victoria-metrics-" + port + ".log").toFile())
                 .start();
         VictoriaMetrics vm = new VictoriaMetrics(port, p);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                if (vm.get("/health").equals("OK")) {
-                    return vm;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new IllegalStateException("victoria-metrics did not become healthy on port " + port);
-            }
-            Thread.sleep(20); // poll interval
+        boolean healthy = Deadline.in(Duration.ofSeconds(20)).await(() -> !p.isAlive() || vm.isHealthy());
+        if (!healthy || !p.isAlive()) {
+            p.destroyForcibly();
+            throw new IllegalStateException("victoria-metrics did not become healthy on port " + port);
+        }
+        return vm;
+    }
+
+    private boolean isHealthy() {
+        try {
+            return get("/health").equals("OK");
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** {@link #export}, or nothing when the server cannot answer yet (for polling). */
+    public List<Series> exportOrEmpty(String nameRegex) {
+        try {
+            return export(nameRegex);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (Exception e) {
+            return List.of();
+        }
     }
 
     /** Every series whose name matches the regex, after making recent writes searchable. */

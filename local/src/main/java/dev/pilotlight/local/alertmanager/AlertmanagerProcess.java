@@ -1,6 +1,6 @@
 package dev.pilotlight.local.alertmanager;
 
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.scenario.AlertWatcher;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.LocalGuardJob;
 import java.io.PrintStream;
 import java.nio.file.Files;

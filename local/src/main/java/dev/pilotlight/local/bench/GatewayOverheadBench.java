@@ -1,7 +1,7 @@
 package dev.pilotlight.local.bench;
 
 import dev.pilotlight.local.kafka.EmbeddedKafka;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.LoopbackPorts;
 import dev.pilotlight.local.upstream.FaultProfile;

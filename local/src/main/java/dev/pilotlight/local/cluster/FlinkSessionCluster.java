@@ -2,7 +2,7 @@ package dev.pilotlight.local.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.common.codec.JsonCodec;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;

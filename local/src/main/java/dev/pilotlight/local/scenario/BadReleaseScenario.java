@@ -3,7 +3,7 @@ package dev.pilotlight.local.scenario;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.gateway.control.AppliedCommand;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.local.upstream.FaultProfile;

@@ -1,7 +1,7 @@
 package dev.pilotlight.local.scenario;
 
 import dev.pilotlight.common.event.Alert;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.pilotlight.local.stack;
 
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.gateway.Gateway;
 import dev.pilotlight.gateway.config.GatewayConfig;

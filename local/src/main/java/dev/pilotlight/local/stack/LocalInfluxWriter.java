@@ -1,5 +1,6 @@
 package dev.pilotlight.local.stack;
 
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.jobs.influx.InfluxWriterApplication;
 import dev.pilotlight.jobs.influx.InfluxWriterOptions;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.pilotlight.common.event.MetricSample;
 import dev.pilotlight.jobs.influx.InfluxWriterApplication;
 import dev.pilotlight.jobs.influx.VictoriaMetrics;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,12 +95,8 @@ class StandaloneClusterSubmissionTest {
                     Map.of("INFLUX_TOKEN", "standalone-test-token"));
             List<VictoriaMetrics.Series> plotted = new ArrayList<>();
             boolean written = Deadline.in(Duration.ofSeconds(60)).await(() -> {
-                try {
-                    plotted.clear();
-                    plotted.addAll(influx.export("llm_release_calls"));
-                } catch (Exception e) {
-                    return false;
-                }
+                plotted.clear();
+                plotted.addAll(influx.exportOrEmpty("llm_release_calls"));
                 return plotted.stream().anyMatch(x -> x.last() == 50 && "claims-letter".equals(x.labels().get("route")));
             });
             assertThat(written).as("release windows in InfluxDB; writer %s is %s; logs in %s", writer, flink.jobState(writer),

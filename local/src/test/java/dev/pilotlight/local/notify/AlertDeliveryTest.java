@@ -9,7 +9,7 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.local.alertmanager.AlertmanagerProcess;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.notify.AlertNotifier;
 import dev.pilotlight.notify.NotifierConfig;
 import java.nio.charset.StandardCharsets;

@@ -16,7 +16,7 @@ import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.local.kafka.EmbeddedKafka;
 import dev.pilotlight.local.rules.RuleSetPublisher;
 import dev.pilotlight.local.scenario.AlertWatcher;
-import dev.pilotlight.local.stack.Deadline;
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.LocalGuardJob;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

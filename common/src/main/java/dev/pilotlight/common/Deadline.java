@@ -1,4 +1,4 @@
-package dev.pilotlight.local.stack;
+package dev.pilotlight.common;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
