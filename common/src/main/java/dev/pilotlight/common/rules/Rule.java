@@ -23,7 +23,12 @@ public sealed interface Rule extends Serializable permits ThresholdRule, Absence
 
     /** The values of the group labels of one event, in {@code group_by} order. */
     default List<String> groupValues(Object event) {
-        return groupBy().stream().map(f -> String.valueOf(stream().read(event, f))).toList();
+        List<String> fields = groupBy();
+        String[] values = new String[fields.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = String.valueOf(stream().read(event, fields.get(i)));
+        }
+        return List.of(values);
     }
 
     /** The alert's labels: the rule's fixed labels, then the group labels. */

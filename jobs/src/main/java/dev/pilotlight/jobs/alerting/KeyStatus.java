@@ -16,6 +16,11 @@ public class KeyStatus {
     public String[] group = new String[0];
     /** Starts of the buckets in state, ascending. */
     public long[] buckets = new long[0];
+    /**
+     * The running total over the buckets in the window (rules decided on every input); kept here, not
+     * in a state of its own, so an input costs one status read and write instead of two of each.
+     */
+    public WindowAggregate total;
     /** Buckets starting at or before this are no longer in the running total. */
     public long slidPast = NONE;
     /** Latest time the condition was evaluated at (event time); evaluations never go back. */

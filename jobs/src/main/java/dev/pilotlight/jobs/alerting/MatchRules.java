@@ -35,15 +35,14 @@ public final class MatchRules extends ProcessFunction<Envelope, RuleInput> {
                 continue;
             }
             List<String> group = rule.groupValues(record);
-            String key = RuleInput.keyOf(rule.id(), group);
             if (rule instanceof ThresholdRule t) {
                 Metric m = t.metric();
                 String distinct = m.aggregation() == Metric.Aggregation.DISTINCT ? String.valueOf(rule.stream().read(record, "userId")) : null;
                 boolean releaseTotals = t.baseline() != null && t.baseline().kind() == dev.pilotlight.common.rules.Baseline.Kind.PREVIOUS_RELEASE;
-                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), m.numerator(record), m.denominator(record),
+                out.accept(new RuleInput(rule.id(), null, group, e.eventTime(), m.numerator(record), m.denominator(record),
                         m.aggregation(), distinct, null, null, releaseTotals));
             } else {
-                out.accept(new RuleInput(rule.id(), key, group, e.eventTime(), 1, 1, Metric.Aggregation.COUNT, null, null, null, false));
+                out.accept(new RuleInput(rule.id(), null, group, e.eventTime(), 1, 1, Metric.Aggregation.COUNT, null, null, null, false));
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
  * (see {@link RuleInputBatcher}): what the evaluator keyed by {@code key} (rule id and group values)
  * needs, and nothing of the events beyond it.
  *
+ * @param key         rule id and group values; null from the matcher, see {@link #key()}
  * @param numerator   sum of numerators; for a single event of a quantile metric, the value itself
  * @param distinctKey the user id of a single event of a distinct-count metric
  * @param histogram   merged values of a quantile metric (encoded), when several events were merged
@@ -17,6 +18,12 @@ import java.util.List;
 public record RuleInput(String ruleId, String key, List<String> groupValues, long timestamp, double numerator,
                         double denominator, Metric.Aggregation aggregation, String distinctKey, byte[] histogram,
                         byte[] distinct, boolean releaseTotals) {
+
+    /** The evaluator's key; the matcher leaves it out and it is built here, once per merged input rather than per event. */
+    @Override
+    public String key() {
+        return key != null ? key : keyOf(ruleId, groupValues);
+    }
 
     public static String keyOf(String ruleId, List<String> groupValues) {
         return ruleId + "|" + String.join("|", groupValues);

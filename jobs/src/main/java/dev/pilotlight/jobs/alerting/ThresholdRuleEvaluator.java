@@ -50,7 +50,6 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     private final ActionCommands commands;
 
     private transient MapState<Long, WindowAggregate> buckets;
-    private transient ValueState<WindowAggregate> total;
     private transient ValueState<KeyStatus> status;
 
     public ThresholdRuleEvaluator(ActiveRules rules, ActionCommands commands) {
@@ -61,6 +60,16 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     /** What the rule measures; when it changes, a key's buckets no longer fit and are dropped. */
     static int fingerprint(ThresholdRule r) {
         return java.util.Objects.hash(r.metric(), r.where(), r.groupBy(), r.window(), r.baseline(), r.atWindowEnd());
+    }
+
+    /** Per rule object (a rule set's rules do not change), rather than hashing the rule's parts twice per input. */
+    private transient java.util.Map<ThresholdRule, Integer> fingerprints;
+
+    private int fingerprintOf(ThresholdRule r) {
+        if (fingerprints == null || fingerprints.size() > 10_000) { // old rule sets' rules are dropped now and then
+            fingerprints = new java.util.IdentityHashMap<>();
+        }
+        return fingerprints.computeIfAbsent(r, ThresholdRuleEvaluator::fingerprint);
     }
 
     /**
@@ -84,7 +93,6 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     @Override
     public void open(OpenContext ctx) {
         buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("buckets", Types.LONG, TypeInformation.of(WindowAggregate.class)));
-        total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", TypeInformation.of(WindowAggregate.class)));
         status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", TypeInformation.of(KeyStatus.class)));
         // the rule set in force, for operators: which version decides, and since when
         getRuntimeContext().getMetricGroup().gauge("rulesVersion", (Gauge<String>) rules::versionInForce);
@@ -99,13 +107,15 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
             return;
         }
         KeyStatus st = status.value();
-        if (st != null && st.fingerprint != fingerprint(rule)) {
+        if (st != null && st.fingerprint != fingerprintOf(rule)) {
             endForChangedRule(rule.id(), active.version(), st, in.timestamp(), out);
             st = null;
         }
         if (st == null) {
             st = new KeyStatus();
-            st.fingerprint = fingerprint(rule);
+            st.fingerprint = fingerprintOf(rule);
+        } else if (!timerOnly(rule)) {
+            restoreTotal(rule, st);
         }
         long width = bucketMs(rule);
         long window = rule.window().toMillis();
@@ -130,14 +140,13 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         buckets.put(start, bucket);
         st.group = in.groupValues().toArray(new String[0]);
         if (!timerOnly(rule)) {
-            WindowAggregate t = total.value();
-            if (t == null) {
-                t = new WindowAggregate();
+            if (st.total == null) {
+                st.total = new WindowAggregate();
             }
+            WindowAggregate t = st.total;
             t.add(metric, in);
             long now = Math.max(in.timestamp(), st.evaluatedAt);
             slide(rule, st, t, now);
-            total.update(t);
             evaluate(rule, active.version(), st, t.value(metric), t.samples(), now, in.timestamp(), ctx, out);
         }
         status.update(st);
@@ -151,7 +160,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         }
         ActiveRules.Snapshot active = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
         ThresholdRule rule = active.rules().get(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')));
-        if (rule == null || st.fingerprint != fingerprint(rule)) {
+        if (rule == null || st.fingerprint != fingerprintOf(rule)) {
             endForChangedRule(ctx.getCurrentKey().substring(0, ctx.getCurrentKey().indexOf('|')), active.version(), st, timestamp, out);
             return;
         }
@@ -177,10 +186,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
                 Exact now = exact(rule, st, timestamp);
                 evaluate(rule, active.version(), st, now.value, now.samples, timestamp, timestamp, ctx, out);
             } else {
-                WindowAggregate t = total.value();
+                WindowAggregate t = restoreTotal(rule, st);
                 if (t != null) {
                     slide(rule, st, t, timestamp);
-                    total.update(t);
                     evaluate(rule, active.version(), st, t.value(rule.metric()), t.samples(), timestamp, timestamp, ctx, out);
                 }
             }
@@ -197,6 +205,25 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         } else {
             status.update(st);
         }
+    }
+
+    /**
+     * The key's running total; for state from a version that kept it in a state of its own, rebuilt
+     * from the buckets it covers (those not yet slid past).
+     */
+    private WindowAggregate restoreTotal(ThresholdRule rule, KeyStatus st) throws Exception {
+        if (st.total != null || st.buckets.length == 0) {
+            return st.total;
+        }
+        WindowAggregate t = new WindowAggregate();
+        for (long b : st.buckets) {
+            WindowAggregate a = st.slidPast == KeyStatus.NONE || b > st.slidPast ? buckets.get(b) : null;
+            if (a != null) {
+                t.combine(rule.metric(), a, 1);
+            }
+        }
+        st.total = t;
+        return t;
     }
 
     /** Takes buckets that have left the window ending at {@code now} out of the running total. */
@@ -378,7 +405,6 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
 
     private void clear() {
         buckets.clear();
-        total.clear();
         status.clear();
     }
 

@@ -1,6 +1,5 @@
 package dev.pilotlight.jobs.batch;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
@@ -32,8 +31,7 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
 
     private final long intervalMs;
     private final int maxKeys;
-    private transient Map<String, P> partials;
-    private transient Map<String, Long> timestamps;
+    private transient Map<Object, Slot<P>> partials;
     private transient boolean timerSet;
     private transient long watermark = Long.MIN_VALUE;
 
@@ -51,8 +49,22 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
         return in.transform(name, type, op);
     }
 
-    /** The key records are merged under, or null to send the record on alone at once (always, with interval 0). */
-    protected abstract String keyOf(IN in);
+    /** A partial and the latest record timestamp merged into it. */
+    private static final class Slot<P> {
+        final P partial;
+        long timestamp;
+
+        Slot(P partial, long timestamp) {
+            this.partial = partial;
+            this.timestamp = timestamp;
+        }
+    }
+
+    /**
+     * The key records are merged under (with value equality, e.g. a record), or null to send the
+     * record on alone at once (always, with interval 0). Called once per record: keep it cheap.
+     */
+    protected abstract Object keyOf(IN in);
 
     protected abstract P start(IN in);
 
@@ -69,24 +81,23 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
     public void open() throws Exception {
         super.open();
         partials = new LinkedHashMap<>(); // flushed in arrival order: a key's partials stay in event order
-        timestamps = new HashMap<>();
     }
 
     @Override
     public void processElement(StreamRecord<IN> record) throws Exception {
         IN in = record.getValue();
-        String key = intervalMs <= 0 ? null : keyOf(in);
+        Object key = intervalMs <= 0 ? null : keyOf(in);
         if (key == null) {
             passOn(record);
             return;
         }
-        P p = partials.get(key);
-        if (p == null) {
-            partials.put(key, start(in));
+        Slot<P> slot = partials.get(key);
+        if (slot == null) {
+            partials.put(key, new Slot<>(start(in), record.getTimestamp()));
         } else {
-            add(p, in);
+            add(slot.partial, in);
+            slot.timestamp = Math.max(slot.timestamp, record.getTimestamp());
         }
-        timestamps.merge(key, record.getTimestamp(), Math::max);
         if (partials.size() >= maxKeys) {
             flush();
         } else if (!timerSet) {
@@ -125,10 +136,9 @@ public abstract class MiniBatchOperator<IN, P, OUT> extends AbstractStreamOperat
     }
 
     private void flush() {
-        for (Map.Entry<String, P> e : partials.entrySet()) {
-            output.collect(new StreamRecord<>(finish(e.getValue()), timestamps.get(e.getKey())));
+        for (Slot<P> slot : partials.values()) {
+            output.collect(new StreamRecord<>(finish(slot.partial), slot.timestamp));
         }
         partials.clear();
-        timestamps.clear();
     }
 }

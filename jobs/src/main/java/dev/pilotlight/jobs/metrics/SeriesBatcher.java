@@ -24,9 +24,11 @@ public final class SeriesBatcher extends MiniBatchOperator<SeriesEvent, SeriesBu
         this.allowedLatenessMs = allowedLateness.toMillis();
     }
 
+    private record BatchKey(String seriesKey, long windowStart) {}
+
     @Override
-    protected String keyOf(SeriesEvent e) {
-        return late(e) ? null : e.seriesKey() + "|" + Math.floorDiv(e.timestamp(), windowMs) * windowMs;
+    protected Object keyOf(SeriesEvent e) {
+        return late(e) ? null : new BatchKey(e.seriesKey(), Math.floorDiv(e.timestamp(), windowMs) * windowMs);
     }
 
     /** The window operator's own test: window.maxTimestamp() + allowedLateness <= watermark. */

@@ -155,6 +155,7 @@ public final class AlertingBench {
                 }, "bench-load");
                 load.start();
                 long t0 = System.currentTimeMillis();
+                ThreadCpuTimeline cpu = ThreadCpuTimeline.start(t0, 5000);
                 Thread.sleep(warmup * 1000L); // the warm-up period itself
                 long measureFrom = System.currentTimeMillis();
                 long sentBefore = sent.get();
@@ -203,6 +204,12 @@ public final class AlertingBench {
                 StringBuilder timeline = new StringBuilder("  slowest per 5 s (s since start: ms):");
                 worstPer5s.forEach((sec, ms) -> timeline.append(' ').append(sec).append(':').append(ms));
                 out.println(timeline);
+                if (cpu != null) {
+                    cpu.close();
+                    out.println("  CPU per 5 s slice (s since start: thread group ms/s, digits shown as #):");
+                    cpu.busiest(6).forEach((sec, line) -> out.printf("    %d: slowest probe %s ms; %s%n", sec,
+                            worstPer5s.containsKey(sec) ? worstPer5s.get(sec) : "-", line));
+                }
                 out.printf("  (started %d ms after the job; rules: alert-rules/ + bench-probe)%n", measureFrom - t0);
             } finally {
                 job.cancel().get();

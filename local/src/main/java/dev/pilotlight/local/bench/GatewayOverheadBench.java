@@ -55,8 +55,15 @@ public final class GatewayOverheadBench {
                 load.run("warm-up direct", rate, warmupSeconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i)));
                 results.add(load.run("direct", rate, seconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i))));
                 load.run("warm-up gateway", rate, warmupSeconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
+                long from = System.currentTimeMillis();
+                // where the CPU goes while the gateway is measured: the gateway's threads, and this process's
+                // (load generator, upstream, broker), in one slice spanning the phase
+                ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.start(String.valueOf(gw.pid()), from, seconds * 1000L + 60_000);
+                ThreadCpuTimeline benchCpu = ThreadCpuTimeline.start(from, seconds * 1000L + 60_000);
                 results.add(load.run("gateway", rate, seconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", -i - 1))));
                 report(results, gw.pid());
+                printCpu("gateway process", gatewayCpu);
+                printCpu("bench process (load, upstream, broker)", benchCpu);
             } finally {
                 gw.destroy();
                 gw.waitFor();
@@ -65,6 +72,13 @@ public final class GatewayOverheadBench {
     }
 
     private int port;
+
+    private void printCpu(String what, ThreadCpuTimeline cpu) {
+        if (cpu != null) {
+            cpu.close();
+            cpu.busiest(8).values().forEach(line -> out.printf("CPU, %s, ms/s: %s%n", what, line));
+        }
+    }
 
     private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream) throws IOException {
         port = LoopbackPorts.free();

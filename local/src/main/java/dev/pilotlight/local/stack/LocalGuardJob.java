@@ -45,6 +45,9 @@ public final class LocalGuardJob {
         Configuration conf = GuardApplication.flinkConfiguration(options);
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("taskmanager.memory.managed.size", "64m");
+        // lets a benchmark try a Flink setting, e.g. -Dbench.flink.state.backend.type=hashmap (docs/benchmarks.md)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.flink."))
+                .forEach(k -> conf.setString(k.substring("bench.flink.".length()), System.getProperty(k)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         JobClient job = GuardApplication.start(env, options, rules);
         Deadline.require("guard job running", Duration.ofSeconds(60), () -> {
