@@ -53,7 +53,10 @@ public final class GatewayOverheadBench {
                 String direct = upstream.baseUrl() + "/chat/completions";
                 List<OpenLoopLoad.Result> results = new ArrayList<>();
                 load.run("warm-up direct", rate, warmupSeconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i)));
+                // what the load and the upstream alone cost: the part of the machine the gateway cannot have
+                ThreadCpuTimeline directCpu = ThreadCpuTimeline.start(System.currentTimeMillis(), seconds * 1000L + 60_000);
                 results.add(load.run("direct", rate, seconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i))));
+                printCpu("bench process during the direct phase (load, upstream, idle broker)", directCpu);
                 load.run("warm-up gateway", rate, warmupSeconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
                 long from = System.currentTimeMillis();
                 // where the CPU goes while the gateway is measured: the gateway's threads, and this process's
@@ -97,7 +100,13 @@ public final class GatewayOverheadBench {
                 "pilotlight.limits.ip-per-minute=10000000",
                 "pilotlight.limits.user-daily-usd=0",
                 "pilotlight.control.key=bench-key-bench-key-bench-key-bench-key") + "\n");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>();
+        // e.g. -Dbench.gateway-cpus=1 (with the bench itself under `taskset -c 0`): the gateway on a core of its own
+        String cpus = System.getProperty("bench.gateway-cpus", "").trim();
+        if (!cpus.isEmpty()) {
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Xms512m", "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true"));
         // e.g. -Dbench.gateway-jvm-opts="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
         String extra = System.getProperty("bench.gateway-jvm-opts", "").trim();

@@ -1,9 +1,6 @@
 package dev.pilotlight.local.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -11,6 +8,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -18,8 +24,16 @@ import org.HdrHistogram.Recorder;
  * Open-loop load at a fixed rate (requests are sent on schedule whether or not earlier ones have
  * answered, so a slow server cannot slow the load down and hide its latency). Latency goes into an
  * HdrHistogram in microseconds, measured from the scheduled send time (no coordinated omission).
+ *
+ * <p>The client is OkHttp with a bounded number of calls in flight and keep-alive connections:
+ * cheaper per request than the JDK client (the load shares the machine with what it measures), and
+ * an overloaded server makes requests queue here, counted from their scheduled time, instead of
+ * opening a connection each until the process runs out of file descriptors.
  */
 public final class OpenLoopLoad {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final int MAX_IN_FLIGHT = 256;
+
     /** What one phase measured. */
     public record Result(String name, long sent, long ok, long failed, double seconds, Histogram micros) {
         public double rps() {
@@ -27,11 +41,18 @@ public final class OpenLoopLoad {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
+    private final OkHttpClient http;
+
+    public OpenLoopLoad() {
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(MAX_IN_FLIGHT);
+        dispatcher.setMaxRequestsPerHost(MAX_IN_FLIGHT);
+        http = new OkHttpClient.Builder().dispatcher(dispatcher).connectionPool(new ConnectionPool(MAX_IN_FLIGHT, 5, TimeUnit.MINUTES))
+                .connectTimeout(Duration.ofSeconds(5)).callTimeout(Duration.ofSeconds(30)).retryOnConnectionFailure(false).build();
+    }
 
     /** Sends {@code rate} requests a second for {@code seconds}; {@code request} builds request n. */
-    public Result run(String name, int rate, int seconds, LongFunction<HttpRequest> request) throws InterruptedException {
+    public Result run(String name, int rate, int seconds, LongFunction<Request> request) throws InterruptedException {
         Recorder recorder = new Recorder(3);
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -47,28 +68,39 @@ public final class OpenLoopLoad {
                 return;
             }
             long scheduled = start + i * periodNanos;
-            http.sendAsync(request.apply(i), HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
-                long micros = (System.nanoTime() - scheduled) / 1000;
-                recorder.recordValue(Math.max(1, micros));
-                // a degraded answer is a 200 too, but no model answered: it does not count as served
-                if (err == null && r.statusCode() == 200 && r.headers().firstValue("X-Pilotlight-Degraded").isEmpty()) {
-                    ok.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
+            http.newCall(request.apply(i)).enqueue(new Callback() {
+                @Override
+                public void onFailure(Call call, IOException e) {
+                    record(false);
                 }
-                done.countDown();
+
+                @Override
+                public void onResponse(Call call, Response r) {
+                    try (r) {
+                        r.body().bytes(); // read to the end, so the connection goes back to the pool
+                        // a degraded answer is a 200 too, but no model answered: it does not count as served
+                        record(r.code() == 200 && r.header("X-Pilotlight-Degraded") == null);
+                    } catch (IOException e) {
+                        record(false);
+                    }
+                }
+
+                private void record(boolean served) {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - scheduled) / 1000));
+                    (served ? ok : failed).incrementAndGet();
+                    done.countDown();
+                }
             });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
         boolean finished = done.await(seconds + 60L, TimeUnit.SECONDS);
         ticker.shutdownNow();
         double took = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, n.get(), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h);
+        return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h);
     }
 
-    public static HttpRequest post(String url, String key, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    public static Request post(String url, String key, String body) {
+        Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(body, JSON));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
