@@ -172,6 +172,27 @@ class ThresholdRuleEvaluatorTest {
     }
 
     @Test
+    void aStatusWithoutItsRunningTotalRebuildsItFromTheBuckets() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 7))));
+        send("1.1.0", T0, 19, 3); // 7 errors of 19 calls, one short of min_samples
+        // state as an earlier version left it: the running total kept elsewhere, not in the status
+        harness.getOperator().setCurrentKey(RuleInput.keyOf("rollback-error-rate", List.of("claims-letter", "claims-letter", "1.1.0")));
+        org.apache.flink.api.common.state.ValueState<KeyStatus> status = harness.getOperator().getKeyedStateBackend().getPartitionedState(
+                org.apache.flink.runtime.state.VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                new org.apache.flink.api.common.state.ValueStateDescriptor<>("status",
+                        org.apache.flink.api.common.typeinfo.TypeInformation.of(KeyStatus.class)));
+        KeyStatus st = status.value();
+        assertThat(st.total).isNotNull();
+        st.total = null;
+        status.update(st);
+
+        send("1.1.0", T0 + 1900, 1, 0); // the 20th call: fires only if the first 19 are still counted
+        assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+        assertThat(alerts().get(0).value()).isEqualTo(7.0 / 20);
+    }
+
+    @Test
     void atThresholdOrWithOldErrorsOutsideTheWindowItStaysQuiet() throws Exception {
         start(ROLLBACK);
         send("1.1.0", T0, 20, 10); // 2 of 20 = 10%: not above 10%
