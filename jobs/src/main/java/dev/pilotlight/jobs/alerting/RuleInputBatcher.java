@@ -71,8 +71,8 @@ public final class RuleInputBatcher extends MiniBatchOperator<RuleInput, RuleInp
     @Override
     protected RuleInput finish(Partial p) {
         RuleInput f = p.first;
-        return new RuleInput(f.ruleId(), RuleInput.keyOf(f.ruleId(), f.groupValues()), f.groupValues(), p.timestamp, p.numerator, p.denominator, f.aggregation(), null,
-                p.histogram == null ? null : LatencySketch.encode(p.histogram), p.users == null ? null : DistinctSketch.encode(p.users),
-                f.releaseTotals());
+        return new RuleInput(f.ruleId(), RuleInput.keyOf(f.ruleId(), f.groupValues()), f.groupValues(), p.timestamp, p.numerator,
+                p.denominator, f.aggregation(), null, p.histogram == null ? null : LatencySketch.encode(p.histogram),
+                p.users == null ? null : DistinctSketch.encode(p.users), f.releaseTotals());
     }
 }
