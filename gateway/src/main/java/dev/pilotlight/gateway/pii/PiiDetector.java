@@ -32,15 +32,15 @@ public final class PiiDetector {
     static final int DIGIT_GAP = 12;
 
     public List<Span> find(String text) {
-        return find(text, digitClusters(text));
+        return find(text, digitClusters(text), true);
     }
 
     /** The same search over the whole text: the reference the clustered search must agree with (tests). */
     List<Span> findInWholeText(String text) {
-        return find(text, text.chars().anyMatch(Character::isDigit) ? List.of(new int[] {0, text.length()}) : List.of());
+        return find(text, text.chars().anyMatch(Character::isDigit) ? List.of(new int[] {0, text.length()}) : List.of(), false);
     }
 
-    private List<Span> find(String text, List<int[]> numberRegions) {
+    private List<Span> find(String text, List<int[]> numberRegions, boolean emailsAroundAt) {
         // one cheap pass decides which patterns can match at all: most text has no '@', few ':' ...
         int colons = 0;
         boolean at = false;
@@ -53,7 +53,9 @@ public final class PiiDetector {
             }
         }
         List<Span> all = new ArrayList<>();
-        if (at) {
+        if (at && emailsAroundAt) {
+            addEmails(all, text);
+        } else if (at) {
             add(all, EMAIL, PiiKind.EMAIL, text, 0, text.length(), null);
         }
         // number-shaped kinds only where digits are: the patterns run over a few short regions
@@ -94,6 +96,40 @@ public final class PiiDetector {
             }
         }
         return kept;
+    }
+
+    /**
+     * E-mail addresses found around each '@' only: from the start of the run of local-part characters
+     * before it to the end of the run of domain characters after it. Each address holds exactly one
+     * '@' and neither run can hold another, so this finds what the pattern finds over the whole text,
+     * without trying it at every position of a long prompt.
+     */
+    private static void addEmails(List<Span> out, String text) {
+        Matcher m = EMAIL.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+        int searchedTo = 0; // like a whole-text search, the next match starts after the last one ended
+        for (int at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+            int start = at;
+            while (start > 0 && isLocalPart(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = at + 1;
+            while (end < text.length() && isDomain(text.charAt(end))) {
+                end++;
+            }
+            start = Math.max(start, searchedTo);
+            if (start < at && m.region(start, end).find()) {
+                out.add(new Span(m.start(), m.end(), PiiKind.EMAIL, m.group()));
+                searchedTo = m.end();
+            }
+        }
+    }
+
+    private static boolean isLocalPart(char c) {
+        return isDomain(c) || c == '_' || c == '%' || c == '+';
+    }
+
+    private static boolean isDomain(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
     }
 
     /**

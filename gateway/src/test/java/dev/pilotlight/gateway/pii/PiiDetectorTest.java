@@ -31,8 +31,9 @@ class PiiDetectorTest {
     }
 
     @Test
-    void searchingOnlyAroundDigitsFindsExactlyWhatTheWholeTextSearchFinds() {
+    void searchingOnlyAroundDigitsAndAtSignsFindsExactlyWhatTheWholeTextSearchFinds() {
         String[] pieces = {"claim", "approved", "2024-118", "$1,250.00", "version 1.2.3", "jane.doe@example.com", "+1 415-555-0132",
+                "@", "a@b", "x.y", "bob+1@mail.example.org.", "@example.com", "first.last", "%@a.io", "-",
                 "(415) 555 0132", "123-45-6789", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE89 3704 0044 0532 0130 00",
                 "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432", "192.168.10.254", "2001:db8::8a2e:370:7334", "ref",
                 "no. 7", "12", "on 2024-05-01", "call me at", "IBAN:", "(", ")", "+", "-", "x9", "0044"};

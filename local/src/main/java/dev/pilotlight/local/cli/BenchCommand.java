@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
-        BenchCommand.Alerting.class})
+        BenchCommand.PiiFind.class, BenchCommand.Alerting.class})
 final class BenchCommand {
 
     @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
@@ -77,22 +78,48 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "provider", description = "CPU and wall time of one provider call: langchain4j versus a bare JDK client.")
-    static final class ProviderCall implements Callable<Integer> {
+    /** Sequential calls in rounds, the first rounds warming the JIT: the shape of the in-process benchmarks. */
+    static final class Rounds {
         @Option(names = "--calls", defaultValue = "3000", description = "Calls per round. Default ${DEFAULT-VALUE}.")
         int calls;
 
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds (the first ones warm the JIT). Default ${DEFAULT-VALUE}.")
         int rounds;
 
-        @Override
-        public Integer call() throws Exception {
+        interface Bench {
+            void run(int calls, int rounds, PrintStream out) throws Exception;
+        }
+
+        /** Runs {@code bench} with these options, or refuses them (exit code 2). */
+        Integer run(Bench bench) throws Exception {
             if (calls < 1 || rounds < 1) {
                 System.err.println("--calls and --rounds must be at least 1");
                 return 2;
             }
-            dev.pilotlight.local.bench.ProviderCallBench.run(calls, rounds, System.out);
+            bench.run(calls, rounds, System.out);
             return 0;
+        }
+    }
+
+    @Command(name = "provider", description = "CPU and wall time of one provider call: langchain4j versus a bare JDK client.")
+    static final class ProviderCall implements Callable<Integer> {
+        @Mixin
+        Rounds rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            return rounds.run(dev.pilotlight.local.bench.ProviderCallBench::run);
+        }
+    }
+
+    @Command(name = "pii", description = "Time of one PII search over the gateway benchmark's request text.")
+    static final class PiiFind implements Callable<Integer> {
+        @Mixin
+        Rounds rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            return rounds.run(dev.pilotlight.local.bench.PiiFindBench::run);
         }
     }
 
