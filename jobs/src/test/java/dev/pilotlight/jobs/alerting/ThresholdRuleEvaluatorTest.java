@@ -18,7 +18,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -178,10 +183,8 @@ class ThresholdRuleEvaluatorTest {
         send("1.1.0", T0, 19, 3); // 7 errors of 19 calls, one short of min_samples
         // state as an earlier version left it: the running total kept elsewhere, not in the status
         harness.getOperator().setCurrentKey(RuleInput.keyOf("rollback-error-rate", List.of("claims-letter", "claims-letter", "1.1.0")));
-        org.apache.flink.api.common.state.ValueState<KeyStatus> status = harness.getOperator().getKeyedStateBackend().getPartitionedState(
-                org.apache.flink.runtime.state.VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
-                new org.apache.flink.api.common.state.ValueStateDescriptor<>("status",
-                        org.apache.flink.api.common.typeinfo.TypeInformation.of(KeyStatus.class)));
+        ValueState<KeyStatus> status = harness.getOperator().getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>("status", TypeInformation.of(KeyStatus.class)));
         KeyStatus st = status.value();
         assertThat(st.total).isNotNull();
         st.total = null;

@@ -54,15 +54,14 @@ public final class GatewayOverheadBench {
                 List<OpenLoopLoad.Result> results = new ArrayList<>();
                 load.run("warm-up direct", rate, warmupSeconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i)));
                 // what the load and the upstream alone cost: the part of the machine the gateway cannot have
-                ThreadCpuTimeline directCpu = ThreadCpuTimeline.start(System.currentTimeMillis(), seconds * 1000L + 60_000);
+                ThreadCpuTimeline directCpu = ThreadCpuTimeline.overall("self");
                 results.add(load.run("direct", rate, seconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i))));
                 printCpu("bench process during the direct phase (load, upstream, idle broker)", directCpu);
                 load.run("warm-up gateway", rate, warmupSeconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
-                long from = System.currentTimeMillis();
                 // where the CPU goes while the gateway is measured: the gateway's threads, and this process's
-                // (load generator, upstream, broker), in one slice spanning the phase
-                ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.start(String.valueOf(gw.pid()), from, seconds * 1000L + 60_000);
-                ThreadCpuTimeline benchCpu = ThreadCpuTimeline.start(from, seconds * 1000L + 60_000);
+                // (load generator, upstream, broker)
+                ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
+                ThreadCpuTimeline benchCpu = ThreadCpuTimeline.overall("self");
                 results.add(load.run("gateway", rate, seconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", -i - 1))));
                 report(results, gw.pid());
                 printCpu("gateway process", gatewayCpu);

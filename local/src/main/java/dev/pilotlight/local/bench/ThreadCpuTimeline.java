@@ -40,6 +40,11 @@ final class ThreadCpuTimeline implements AutoCloseable {
         return start("self", startMs, sliceMs);
     }
 
+    /** One slice from now until {@link #close}: the CPU of a whole phase of a run. */
+    static ThreadCpuTimeline overall(String pid) {
+        return start(pid, System.currentTimeMillis(), Long.MAX_VALUE);
+    }
+
     /** Starts sampling process {@code pid} (a number or "self") once a second; null where /proc is not there. */
     static ThreadCpuTimeline start(String pid, long startMs, long sliceMs) {
         Path tasks = Path.of("/proc", pid, "task");
