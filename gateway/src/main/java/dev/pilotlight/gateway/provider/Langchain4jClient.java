@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * a proxy's logs can tell releases apart.
  */
 public final class Langchain4jClient implements ModelClient {
-    public static final String PROMPT_VERSION_HEADER = "X-Pilotlight-Prompt-Version";
+    public static final String PROMPT_VERSION_HEADER = dev.pilotlight.common.ProviderHeaders.PROMPT_VERSION;
     private static final int DEFAULT_MAX_TOKENS = 1024;
 
     private final ProviderSpec spec;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every Flux query of every provisioned dashboard refers only to measurements, fields and tags the
- * InfluxDB writer produces ({@link Measurements}; InfluxWriterPipelineTest proves the writer
+ * InfluxDB writer produces ({@link Measurements}; InfluxWriterPipelineIT proves the writer
  * produces exactly those), through the provisioned datasource and bucket.
  */
 class DashboardQueriesTest {

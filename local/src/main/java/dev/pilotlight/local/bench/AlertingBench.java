@@ -5,10 +5,11 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
-import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.local.scenario.AlertWatcher;
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.local.stack.LocalGuardJob;
+import dev.pilotlight.local.progress.Progress;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -100,15 +102,18 @@ public final class AlertingBench {
 
     /** @param part latency, throughput or both */
     public void run(String part) throws Exception {
-        if (!part.equals("throughput")) {
-            latency();
-        }
-        if (!part.equals("latency")) {
-            throughput();
+        try (Progress progress = Progress.start("bench alerts", System.err)) {
+            if (!part.equals("throughput")) {
+                latency(progress);
+            }
+            if (!part.equals("latency")) {
+                throughput(progress);
+            }
         }
     }
 
-    private void latency() throws Exception {
+    private void latency(Progress progress) throws Exception {
+        progress.phase("latency: starting the broker and the guard job");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createContractTopics();
             JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules(), Files.createTempDirectory("bench-job-"), KEY, 1,
@@ -156,15 +161,20 @@ public final class AlertingBench {
                 load.start();
                 long t0 = System.currentTimeMillis();
                 ThreadCpuTimeline cpu = ThreadCpuTimeline.start(t0, 5000);
+                Supplier<String> figures = () -> sent.get() + " events sent, " + sentAt.size() + " probes, "
+                        + sentAt.keySet().stream().filter(r -> alerts.first(a -> isProbe(a, r)).isPresent()).count() + " probe alerts read";
+                progress.phase("latency: warm-up (" + warmup + " s at " + rate + " events/s)", figures);
                 Thread.sleep(warmup * 1000L); // the warm-up period itself
                 long measureFrom = System.currentTimeMillis();
                 long sentBefore = sent.get();
+                progress.phase("latency: measuring (" + seconds + " s)", figures);
                 Thread.sleep(seconds * 1000L); // the measured period itself
                 long measureTo = System.currentTimeMillis();
                 long sentDuring = sent.get() - sentBefore;
                 stop.set(true);
                 load.join();
                 producer.flush();
+                progress.phase("latency: waiting up to 30 s for the last probes' alerts", figures);
                 Deadline.in(Duration.ofSeconds(30)).await(() -> sentAt.keySet().stream().allMatch(r -> alerts.first(a -> isProbe(a, r)).isPresent()));
                 Histogram h = new Histogram(3_600_000L, 3);
                 Histogram inJob = new Histogram(3_600_000L, 3); // sent -> appended to guard.alerts
@@ -221,13 +231,16 @@ public final class AlertingBench {
         return a.ruleId().equals("bench-probe") && a.state() == Alert.State.FIRING && route.equals(a.labels().get("route"));
     }
 
-    private void throughput() throws Exception {
+    private void throughput(Progress progress) throws Exception {
+        progress.phase("throughput: starting the broker");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createContractTopics();
             int partitions = 6;
             long base = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+            AtomicLong preloaded = new AtomicLong();
+            progress.phase("throughput: preloading " + preload + " events", () -> preloaded.get() + " written");
             try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-                for (long n = 0; n < preload; n++) {
+                for (long n = 0; n < preload; n++, preloaded.incrementAndGet()) {
                     InvocationEvent e = background(n, base + n / 10); // 10,000 events per second of event time
                     producer.send(new ProducerRecord<>(Topics.INVOCATIONS, (int) (n % partitions), e.userId(), JsonCodec.encode(e)));
                 }
@@ -243,6 +256,7 @@ public final class AlertingBench {
             long total = preload + 5L * partitions;
             double plain = 0;
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
+                progress.phase("throughput: plain consumer, round " + (round + 1) + " of 2");
                 plain = plainConsumer(kafka, total);
             }
             out.printf("throughput on %d preloaded events (%d partitions):%n", total, partitions);
@@ -251,8 +265,11 @@ public final class AlertingBench {
             int ruleCount = dev.pilotlight.common.rules.RuleSetLoader.load(rules).rules().size();
             try (AlertWatcher alerts = new AlertWatcher(kafka.bootstrapServers())) {
                 long t0 = System.currentTimeMillis();
+                progress.phase("throughput: starting the guard job on the backlog");
                 JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules, Files.createTempDirectory("bench-job-"), KEY, 1);
                 long running = System.currentTimeMillis();
+                progress.phase("throughput: guard job reading the backlog (up to 10 min)", () -> java.util.stream.IntStream.range(0, partitions)
+                        .filter(p -> alerts.first(a -> isProbe(a, "sentinel-" + p)).isPresent()).count() + " of " + partitions + " partitions done");
                 try {
                     boolean done = Deadline.in(Duration.ofMinutes(10)).await(() -> {
                         for (int p = 0; p < partitions; p++) {

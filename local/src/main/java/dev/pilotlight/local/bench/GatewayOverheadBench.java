@@ -1,11 +1,12 @@
 package dev.pilotlight.local.bench;
 
-import dev.pilotlight.local.kafka.EmbeddedKafka;
+import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.common.Deadline;
-import dev.pilotlight.local.stack.DemoKeys;
-import dev.pilotlight.local.stack.LoopbackPorts;
-import dev.pilotlight.local.upstream.FaultProfile;
-import dev.pilotlight.local.upstream.SimulatedUpstream;
+import dev.pilotlight.testkit.DemoKeys;
+import dev.pilotlight.testkit.LoopbackPorts;
+import dev.pilotlight.testkit.upstream.FaultProfile;
+import dev.pilotlight.testkit.upstream.SimulatedUpstream;
+import dev.pilotlight.local.progress.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -41,6 +42,13 @@ public final class GatewayOverheadBench {
 
     public void run() throws Exception {
         Path work = Files.createTempDirectory("pilotlight-bench-");
+        try (Progress progress = Progress.start("bench gateway", System.err)) {
+            progress.phase("starting the broker, the simulated upstream and the gateway (own JVM)");
+            run(work, progress);
+        }
+    }
+
+    private void run(Path work, Progress progress) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"), true, 0);
              SimulatedUpstream upstream = SimulatedUpstream.start(0, 1L, 32)) {
             kafka.createContractTopics();
@@ -49,7 +57,7 @@ public final class GatewayOverheadBench {
             try {
                 String gatewayUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
                 Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
-                OpenLoopLoad load = new OpenLoopLoad();
+                OpenLoopLoad load = new OpenLoopLoad(progress);
                 String direct = upstream.baseUrl() + "/chat/completions";
                 List<OpenLoopLoad.Result> results = new ArrayList<>();
                 load.run("warm-up direct", rate, warmupSeconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i)));

@@ -17,6 +17,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import dev.pilotlight.local.progress.Progress;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -42,8 +43,10 @@ public final class OpenLoopLoad {
     }
 
     private final OkHttpClient http;
+    private final Progress progress;
 
-    public OpenLoopLoad() {
+    public OpenLoopLoad(Progress progress) {
+        this.progress = progress;
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(MAX_IN_FLIGHT);
         dispatcher.setMaxRequestsPerHost(MAX_IN_FLIGHT);
@@ -57,6 +60,7 @@ public final class OpenLoopLoad {
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long total = (long) rate * seconds;
+        progress.phase(name + " (" + seconds + " s at " + rate + " req/s)", () -> ok.get() + " ok, " + failed.get() + " failed");
         CountDownLatch done = new CountDownLatch((int) total);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long periodNanos = 1_000_000_000L / rate;

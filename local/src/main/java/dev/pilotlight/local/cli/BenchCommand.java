@@ -1,6 +1,7 @@
 package dev.pilotlight.local.cli;
 
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.local.progress.Progress;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.stack.EmbeddedStack;
@@ -96,7 +97,10 @@ final class BenchCommand {
                 System.err.println("--calls and --rounds must be at least 1");
                 return 2;
             }
-            bench.run(calls, rounds, System.out);
+            try (Progress progress = Progress.start("bench", System.err)) {
+                progress.phase(rounds + " rounds of " + calls + " calls, a line per round");
+                bench.run(calls, rounds, System.out);
+            }
             return 0;
         }
     }
@@ -142,27 +146,36 @@ final class BenchCommand {
             }
             DescriptiveStatistics detect = new DescriptiveStatistics();
             DescriptiveStatistics release = new DescriptiveStatistics();
-            List<String> lines = new ArrayList<>();
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-            for (int i = 1; i <= runs; i++) {
-                try (EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, 0, 0, 0, 1000L + i, 1))) {
-                    ScenarioResult r = new BadReleaseScenario(stack,
-                            new BadReleaseScenario.Options(rate, 0.3, 20, Duration.ofSeconds(60)), quiet).run();
-                    String line = "run " + i + ": " + JsonCodec.encodeToString(r);
-                    System.out.println(line);
-                    lines.add(line);
-                    if (!r.passed()) {
-                        System.err.println("run " + i + " failed: " + r.reason());
+            try (Progress progress = Progress.start("bench loop", System.err)) {
+                for (int i = 1; i <= runs; i++) {
+                    progress.phase("run " + i + " of " + runs + ": fresh stack, then scenario bad-release");
+                    if (!runOnce(i, quiet, detect, release)) {
                         return 1;
                     }
-                    detect.addValue(r.detectToApplyMs());
-                    release.addValue(r.releaseToApplyMs());
                 }
             }
             System.out.printf("detectToApplyMs over %d runs: median %.0f, max %.0f, min %.0f%n", runs,
                     detect.getPercentile(50), detect.getMax(), detect.getMin());
             System.out.printf("releaseToApplyMs over %d runs: median %.0f, max %.0f%n", runs, release.getPercentile(50), release.getMax());
             return 0;
+        }
+
+        private boolean runOnce(int i, PrintStream quiet, DescriptiveStatistics detect, DescriptiveStatistics release) throws Exception {
+            {
+                try (EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, home.resolve("alert-rules"), 0, 0, 0, 1000L + i, 1))) {
+                    ScenarioResult r = new BadReleaseScenario(stack,
+                            new BadReleaseScenario.Options(rate, 0.3, 20, Duration.ofSeconds(60)), quiet).run();
+                    System.out.println("run " + i + ": " + JsonCodec.encodeToString(r));
+                    if (!r.passed()) {
+                        System.err.println("run " + i + " failed: " + r.reason());
+                        return false;
+                    }
+                    detect.addValue(r.detectToApplyMs());
+                    release.addValue(r.releaseToApplyMs());
+                    return true;
+                }
+            }
         }
     }
 }

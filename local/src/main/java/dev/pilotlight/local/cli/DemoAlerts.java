@@ -3,7 +3,7 @@ package dev.pilotlight.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pilotlight.common.event.Alert;
-import dev.pilotlight.local.alertmanager.AlertmanagerProcess;
+import dev.pilotlight.testkit.binaries.AlertmanagerProcess;
 import dev.pilotlight.local.scenario.AlertWatcher;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.notify.AlertNotifier;

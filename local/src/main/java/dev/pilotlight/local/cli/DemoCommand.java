@@ -1,12 +1,13 @@
 package dev.pilotlight.local.cli;
 
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.local.progress.Progress;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.scenario.TieredAlertsScenario;
-import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
-import dev.pilotlight.local.stack.LoopbackPorts;
+import dev.pilotlight.testkit.LoopbackPorts;
 import dev.pilotlight.local.stack.LocalInfluxWriter;
 import dev.pilotlight.local.stack.StackOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -40,6 +41,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--home", defaultValue = ".", description = "Repository root (alert-rules/, examples/prompts/, config/).")
     Path home;
+
+    @Option(names = "--rules", description = "Alert rules the guard job starts with (a directory of *.yaml). Default: alert-rules/ under --home.")
+    Path rules;
 
     @Option(names = "--gateway-port", defaultValue = "8080", description = "Gateway port (0 = any free port). Default ${DEFAULT-VALUE}.")
     int gatewayPort;
@@ -80,8 +84,12 @@ final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        System.err.println("starting the embedded stack ...");
-        EmbeddedStack stack = EmbeddedStack.start(new StackOptions(home, gatewayPort, upstreamPort, kafkaPort, 42L, 1));
+        EmbeddedStack stack;
+        try (Progress progress = Progress.start("demo", System.err)) {
+            progress.phase("starting the embedded stack: Kafka broker, guard job on a Flink MiniCluster, simulated upstream, gateway");
+            stack = EmbeddedStack.start(new StackOptions(home, rules == null ? home.resolve("alert-rules") : rules, gatewayPort,
+                    upstreamPort, kafkaPort, 42L, 1));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
         System.err.println("stack up: gateway " + stack.gateway().baseUrl() + ", kafka " + stack.kafka().bootstrapServers()
                 + ", upstream " + stack.upstream().baseUrl());

@@ -4,8 +4,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./pilotlight <command>}: the embedded stack and the tools around it. */
-@Command(name = "pilotlight", mixinStandardHelpOptions = true, version = "pilotlight 0.1.0",
+// scope INHERIT: every subcommand, at every depth, takes --help (and --version)
+@Command(name = "pilotlight", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "pilotlight 0.1.0",
         description = "Guard for LLM features in production.",
+        footer = {"", "Also: ./pilotlight test [--unit|--integration] runs the test suite, installing what it needs first "
+                + "(handled by the ./pilotlight script before Java starts; ./pilotlight test --help)."},
         subcommands = {DemoCommand.class, RulesCommand.class, NotifyCommand.class, BenchCommand.class, AuditCommand.class,
                 UpstreamCommand.class})
 public final class PilotlightCli implements Runnable {

@@ -1,6 +1,6 @@
 package dev.pilotlight.local.cli;
 
-import dev.pilotlight.local.upstream.SimulatedUpstream;
+import dev.pilotlight.testkit.upstream.SimulatedUpstream;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

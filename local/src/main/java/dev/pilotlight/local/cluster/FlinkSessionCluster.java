@@ -3,7 +3,7 @@ package dev.pilotlight.local.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.Deadline;
-import dev.pilotlight.local.stack.LoopbackPorts;
+import dev.pilotlight.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

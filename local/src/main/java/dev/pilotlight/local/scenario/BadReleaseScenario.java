@@ -1,12 +1,13 @@
 package dev.pilotlight.local.scenario;
 
+import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.gateway.control.AppliedCommand;
 import dev.pilotlight.common.Deadline;
-import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
-import dev.pilotlight.local.upstream.FaultProfile;
+import dev.pilotlight.testkit.upstream.FaultProfile;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 package dev.pilotlight.local.scenario;
 
+import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.Deadline;
-import dev.pilotlight.local.stack.DemoKeys;
+import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.local.stack.EmbeddedStack;
 import java.io.PrintStream;
 import java.time.Duration;

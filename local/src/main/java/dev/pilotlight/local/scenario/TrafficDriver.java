@@ -1,5 +1,6 @@
 package dev.pilotlight.local.scenario;
 
+import dev.pilotlight.testkit.http.GatewayClient;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -5,15 +5,12 @@ import java.nio.file.Path;
 /**
  * Where the embedded stack finds its files and which ports it uses (0 = any free port).
  *
- * @param home the repository root: alert-rules/, examples/prompts/ and config/ are read from it
+ * @param home the repository root: examples/prompts/ and config/ are read from it
+ * @param rulesDir the alert rules the guard job starts with (the demo: home/alert-rules)
  */
-public record StackOptions(Path home, int gatewayPort, int upstreamPort, int kafkaPort, long seed, int parallelism) {
+public record StackOptions(Path home, Path rulesDir, int gatewayPort, int upstreamPort, int kafkaPort, long seed, int parallelism) {
     public static StackOptions defaults(Path home) {
-        return new StackOptions(home, 0, 0, 0, 42L, 1);
-    }
-
-    public Path rulesDir() {
-        return home.resolve("alert-rules");
+        return new StackOptions(home, home.resolve("alert-rules"), 0, 0, 0, 42L, 1);
     }
 
     public Path promptsDir() {

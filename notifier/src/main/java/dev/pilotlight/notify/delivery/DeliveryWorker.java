@@ -94,15 +94,15 @@ public final class DeliveryWorker implements AutoCloseable {
             String problem;
             try {
                 HttpResponse<String> r = client.send(job.request(), HttpResponse.BodyHandlers.ofString());
-                int code = r.statusCode();
-                if (code >= 200 && code < 300) {
+                ReceiverAnswer answer = ReceiverAnswer.of(r.statusCode());
+                if (answer == ReceiverAnswer.DELIVERED) {
                     delivered.incrementAndGet();
                     job.done().delivered();
                     return;
                 }
                 String body = r.body() == null ? "" : r.body().strip();
-                problem = "HTTP " + code + (body.isEmpty() ? "" : ": " + body.substring(0, Math.min(200, body.length())));
-                if (code != 429 && code < 500) {
+                problem = "HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + body.substring(0, Math.min(200, body.length())));
+                if (answer == ReceiverAnswer.REFUSED) {
                     refused.incrementAndGet();
                     LOG.error("receiver {} refused {}: {}", receiver, job.what(), problem);
                     job.done().refused("receiver " + receiver + " refused the alert: " + problem);

@@ -1,0 +1,56 @@
+package dev.pilotlight.gateway;
+
+import dev.pilotlight.gateway.Gateway;
+import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.testkit.kafka.EmbeddedKafka;
+import dev.pilotlight.testkit.http.GatewayClient;
+import dev.pilotlight.common.Deadline;
+import dev.pilotlight.testkit.upstream.SimulatedUpstream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real broker, the simulated upstream and one gateway on free loopback ports, for HTTP-level tests. */
+public final class GatewayFixture implements AutoCloseable {
+    public final EmbeddedKafka kafka;
+    public final SimulatedUpstream upstream;
+    public final Gateway gateway;
+    public final GatewayClient client;
+    public final java.nio.file.Path spoolDir;
+
+    public GatewayFixture(String gatewayId, Map<String, String> settings) throws InterruptedException {
+        try {
+            spoolDir = java.nio.file.Files.createTempDirectory("pilotlight-spool-");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        kafka = EmbeddedKafka.start();
+        kafka.createContractTopics();
+        upstream = SimulatedUpstream.start(11L);
+        Map<String, String> s = new HashMap<>(Map.of(
+                "pilotlight.gateway.id", gatewayId,
+                "pilotlight.gateway.port", "0",
+                "pilotlight.kafka.bootstrap", kafka.bootstrapServers(),
+                "pilotlight.prompts.dir", "../examples/prompts",
+                "pilotlight.api-keys.file", "../config/api-keys.local.yaml",
+                "pilotlight.catalog.file", "../config/catalog.local.yaml",
+                "pilotlight.events.spool-dir", spoolDir.toString(),
+                "pilotlight.audit.file", spoolDir.resolve("audit.log").toString(),
+                "pilotlight.control.key", "fixture-key-fixture-key-fixture-key-0"));
+        s.putAll(settings);
+        gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());
+        Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
+        client = new GatewayClient(gateway.baseUrl());
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        upstream.close();
+        kafka.close();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.pilotlight.jobs.influx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.common.Deadline;
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandType;
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.MetricSample;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.jobs.CollectingSink;
+import dev.pilotlight.testkit.LoopbackPorts;
+import dev.pilotlight.testkit.binaries.VictoriaMetrics;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The writer's graph on a MiniCluster writing to a real server of the InfluxDB v2 write API, read back. */
+class InfluxWriterPipelineIT {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+
+    static final List<TopicRecord> INPUT = new ArrayList<>();
+
+    static final class FromInput implements GeneratorFunction<Long, TopicRecord> {
+        @Override
+        public TopicRecord map(Long i) {
+            return INPUT.get(i.intValue());
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private final long minute = (System.currentTimeMillis() / 60_000 - 5) * 60_000;
+
+    @Test
+    void writesEveryRecordKindAndReadsItBackFromARealServer() throws Exception {
+        INPUT.clear();
+        INPUT.add(record(Topics.METRICS, window("release", Map.of("route", "claims-letter", "promptVersion", "1.1.0",
+                "variant", "b", "model", "sim-model"), minute, 40, 4)));
+        INPUT.add(record(Topics.METRICS, window("tenant", Map.of("tenant", "acme"), minute, 55, 1)));
+        INPUT.add(record(Topics.ALERTS, new Alert(1, "alert-1", "injection-burst", 1, Alert.State.FIRING,
+                Map.of("userId", "mallory", "severity", "page"), 3, 3, minute + 1_000, null, "3 injections", "docs/runbooks/security-event.md",
+                "cmd-1", "v-abc")));
+        INPUT.add(record(Topics.ALERTS, new Alert(1, "alert-2", "error-rate-page", 1, Alert.State.RESOLVED,
+                Map.of("route", "claims-letter"), 0.01, 0.05, minute, minute + 90_000, "ok again", null, null, "v-abc")));
+        INPUT.add(record(Topics.CONTROL, new ControlCommand(1, "cmd-1", minute + 1_500, CommandType.BLOCK_USER, "mallory",
+                Map.of("for", "1h"), "injection burst", "alert-1", "guard", minute + 3_600_000, "sig")));
+        INPUT.add(record(Topics.CONTROL, new ControlCommand(1, "cmd-2", minute + 2_000, CommandType.ROLLBACK_PROMPT, "claims-letter",
+                Map.of("fromVersion", "1.1.0"), "error rate", "alert-3", "guard", minute + 600_000, "sig")));
+        INPUT.add(record(Topics.RELEASES, new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", "1.1.0", "1.2.0", 0.1, 7,
+                minute + 2_500, "guard", "rollback")));
+        INPUT.add(new TopicRecord(Topics.METRICS, 2, 42, "release:x", "{\"schemaVersion\":1,\"seriesKey\":\"x\"}"));
+
+        CollectingSink<DeadLetter> dead = new CollectingSink<>("influx-dead");
+        try (VictoriaMetrics vm = VictoriaMetrics.start(LoopbackPorts.free(), dir.resolve("vm"))) {
+            run(vm.url(), dead).getJobExecutionResult().get(60, TimeUnit.SECONDS);
+
+            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.size() >= 40);
+            assertThat(find(all, "llm_release_calls", Map.of("route", "claims-letter", "prompt_version", "1.1.0",
+                    "variant", "b", "model", "sim-model"))).hasValueSatisfying(s -> {
+                        assertThat(s.last()).isEqualTo(40);
+                        assertThat(s.timestamps()).containsExactly(minute);
+                    });
+            assertThat(find(all, "llm_release_error_rate", Map.of("route", "claims-letter"))).hasValueSatisfying(s ->
+                    assertThat(s.last()).isEqualTo(0.1));
+            assertThat(find(all, "llm_tenant_calls", Map.of("tenant", "acme"))).hasValueSatisfying(s ->
+                    assertThat(s.last()).isEqualTo(55));
+            assertThat(find(all, "llm_alert_firing", Map.of("rule_id", "injection-burst", "state", "FIRING", "tier", "1",
+                    "user", "mallory", "severity", "page"))).hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(1));
+            assertThat(find(all, "llm_alert_duration_seconds", Map.of("rule_id", "error-rate-page", "state", "RESOLVED")))
+                    .hasValueSatisfying(s -> {
+                        assertThat(s.last()).isEqualTo(90);
+                        assertThat(s.timestamps()).containsExactly(minute + 90_000); // a resolution is plotted when it happened
+                    });
+            assertThat(find(all, "llm_command_count", Map.of("type", "BLOCK_USER", "user", "mallory"))).isPresent();
+            assertThat(find(all, "llm_command_count", Map.of("type", "ROLLBACK_PROMPT", "target", "claims-letter"))).isPresent();
+            assertThat(find(all, "llm_release_change_revision", Map.of("prompt_id", "claims-letter"))).hasValueSatisfying(s ->
+                    assertThat(s.last()).isEqualTo(7));
+
+            // the writer produces every documented measurement and field (the dashboards may rely on each) ...
+            Measurements.FIELDS.forEach((measurement, fields) -> fields.forEach(f -> assertThat(all)
+                    .as("series %s_%s", measurement, f).anyMatch(s -> s.name().equals(measurement + "_" + f))));
+            // ... and nothing else: every series is a documented measurement and field, every tag a documented tag or an alert's label
+            for (VictoriaMetrics.Series s : all) {
+                String measurement = Measurements.FIELDS.entrySet().stream()
+                        .filter(e -> e.getValue().stream().anyMatch(f -> s.name().equals(e.getKey() + "_" + f)))
+                        .map(Map.Entry::getKey).findFirst().orElse(null);
+                assertThat(measurement).as("measurement and field of %s", s.name()).isNotNull();
+                s.labels().keySet().stream().filter(k -> !k.equals("__name__")).forEach(tag -> assertThat(
+                        Measurements.TAGS.get(measurement).contains(tag) || measurement.equals(Measurements.ALERT))
+                        .as("tag %s of %s", tag, s.name()).isTrue());
+            }
+        }
+        assertThat(dead.values()).singleElement().satisfies(d -> {
+            assertThat(d.sourceTopic()).isEqualTo(Topics.METRICS);
+            assertThat(d.offset()).isEqualTo(42);
+            assertThat(d.reason()).contains("influx writer").contains("dimension");
+        });
+    }
+
+    @Test
+    void anOutageDelaysTheWritesAndLosesNothing() throws Exception {
+        INPUT.clear();
+        for (int i = 0; i < 5; i++) {
+            INPUT.add(record(Topics.METRICS, window("tenant", Map.of("tenant", "t" + i), minute, 10 + i, 0)));
+        }
+        int port = LoopbackPorts.free();
+        AtomicInteger refused = new AtomicInteger();
+        JobClient job;
+        // InfluxDB "down": the port accepts connections and drops them, as a dying server behind a proxy does
+        try (ServerSocket down = new ServerSocket(port)) {
+            Thread acceptor = new Thread(() -> {
+                while (!down.isClosed()) {
+                    try (Socket s = down.accept()) {
+                        refused.incrementAndGet();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            job = run("http://127.0.0.1:" + port, new CollectingSink<>("influx-dead-outage"));
+            assertThat(Deadline.in(Duration.ofSeconds(30)).await(() -> refused.get() >= 2))
+                    .as("writer retried against the down server").isTrue();
+        }
+        assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+        try (VictoriaMetrics vm = VictoriaMetrics.start(port, dir.resolve("vm2"))) {
+            job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.stream().filter(x -> x.name().equals("llm_tenant_calls")).count() == 5);
+            for (int i = 0; i < 5; i++) {
+                assertThat(find(all, "llm_tenant_calls", Map.of("tenant", "t" + i))).hasValueSatisfying(s -> assertThat(s.last()).isBetween(10.0, 14.0));
+            }
+        }
+    }
+
+    private JobClient run(String url, CollectingSink<DeadLetter> dead) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        InfluxWriterPipeline.build(env, new DataGeneratorSource<>(new FromInput(), INPUT.size(), RateLimiterStrategy.perSecond(100),
+                        TypeInformation.of(TopicRecord.class)),
+                new InfluxLineSink(new InfluxTarget(url, "pilotlight", "pilotlight", "test-token"), 3, Duration.ofMillis(200),
+                        Duration.ofMillis(500)),
+                dead, 5);
+        return env.executeAsync("influx-writer-test");
+    }
+
+    /** The series read back once {@code done} holds, or the last read when 20 s pass (the assertions then say what is missing). */
+    private static List<VictoriaMetrics.Series> awaitSeries(VictoriaMetrics vm, Predicate<List<VictoriaMetrics.Series>> done) throws Exception {
+        List<VictoriaMetrics.Series> last = new ArrayList<>();
+        Deadline.in(Duration.ofSeconds(20)).await(() -> {
+            last.clear();
+            last.addAll(vm.exportOrEmpty("llm_.*"));
+            return done.test(last);
+        });
+        return last;
+    }
+
+    private static Optional<VictoriaMetrics.Series> find(List<VictoriaMetrics.Series> all, String name, Map<String, String> tags) {
+        return all.stream().filter(s -> s.name().equals(name))
+                .filter(s -> tags.entrySet().stream().allMatch(t -> t.getValue().equals(s.labels().get(t.getKey()))))
+                .findFirst();
+    }
+
+    private static TopicRecord record(String topic, Object value) {
+        return TopicRecord.of(topic, JsonCodec.encodeToString(value));
+    }
+
+    private static MetricSample window(String dimension, Map<String, String> labels, long start, long calls, long errors) {
+        return new MetricSample(1, dimension + ":" + labels.values(), dimension, labels, start, start + 60_000, 0, calls, errors,
+                calls == 0 ? null : (double) errors / calls, 120.0, 900.0, 1500.0, calls * 100, calls * 50, calls * 0.01,
+                0.01, 0, 0.0, 0, 0.0, 0, calls / 2, 3, 2, 1, 1.0 / 3, 0.5);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.pilotlight.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The notifier refuses a bad configuration at start-up, naming every problem, and never shows a secret. */
+class NotifierConfigTest {
+
+    @Test
+    void everyProblemIsReportedAtOnce(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("notify.yaml");
+        Files.writeString(f, """
+                kafka: {bootstrap: 127.0.0.1:9092, colour: red}
+                retry: {initial: soon}
+                receivers:
+                  - name: pager
+                    type: pagerduty
+                    url: https://events.pagerduty.com/v2/enqueue
+                    routing-key: ${PAGERDUTY_ROUTING_KEY}
+                    tiers: [1, 4]
+                  - name: chat
+                    type: teams
+                    url: ftp://example.org/hook
+                  - name: am
+                    type: alertmanager
+                    url: http://127.0.0.1:9093
+                    tiers: [1]
+                    digest: true
+                """);
+        assertThatThrownBy(() -> NotifierConfig.load(f, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown key 'kafka.colour'")
+                .hasMessageContaining("retry.initial 'soon' is not a duration")
+                .hasMessageContaining("variable ${PAGERDUTY_ROUTING_KEY} is not set")
+                .hasMessageContaining("receivers[0].tiers must hold 1, 2 or 3")
+                .hasMessageContaining("receivers[1].type 'teams' must be one of")
+                .hasMessageContaining("receivers[1].url must be an http(s) URL")
+                .hasMessageContaining("receivers[1] receives nothing")
+                .hasMessageContaining("receivers[2].digest is for slack and webhook receivers");
+    }
+
+    @Test
+    void theShippedExampleLoadsWithItsSecretsFromTheEnvironmentAndHidesThem() {
+        NotifierConfig c = NotifierConfig.load(Path.of("../config/notify.example.yaml"), Map.of(
+                "PAGERDUTY_ROUTING_KEY", "pd-secret-routing-key", "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/secretpath"));
+        assertThat(c.receivers()).extracting(r -> r.type()).containsExactly("alertmanager", "pagerduty", "slack", "webhook");
+        assertThat(c.receivers().get(1).secret()).isEqualTo("pd-secret-routing-key");
+        assertThat(c.receivers().toString()).doesNotContain("pd-secret-routing-key").doesNotContain("secretpath");
+        assertThat(c.startAtEarliest()).isFalse();
+    }
+}

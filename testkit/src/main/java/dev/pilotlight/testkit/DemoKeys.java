@@ -1,0 +1,17 @@
+package dev.pilotlight.testkit;
+
+import java.util.List;
+
+/**
+ * API keys of the local demo profile, whose hashes are in config/api-keys.local.yaml. Published on
+ * purpose (README.md) so anyone can try the embedded stack; they mean nothing anywhere else.
+ */
+public final class DemoKeys {
+    public static final String ADMIN = "pl-demo-admin-0000000000000004";
+    /** Role service: what a Prometheus scraper uses for /metrics. */
+    public static final String METRICS = "pl-demo-metrics-0000000000000005";
+    public static final List<String> USERS = List.of(
+            "pl-demo-alice-0000000000000001", "pl-demo-bob-00000000000000000002", "pl-demo-carol-0000000000000003");
+
+    private DemoKeys() {}
+}
