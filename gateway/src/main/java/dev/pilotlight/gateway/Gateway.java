@@ -1,6 +1,5 @@
 package dev.pilotlight.gateway;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.DeadLetter;
@@ -15,6 +14,9 @@ import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
 import dev.pilotlight.gateway.heartbeat.HeartbeatPublisher;
 import dev.pilotlight.gateway.http.AdminEndpoints;
+import dev.pilotlight.gateway.http.EdgeSettings;
+import dev.pilotlight.gateway.http.Endpoint;
+import dev.pilotlight.gateway.http.HttpEdge;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
 import dev.pilotlight.gateway.http.Router;
 import dev.pilotlight.gateway.http.FeedbackEndpoint;
@@ -57,9 +59,9 @@ public final class Gateway implements AutoCloseable {
     private final CommandApplier applier;
     private final ControlLoop control;
     private final HeartbeatPublisher heartbeat;
-    private final HttpServer server;
-    private final ExecutorService httpPool;
+    private HttpEdge edge;
     private final Router router;
+    private final GatewayMetrics metrics;
     private final ModelChain models;
     private final OkHttpTransports transports;
     private final Policies policies;
@@ -88,7 +90,7 @@ public final class Gateway implements AutoCloseable {
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
         transports = new OkHttpTransports(256);
         models = new ModelChain(catalog, spec -> new Langchain4jClient(spec, transports));
-        GatewayMetrics metrics = new GatewayMetrics();
+        metrics = new GatewayMetrics();
         RateLimits rateLimits = new RateLimits();
         RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
@@ -98,22 +100,23 @@ public final class Gateway implements AutoCloseable {
                 new ResponseCache(catalog.routes().values()));
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
-        router = new Router(auth, config.maxBodyBytes(), rateLimits, config.ipPerMinute(), metrics)
-                .open("GET", "/healthz", req -> req.respond(200, Map.of("status", "ok")))
-                .open("GET", "/readyz", req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
+        router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
+                .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
+                .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
                         "controlLoop", control.isReady(), "kafka", events.kafkaReachable() ? "reachable" : "unreachable (spooling)",
                         "spoolDepth", events.spoolDepth(), "providers", models.breakerStates())))
-                .secured("GET", "/metrics", Role.SERVICE, req -> req.respondRaw(200, metrics.contentType(), metrics.scrape()))
-                .secured("POST", "/v1/routes/{route}/invoke", Role.USER, invoke::invokeRoute)
-                .secured("POST", "/v1/chat/completions", Role.USER, invoke::chatCompletions)
-                .secured("GET", "/v1/models", Role.USER, invoke::listModels)
-                .secured("POST", "/v1/feedback", Role.USER, new FeedbackEndpoint(recent, events)::submit)
-                .secured("GET", "/admin/releases", Role.ADMIN, admin::listReleases)
-                .secured("POST", "/admin/releases/{route}", Role.ADMIN, admin::release)
-                .secured("POST", "/admin/releases/{route}/rollback", Role.ADMIN, admin::rollback)
-                .secured("POST", "/admin/releases/{route}/promote", Role.ADMIN, admin::promote)
-                .secured("GET", "/admin/prompts/{route}", Role.ADMIN, admin::promptVersions)
-                .secured("GET", "/admin/control", Role.ADMIN, admin::controlStatus);
+                .bind(Endpoint.METRICS, req -> req.respondRaw(200, metrics.contentType(), metrics.scrape()))
+                .bind(Endpoint.INVOKE_ROUTE, invoke::invokeRoute)
+                .bind(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
+                .bind(Endpoint.MODELS, invoke::listModels)
+                .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events)::submit)
+                .bind(Endpoint.ADMIN_RELEASES, admin::listReleases)
+                .bind(Endpoint.ADMIN_RELEASE, admin::release)
+                .bind(Endpoint.ADMIN_ROLLBACK, admin::rollback)
+                .bind(Endpoint.ADMIN_PROMOTE, admin::promote)
+                .bind(Endpoint.ADMIN_PROMPTS, admin::promptVersions)
+                .bind(Endpoint.ADMIN_CONTROL, admin::controlStatus)
+                .requireAllBound();
         metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
         metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);
         metrics.gauge("pilotlight_gateway_spool_depth", "Events on disk waiting for Kafka", events::spoolDepth);
@@ -131,19 +134,13 @@ public final class Gateway implements AutoCloseable {
             return m;
         });
         heartbeat = new HeartbeatPublisher(config.gatewayId(), events, releases, applier, router::inFlight);
-        server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 1024);
-        // each request thread blocks on its model call: threads come and go with load (idle ones end
-        // after a minute), up to http-threads; beyond that requests queue
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(config.httpThreads(),
-                config.httpThreads(), 60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(null, r, "gateway-http", 512 * 1024);
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        httpPool = pool;
-        server.setExecutor(httpPool);
-        server.createContext("/", router);
+        metrics.gauge("pilotlight_gateway_open_connections", "Open HTTP connections", () -> edge == null ? 0 : edge.openConnections());
+    }
+
+    private EdgeSettings edgeSettings() {
+        return new EdgeSettings(config.bindAddress(), config.port(), config.httpThreads(), config.maxBodyBytes(),
+                config.maxHeaderBytes(), config.headerTimeout(), config.bodyTimeout(), config.idleTimeout(),
+                config.maxConnections(), config.maxConnectionsPerAddress(), config.drainTimeout());
     }
 
     public static Gateway start(GatewayConfig config) {
@@ -156,16 +153,16 @@ public final class Gateway implements AutoCloseable {
             Gateway g = new Gateway(config, variables);
             g.control.start();
             g.heartbeat.start(config.heartbeatInterval());
-            g.server.start();
+            g.edge = HttpEdge.start(g.edgeSettings(), g.router, g.metrics::edge);
             LOG.info("gateway {} listening on {}", config.gatewayId(), g.baseUrl());
             return g;
-        } catch (IOException e) {
+        } catch (IOException | io.netty.channel.ChannelException e) {
             throw new IllegalStateException("cannot start gateway on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
         }
     }
 
     public String baseUrl() {
-        return "http://" + config.bindAddress() + ":" + server.getAddress().getPort();
+        return "http://" + config.bindAddress() + ":" + edge.port();
     }
 
     public boolean isReady() {
@@ -201,12 +198,8 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         LOG.info("gateway {} draining (up to {})", config.gatewayId(), config.drainTimeout());
-        server.stop((int) Math.max(1, config.drainTimeout().toSeconds()));
-        httpPool.shutdown();
-        try {
-            httpPool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (edge != null) {
+            edge.close();
         }
         heartbeat.close();
         control.close();

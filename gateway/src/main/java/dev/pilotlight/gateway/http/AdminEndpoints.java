@@ -44,15 +44,16 @@ public final class AdminEndpoints {
     public void release(Request req) throws IOException {
         Route route = route(req);
         JsonNode body = req.jsonBody();
-        String production = text(body, "production");
-        String candidate = text(body, "candidate");
+        String production = BodyFields.optionalText(body, "production", 64);
+        String candidate = BodyFields.optionalText(body, "candidate", 64);
         if (production == null && candidate == null && !body.has("candidate")) {
             throw ApiError.badRequest(null, "give 'production' and/or 'candidate' (with 'split'); candidate null ends an experiment");
         }
-        double split = body.path("split").asDouble(candidate == null ? 0.0 : 0.1);
+        Double given = BodyFields.optionalNumber(body, "split", 0, 1);
+        double split = given != null ? given : candidate == null ? 0.0 : 0.1;
         try {
             ReleaseState s = releases.release(route.promptId(), production, candidate, split,
-                    "admin:" + req.principal().keyId(), text(body, "reason"));
+                    "admin:" + req.principal().keyId(), BodyFields.optionalText(body, "reason", 500));
             req.respond(200, s);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(null, e.getMessage());
@@ -109,11 +110,6 @@ public final class AdminEndpoints {
 
     private Route route(Request req) {
         String name = req.path("route");
-        return catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        return n == null || n.isNull() ? null : n.asText();
+        return catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + Echo.of(name) + "'"));
     }
 }

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  * {@code model} names a route (its released prompt applies) or a model alias of the catalog.
  */
 public final class InvokeEndpoints {
+    /** Longest model or route name accepted (catalog names are far shorter). */
+    static final int MAX_MODEL_CHARS = 256;
     private final Catalog catalog;
     private final InvocationService service;
 
@@ -38,13 +40,10 @@ public final class InvokeEndpoints {
     /** POST /v1/routes/{route}/invoke {"input": "..."} */
     public void invokeRoute(Request req) throws IOException {
         String name = req.path("route");
-        Route route = catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + name + "'"));
+        Route route = catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + Echo.of(name) + "'"));
         JsonNode body = req.jsonBody();
-        JsonNode input = body.get("input");
-        if (input == null || !input.isTextual() || input.asText().isBlank()) {
-            throw ApiError.badRequest("input", "'input' must be a non-empty string");
-        }
-        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input.asText())),
+        String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
+        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
                 sources(body.get("sources")), true, null, null, null);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", inv.eventId());
@@ -74,8 +73,8 @@ public final class InvokeEndpoints {
         List<Source> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode s = node.get(i);
-            String id = s.path("id").asText("");
-            if (!id.matches("[A-Za-z0-9_.:-]{1,64}") || !s.path("text").isTextual()) {
+            String id = s.path("id").isTextual() ? s.get("id").asText() : "";
+            if (!s.isObject() || !id.matches("[A-Za-z0-9_.:-]{1,64}") || !s.path("text").isTextual()) {
                 throw ApiError.badRequest("sources[" + i + "]", "sources[" + i + "] needs an id (letters, digits, _.:-) and a text");
             }
             out.add(new Source(id, s.get("text").asText()));
@@ -98,27 +97,20 @@ public final class InvokeEndpoints {
     /** POST /v1/chat/completions */
     public void chatCompletions(Request req) throws IOException {
         JsonNode body = req.jsonBody();
-        JsonNode model = body.get("model");
-        if (model == null || !model.isTextual() || model.asText().isBlank()) {
-            throw ApiError.badRequest("model", "'model' is required: a route or a model alias (GET /v1/models)");
-        }
-        Target target = target(model.asText());
+        String model = BodyFields.requiredText(body, "model", MAX_MODEL_CHARS, "a route or a model alias (GET /v1/models)");
+        Target target = target(model);
         List<ChatTurn> turns = messages(body.get("messages"));
-        Integer maxTokens = optionalInt(body, "max_tokens", 1, 1_000_000);
+        Integer maxTokens = BodyFields.optionalInt(body, "max_tokens", 1, 1_000_000);
         if (maxTokens == null) {
-            maxTokens = optionalInt(body, "max_completion_tokens", 1, 1_000_000);
+            maxTokens = BodyFields.optionalInt(body, "max_completion_tokens", 1, 1_000_000);
         }
-        Double temperature = null;
-        if (body.hasNonNull("temperature")) {
-            if (!body.get("temperature").isNumber() || body.get("temperature").asDouble() < 0 || body.get("temperature").asDouble() > 2) {
-                throw ApiError.badRequest("temperature", "'temperature' must be a number between 0 and 2");
-            }
-            temperature = body.get("temperature").asDouble();
-        }
-        if (body.hasNonNull("n") && body.get("n").asInt(1) != 1) {
+        Double temperature = BodyFields.optionalNumber(body, "temperature", 0, 2);
+        Integer n = BodyFields.optionalInt(body, "n", 1, 128);
+        if (n != null && n != 1) {
             throw ApiError.badRequest("n", "only n=1 is supported");
         }
-        boolean stream = body.path("stream").asBoolean(false);
+        boolean stream = Boolean.TRUE.equals(BodyFields.optionalBoolean(body, "stream"));
+        boolean includeUsage = streamOptionIncludeUsage(body);
         long created = System.currentTimeMillis() / 1000;
         if (!stream) {
             Invocation inv = call(req, target, turns, sources(body.get("sources")), false, maxTokens, temperature, null);
@@ -132,7 +124,6 @@ public final class InvokeEndpoints {
             req.respond(200, out);
             return;
         }
-        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
         SseStream sse = req.sse();
         String streamId = java.util.UUID.randomUUID().toString();
         Consumer<String> onDelta = text -> {
@@ -214,7 +205,7 @@ public final class InvokeEndpoints {
             return Target.of(m.get());
         }
         throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
-                "no route or model named '" + name + "' (GET /v1/models lists them)");
+                "no route or model named '" + Echo.of(name) + "' (GET /v1/models lists them)");
     }
 
     static List<ChatTurn> messages(JsonNode messages) {
@@ -224,7 +215,10 @@ public final class InvokeEndpoints {
         List<ChatTurn> turns = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
-            String role = m.path("role").asText("");
+            if (!m.isObject() || !m.path("role").isTextual()) {
+                throw ApiError.wrongType("messages[" + i + "].role", "a string: system, developer, user or assistant");
+            }
+            String role = m.get("role").asText();
             ChatTurn.Role r = switch (role) {
                 case "system", "developer" -> ChatTurn.Role.SYSTEM;
                 case "user" -> ChatTurn.Role.USER;
@@ -258,15 +252,17 @@ public final class InvokeEndpoints {
         throw ApiError.badRequest("messages[" + i + "].content", "messages[" + i + "].content must be a string or text parts");
     }
 
-    private static Integer optionalInt(JsonNode body, String field, int min, int max) {
-        if (!body.hasNonNull(field)) {
-            return null;
+    /** {@code stream_options.include_usage}, strictly a boolean when given. */
+    private static boolean streamOptionIncludeUsage(JsonNode body) {
+        JsonNode options = body.get("stream_options");
+        if (options == null || options.isNull()) {
+            return false;
         }
-        JsonNode n = body.get(field);
-        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < min || n.asInt() > max) {
-            throw ApiError.badRequest(field, "'" + field + "' must be a whole number between " + min + " and " + max);
+        if (!options.isObject()) {
+            throw ApiError.wrongType("stream_options", "an object");
         }
-        return n.asInt();
+        Boolean include = BodyFields.optionalBoolean(options, "include_usage");
+        return Boolean.TRUE.equals(include);
     }
 
     private Invocation call(Request req, Target target, List<ChatTurn> turns, List<Source> sources, boolean templated, Integer maxTokens,

@@ -1,30 +1,71 @@
 package dev.pilotlight.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.auth.Principal;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
-/** One HTTP call as the endpoints see it: path parameters, the caller, a size-limited JSON body. */
+/**
+ * One HTTP call as the endpoints see it: method, raw path, the caller once authenticated, path
+ * parameters decoded once, a strictly parsed JSON body, and exactly one response (JSON, raw bytes
+ * or a server-sent event stream). Runs on a worker thread; Netty queues its writes to the channel.
+ */
 public final class Request {
-    private final HttpExchange exchange;
-    private final Map<String, String> pathParams;
-    private final Principal principal;
-    private final int maxBodyBytes;
+    private final Channel channel;
+    private final FullHttpRequest http;
+    private final String rawPath;
+    private final boolean keepAlive;
+    /** Told once the response is fully written: true to keep the connection for the next request. */
+    private final Consumer<Boolean> onWritten;
+    private final HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    private Map<String, String> params = Map.of();
+    private Principal principal;
+    private JsonNode body;
+    private volatile int status;
+    private volatile boolean responded;
+    private SseStream sse;
 
-    Request(HttpExchange exchange, Map<String, String> pathParams, Principal principal, int maxBodyBytes) {
-        this.exchange = exchange;
-        this.pathParams = pathParams;
-        this.principal = principal;
-        this.maxBodyBytes = maxBodyBytes;
+    Request(Channel channel, FullHttpRequest http, Consumer<Boolean> onWritten) {
+        this.channel = channel;
+        this.http = http;
+        this.rawPath = new QueryStringDecoder(http.uri()).rawPath();
+        this.keepAlive = HttpUtil.isKeepAlive(http);
+        this.onWritten = onWritten;
+    }
+
+    void authorize(Principal who, Map<String, String> decodedParams) {
+        this.principal = who;
+        this.params = decodedParams;
+    }
+
+    public String method() {
+        return http.method().name();
+    }
+
+    /** The path as sent, still percent-encoded: for matching and (truncated) error messages only. */
+    public String rawPath() {
+        return rawPath;
     }
 
     public String path(String name) {
-        return pathParams.get(name);
+        return params.get(name);
     }
 
     public Principal principal() {
@@ -32,59 +73,113 @@ public final class Request {
     }
 
     public String header(String name) {
-        return exchange.getRequestHeaders().getFirst(name);
+        return http.headers().get(name);
     }
 
-    /** The body as a JSON object; 413 when larger than allowed, 400 when not JSON. */
+    /** The body as one strictly parsed JSON object (JsonBody); the size limit was enforced while it arrived. */
     public JsonNode jsonBody() {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(maxBodyBytes + 1);
-        } catch (IOException e) {
-            throw ApiError.badRequest(null, "could not read request body");
+        if (body == null) {
+            body = JsonBody.parseObject(ByteBufUtil.getBytes(http.content()));
         }
-        if (body.length > maxBodyBytes) {
-            throw new ApiError(413, "invalid_request_error", "request_too_large", null,
-                    "request body is larger than " + maxBodyBytes + " bytes");
-        }
-        try {
-            JsonNode n = JsonCodec.mapper().readTree(body);
-            if (n == null || !n.isObject()) {
-                throw ApiError.badRequest(null, "request body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw ApiError.badRequest(null, "request body is not valid JSON");
-        }
+        return body;
     }
 
     /** The caller's address as the socket sees it (a proxy in front must be trusted explicitly; none is). */
     public String clientIp() {
-        return exchange.getRemoteAddress().getAddress().getHostAddress();
+        return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
     }
 
-    SseStream sse() {
-        return new SseStream(exchange);
+    /** Whether the caller is still connected. */
+    public boolean isOpen() {
+        return channel.isActive();
     }
 
     public void header(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
+        responseHeaders.set(name, value);
     }
 
-    public void respondRaw(int status, String contentType, byte[] bytes) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    public void respondRaw(int status, String contentType, byte[] bytes) {
+        responseHeaders.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        send(status, bytes);
     }
 
     public void respond(int status, Object body) throws IOException {
         byte[] bytes = body instanceof byte[] b ? b : JsonCodec.mapper().writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+        respondRaw(status, "application/json", bytes);
+    }
+
+    /** An error as JSON, unless a response is already under way (then a stream reports it itself). */
+    void fail(ApiError e) {
+        if (responded) {
+            return;
         }
+        if (e.retryAfter() != null) {
+            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+            responseHeaders.set(HttpHeaderNames.RETRY_AFTER, String.valueOf(seconds));
+        }
+        respondRaw(e.status(), "application/json", e.body());
+    }
+
+    SseStream sse() {
+        if (sse == null) {
+            sse = new SseStream(this);
+        }
+        return sse;
+    }
+
+    /** Called by the router when the handler returned: a stream left open is ended, a missing response is a 500. */
+    void complete() {
+        if (sse != null && sse.started()) {
+            sse.end();
+        } else if (!responded) {
+            fail(new ApiError(500, "server_error", "internal_error", null, "the endpoint gave no answer"));
+        }
+    }
+
+    int status() {
+        return status;
+    }
+
+    boolean responded() {
+        return responded;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean keepAlive() {
+        return keepAlive;
+    }
+
+    HttpHeaders responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** Marks the response as begun with {@code status}; false when one was begun already. */
+    boolean begin(int status) {
+        if (responded) {
+            return false;
+        }
+        responded = true;
+        this.status = status;
+        return true;
+    }
+
+    /** After the last byte: keep the connection for the next request, or close it. */
+    void written(BooleanSupplier success) {
+        onWritten.accept(keepAlive && success.getAsBoolean());
+    }
+
+    private void send(int status, byte[] bytes) {
+        if (!begin(status)) {
+            return;
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        r.headers().set(responseHeaders);
+        HttpUtil.setContentLength(r, bytes.length);
+        HttpUtil.setKeepAlive(r, keepAlive);
+        channel.writeAndFlush(r).addListener(f -> written(f::isSuccess));
     }
 }

@@ -1,81 +1,65 @@
 package dev.pilotlight.gateway.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
 import dev.pilotlight.gateway.auth.Principal;
-import dev.pilotlight.gateway.auth.Role;
 import dev.pilotlight.gateway.limits.RateLimits;
 import dev.pilotlight.gateway.metrics.GatewayMetrics;
+import dev.pilotlight.gateway.provider.ClientCancelled;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatches by method and path template ({@code /v1/routes/{route}/invoke}), authenticates every
- * endpoint that is not explicitly public, checks the role, and turns every failure into an
- * OpenAI-style JSON error. Unknown paths get 404 only after authentication, so they reveal nothing.
+ * Dispatches a request to its {@link Endpoint}: the per-address limit, then the API key, then the
+ * one role the endpoint allows, then path parameters decoded exactly once. Every failure is an
+ * OpenAI-style JSON error; unknown paths get 404 only after authentication, so they reveal nothing.
  */
-public final class Router implements HttpHandler {
+public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+    private static final int MAX_PATH_PARAM_CHARS = 128;
 
     @FunctionalInterface
-    public interface Endpoint {
+    public interface Handler {
         void handle(Request request) throws IOException;
     }
 
-    private record Entry(String method, String template, Pattern pattern, List<String> names, Role role, Endpoint endpoint) {}
-
-    private final List<Entry> entries = new ArrayList<>();
+    private final Map<Endpoint, Handler> handlers = new EnumMap<>(Endpoint.class);
     private final ApiKeyAuthenticator auth;
-    private final int maxBodyBytes;
     private final RateLimits rateLimits;
     private final long ipPerMinute;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final GatewayMetrics metrics;
 
     /** @param ipPerMinute requests per minute per client address, checked before authentication */
-    public Router(ApiKeyAuthenticator auth, int maxBodyBytes, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics) {
+    public Router(ApiKeyAuthenticator auth, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.auth = auth;
-        this.maxBodyBytes = maxBodyBytes;
         this.rateLimits = rateLimits;
         this.ipPerMinute = ipPerMinute;
     }
 
-    /** A public endpoint (health only). */
-    public Router open(String method, String template, Endpoint e) {
-        return add(method, template, null, e);
+    public Router bind(Endpoint endpoint, Handler handler) {
+        handlers.put(endpoint, handler);
+        return this;
     }
 
-    /** An endpoint that needs a key with {@code role} (USER endpoints accept any authenticated key). */
-    public Router secured(String method, String template, Role role, Endpoint e) {
-        return add(method, template, role, e);
-    }
-
-    private Router add(String method, String template, Role role, Endpoint e) {
-        List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile("\\{(\\w+)}").matcher(template);
-        StringBuilder regex = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
-            names.add(m.group(1));
-            last = m.end();
+    /** Every endpoint of the matrix must have a handler: an unbound one is a wiring mistake, found at start. */
+    public Router requireAllBound() {
+        for (Endpoint e : Endpoint.values()) {
+            if (!handlers.containsKey(e)) {
+                throw new IllegalStateException("no handler for " + e.label());
+            }
         }
-        regex.append(Pattern.quote(template.substring(last)));
-        entries.add(new Entry(method, template, Pattern.compile(regex.toString()), names, role, e));
         return this;
     }
 
@@ -83,97 +67,91 @@ public final class Router implements HttpHandler {
         return inFlight.get();
     }
 
-    @Override
-    public void handle(HttpExchange ex) throws IOException {
+    /** Serves one request on the calling (worker) thread; always ends with a response. */
+    public void handle(Request req) {
         inFlight.incrementAndGet();
         long start = System.nanoTime();
-        String[] endpoint = {"unmatched"};
-        // not try-with-resources: the exchange must stay open for the error response in the catch
+        String label = "unmatched";
         try {
-            dispatch(ex, endpoint);
+            Endpoint endpoint = dispatch(req);
+            label = endpoint.label();
+            handlers.get(endpoint).handle(req);
         } catch (ApiError e) {
-            sendError(ex, e);
-        } catch (RuntimeException e) {
-            LOG.error("unhandled error on {} {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
-            sendError(ex, new ApiError(500, "server_error", "internal_error", null, "internal error"));
+            req.fail(e);
+        } catch (ClientCancelled e) {
+            LOG.debug("client went away: {}", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("unhandled error on {} {}", req.method(), Echo.of(req.rawPath()), e);
+            req.fail(new ApiError(500, "server_error", "internal_error", null, "internal error"));
         } finally {
-            ex.close();
+            req.complete();
             inFlight.decrementAndGet();
-            metrics.request(endpoint[0], ex.getResponseCode(), (System.nanoTime() - start) / 1e9);
+            metrics.request(label, req.status(), (System.nanoTime() - start) / 1e9);
         }
     }
 
-    private void dispatch(HttpExchange ex, String[] endpoint) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        String method = ex.getRequestMethod();
-        Entry match = null;
-        Map<String, String> params = new HashMap<>();
+    /** Finds the endpoint and checks who may call it; the handler runs only if this returns. */
+    private Endpoint dispatch(Request req) {
+        Endpoint match = null;
+        List<String> rawParams = null;
         boolean pathKnown = false;
-        for (Entry e : entries) {
-            Matcher m = e.pattern().matcher(path);
-            if (m.matches()) {
+        for (Endpoint e : Endpoint.values()) {
+            List<String> values = e.match(req.rawPath());
+            if (values != null) {
                 pathKnown = true;
-                if (e.method().equals(method)) {
+                if (e.method().equals(req.method())) {
                     match = e;
-                    endpoint[0] = e.method() + " " + e.template();
-                    for (int i = 0; i < e.names().size(); i++) {
-                        params.put(e.names().get(i), java.net.URLDecoder.decode(m.group(i + 1), java.nio.charset.StandardCharsets.UTF_8));
-                    }
+                    rawParams = values;
                     break;
                 }
             }
         }
-        if (match != null && match.role() == null) {
-            match.endpoint().handle(new Request(ex, params, null, maxBodyBytes));
-            return;
+        if (match != null && match.isPublic()) {
+            return match;
         }
-        String ip = ex.getRemoteAddress().getAddress().getHostAddress();
-        Optional<java.time.Duration> wait = rateLimits.tryAcquire("ip:" + ip, ipPerMinute);
+        Optional<Duration> wait = rateLimits.tryAcquire("ip:" + req.clientIp(), ipPerMinute);
         if (wait.isPresent()) {
             throw new ApiError(429, "rate_limit_error", "rate_limit_exceeded", null,
                     "too many requests from this address (" + ipPerMinute + " per minute)").retryAfter(wait.get());
         }
-        Optional<Principal> who = auth.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        Optional<Principal> who = auth.authenticate(req.header("Authorization"));
         if (who.isEmpty()) {
             throw new ApiError(401, "invalid_request_error", "invalid_api_key", null,
                     "missing or invalid API key; send 'Authorization: Bearer <key>'");
         }
         if (match == null) {
             throw pathKnown
-                    ? new ApiError(405, "invalid_request_error", "method_not_allowed", null, method + " is not allowed on " + path)
-                    : ApiError.notFound("unknown_url", "unknown path " + path);
+                    ? new ApiError(405, "invalid_request_error", "method_not_allowed", null,
+                            Echo.of(req.method()) + " is not allowed on " + Echo.of(req.rawPath()))
+                    : ApiError.notFound("unknown_url", "unknown path " + Echo.of(req.rawPath()));
         }
-        if (match.role() != Role.USER && !who.get().has(match.role()) && !who.get().has(Role.ADMIN)) {
+        if (!who.get().has(match.role())) {
             throw new ApiError(403, "permission_error", "insufficient_role", null,
-                    "this endpoint needs the " + match.role().name().toLowerCase(java.util.Locale.ROOT) + " role");
+                    "this endpoint needs the " + match.role().name().toLowerCase(Locale.ROOT) + " role");
         }
-        match.endpoint().handle(new Request(ex, params, who.get(), maxBodyBytes));
+        req.authorize(who.get(), decode(match, rawParams));
+        return match;
     }
 
-    static void sendError(HttpExchange ex, ApiError e) {
-        try {
-            ObjectNode body = JsonCodec.mapper().createObjectNode();
-            ObjectNode err = body.putObject("error");
-            err.put("message", e.getMessage());
-            err.put("type", e.type());
-            if (e.param() == null) {
-                err.putNull("param");
-            } else {
-                err.put("param", e.param());
+    /** Path parameters, percent-decoded once; a malformed escape or invalid UTF-8 is the client's error. */
+    private static Map<String, String> decode(Endpoint e, List<String> raw) {
+        Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String name = e.parameterNames().get(i);
+            String value;
+            try {
+                value = QueryStringDecoder.decodeComponent(raw.get(i), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException bad) {
+                throw new ApiError(400, "invalid_request_error", "invalid_path", name,
+                        "path parameter '" + name + "' has a malformed percent-escape: " + Echo.of(raw.get(i)));
             }
-            err.put("code", e.code());
-            byte[] bytes = JsonCodec.mapper().writeValueAsBytes(body);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            if (e.retryAfter() != null) {
-                long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-                ex.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
+            if (value.indexOf('\uFFFD') >= 0 || value.length() > MAX_PATH_PARAM_CHARS || value.chars().anyMatch(Character::isISOControl)) {
+                throw new ApiError(400, "invalid_request_error", "invalid_path", name,
+                        "path parameter '" + name + "' must be at most " + MAX_PATH_PARAM_CHARS
+                                + " printable characters of valid UTF-8: " + Echo.of(raw.get(i)));
             }
-            ex.sendResponseHeaders(e.status(), bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        } catch (IOException io) {
-            LOG.debug("client went away before the error could be sent: {}", io.toString());
+            out.put(name, value);
         }
+        return out;
     }
 }

@@ -26,6 +26,7 @@ import dev.pilotlight.gateway.provider.Answer;
 import dev.pilotlight.gateway.provider.ChatCall;
 import dev.pilotlight.gateway.provider.ChatResult;
 import dev.pilotlight.gateway.provider.ChatTurn;
+import dev.pilotlight.gateway.provider.ClientCancelled;
 import dev.pilotlight.gateway.provider.ModelChain;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import dev.pilotlight.gateway.release.Assignment;
@@ -150,10 +151,15 @@ public final class InvocationService {
             ledger.settle(held, 0);
             return cached(caller, ev, hit.get(), redaction, guards, onDelta, eventId, chain, route, a, startNanos);
         }
+        long[] streamedChars = {0};
         try {
-            StreamingRestorer restorer = onDelta != null && guards.restorePii() ? new StreamingRestorer(redaction, onDelta) : null;
+            Consumer<String> counted = onDelta == null ? null : d -> {
+                onDelta.accept(d);
+                streamedChars[0] += d.length();
+            };
+            StreamingRestorer restorer = counted != null && guards.restorePii() ? new StreamingRestorer(redaction, counted) : null;
             Answer ans = models.call(chain, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature),
-                    restorer != null ? restorer : onDelta);
+                    restorer != null ? restorer : counted);
             if (restorer != null) {
                 restorer.finish();
             }
@@ -194,6 +200,11 @@ public final class InvocationService {
                     ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
             return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(),
                     a == null ? null : a.version(), a == null ? null : a.variant(), shown, millisSince(startNanos), spent);
+        } catch (ClientCancelled gone) {
+            spent = cancelledCost(firstModel, turns, streamedChars[0]);
+            emit(caller, ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent)
+                    .outputChars(streamedChars[0]).latencyMs(millisSince(startNanos)));
+            throw gone;
         } catch (ProviderFailure f) {
             emit(caller, ev.status(f.status()).errorType(f.errorType())
                     .provider(catalog.model(firstModel).map(m -> m.provider()).orElse(null)).latencyMs(millisSince(startNanos)));
@@ -217,6 +228,15 @@ public final class InvocationService {
         return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(), a == null ? null : a.version(),
                 a == null ? null : a.variant(), new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null),
                 millisSince(startNanos), 0);
+    }
+
+    /**
+     * What an abandoned stream probably cost: the provider read the whole prompt and wrote what was
+     * streamed before the cancel (about four characters a token; the usage chunk never came).
+     */
+    private double cancelledCost(String model, List<ChatTurn> turns, long streamedChars) {
+        long inputChars = turns.stream().mapToLong(t -> t.content().length()).sum();
+        return catalog.model(model).map(m -> m.price().cost((inputChars + 3) / 4, (streamedChars + 3) / 4)).orElse(0.0);
     }
 
     /** The route's model, its cheap tier for simple requests, or the guard's ROUTE_MODEL override. */

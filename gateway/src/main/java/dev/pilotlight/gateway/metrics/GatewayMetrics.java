@@ -36,6 +36,14 @@ public final class GatewayMetrics {
     private final Counter guards = Counter.builder().name("pilotlight_gateway_guard_decisions_total")
             .help("Guard decisions: pii_redacted, injection, output flags, blocks and limits").labelNames("guard").register(registry);
 
+    private final Counter edge = Counter.builder().name("pilotlight_gateway_http_edge_total")
+            .help("Connections refused on accept (connection_limit_address, connection_limit_total) and deadlines missed "
+                    + "(header_timeout, body_timeout)").labelNames("event").register(registry);
+
+    public void edge(String event) {
+        edge.labelValues(event).inc();
+    }
+
     public void request(String endpoint, int code, double seconds) {
         requests.labelValues(endpoint, String.valueOf(code)).inc();
         requestSeconds.labelValues(endpoint).observe(seconds);

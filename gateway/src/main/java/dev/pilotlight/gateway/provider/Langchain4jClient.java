@@ -12,6 +12,8 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
@@ -63,8 +65,16 @@ public final class Langchain4jClient implements ModelClient {
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         m.chat(request(call), new StreamingChatResponseHandler() {
             @Override
-            public void onPartialResponse(String partial) {
-                onDelta.accept(partial);
+            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                if (done.isDone()) {
+                    return; // cancelled: what still arrives is dropped
+                }
+                try {
+                    onDelta.accept(partial.text());
+                } catch (ClientCancelled gone) {
+                    context.streamingHandle().cancel(); // stop reading (and paying for) an answer nobody reads
+                    done.completeExceptionally(gone);
+                }
             }
 
             @Override
@@ -80,6 +90,9 @@ public final class Langchain4jClient implements ModelClient {
         try {
             return result(done.get(), start);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ClientCancelled gone) {
+                throw gone;
+            }
             throw ProviderFailure.classify(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * circuit breaker and a bounded retry of retryable failures with exponential backoff
  * (resilience4j). When none answers, the route's degraded answer is given if it has one.
  * A stream that has already sent text is never retried or switched: the client has seen it. A
- * request the upstream refuses as invalid is not sent elsewhere: it is the request's fault.
+ * request the upstream refuses as invalid is not sent elsewhere: it is the request's fault. A
+ * caller that goes away mid-stream ({@link ClientCancelled}) ends the call at once: no retry, no
+ * fallback, not a breaker failure.
  */
 public final class ModelChain {
     private static final Logger LOG = LoggerFactory.getLogger(ModelChain.class);
@@ -47,6 +49,7 @@ public final class ModelChain {
                     .minimumNumberOfCalls(Math.min(p.breakerWindow(), 10))
                     .waitDurationInOpenState(p.breakerOpenFor())
                     .recordException(e -> e instanceof ProviderFailure f && f.providerFault())
+                    .ignoreExceptions(ClientCancelled.class) // the caller left: says nothing about the provider
                     .build()));
             retries.put(p.id(), Retry.of(p.id(), RetryConfig.custom()
                     .maxAttempts(p.maxAttempts())
