@@ -10,6 +10,7 @@ import dev.pilotlight.gateway.config.ConfigException;
 import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.control.ControlLoop;
+import dev.pilotlight.gateway.control.ReleaseChannel;
 import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
 import dev.pilotlight.gateway.heartbeat.HeartbeatPublisher;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final ReleaseBook releases;
     private final CommandApplier applier;
     private final ControlLoop control;
+    private final ReleaseChannel releaseChannel;
     private final HeartbeatPublisher heartbeat;
     private HttpEdge edge;
     private final Router router;
@@ -77,17 +79,21 @@ public final class Gateway implements AutoCloseable {
         events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity(),
                 new DiskSpool(config.spoolDir(), config.spoolMaxBytes()), config.deliveryTimeout());
         audit = new AuditLog(config.auditFile(), config.gatewayId());
+        java.util.function.Consumer<dev.pilotlight.common.event.ReleaseState> publish =
+                s -> events.emit(Topics.RELEASES, s.promptId(), signer.sign(s)); // signed: docs/security.md
         releases = new ReleaseBook(catalog, registry, s -> {
-            audit.record(s.updatedBy(), "release-change", s.promptId(), releaseDetails(s));
-            events.emit(Topics.RELEASES, s.promptId(), s);
+            audit.record(s.updatedBy(), "release-change", s.promptId(), ReleaseChannel.details(s));
+            publish.accept(s);
         });
         policies = new Policies();
         applier = new CommandApplier(signer, releases, policies, catalog, audit, Duration.ofDays(1), (reason, raw) ->
                 events.emit(Topics.DLQ, Topics.CONTROL, DeadLetter.of(Topics.CONTROL, -1, -1, null, reason,
                         new String(raw, StandardCharsets.UTF_8), System.currentTimeMillis())));
-        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releases, config.controlReplay(),
+        java.util.function.BiConsumer<String, org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> deadLetter =
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
-                        reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis())));
+                        reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis()));
+        releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
+        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
         models = new ModelChain(catalog, spec -> new Langchain4jClient(spec, transports));
         metrics = new GatewayMetrics();
@@ -120,6 +126,8 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
         metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);
         metrics.gauge("pilotlight_gateway_spool_depth", "Events on disk waiting for Kafka", events::spoolDepth);
+        metrics.gauge("pilotlight_gateway_release_states_refused", "Release states refused since start: unsigned, tampered or "
+                + "not servable (monotonic)", releaseChannel::refused);
         metrics.gauges("pilotlight_gateway_events", "Events by outcome since start (monotonic)", "outcome", () -> Map.of(
                 "emitted", (double) events.emitted(), "spooled", (double) events.spooled(),
                 "redelivered", (double) events.redelivered(), "dropped", (double) events.dropped()));
@@ -206,17 +214,6 @@ public final class Gateway implements AutoCloseable {
         events.close();
         transports.close();
         audit.close();
-    }
-
-    private static Map<String, Object> releaseDetails(dev.pilotlight.common.event.ReleaseState s) {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
-        d.put("revision", s.revision());
-        d.put("production", s.productionVersion());
-        d.put("previous", s.previousVersion());
-        d.put("candidate", s.candidateVersion());
-        d.put("split", s.candidateSplit());
-        d.put("reason", s.reason());
-        return d;
     }
 
     public static void main(String[] args) {

@@ -12,6 +12,9 @@ import java.util.Map;
 
 /** A real broker, the simulated upstream and one gateway on free loopback ports, for HTTP-level tests. */
 public final class GatewayFixture implements AutoCloseable {
+    /** The control key the fixture's gateway verifies commands and release states with. */
+    public static final String CONTROL_KEY = "fixture-key-fixture-key-fixture-key-0";
+
     public final EmbeddedKafka kafka;
     public final SimulatedUpstream upstream;
     public final Gateway gateway;
@@ -36,7 +39,7 @@ public final class GatewayFixture implements AutoCloseable {
                 "pilotlight.catalog.file", "../config/catalog.local.yaml",
                 "pilotlight.events.spool-dir", spoolDir.toString(),
                 "pilotlight.audit.file", spoolDir.resolve("audit.log").toString(),
-                "pilotlight.control.key", "fixture-key-fixture-key-fixture-key-0"));
+                "pilotlight.control.key", CONTROL_KEY));
         s.putAll(settings);
         gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());
         Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);

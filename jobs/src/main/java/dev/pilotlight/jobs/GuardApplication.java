@@ -78,7 +78,7 @@ public final class GuardApplication {
                 .setGroupId(o.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         o.startLatest() ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new EnvelopeDecoder())
+                .setDeserializer(new EnvelopeDecoder(CommandSigner.fromSecret(o.controlKey())))
                 .setProperty("fetch.max.wait.ms", "50") // low latency over batching: decisions must be quick
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();

@@ -63,7 +63,7 @@ class GuardPipelineIT {
                     .latencyMs(100 + i).costUsd(0.01)
                     .status(i % 3 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build(), t0));
         }
-        INPUT.add(EnvelopeDecoder.decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
+        INPUT.add(new EnvelopeDecoder(CommandSigner.fromSecret(KEY)).decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
         // ten minutes old: its metrics window closed (plus 5 min of allowed lateness) long ago
         INPUT.add(Envelope.of(InvocationEvent.builder().eventId("late").timestamp(t0 - 600_000).gatewayId("gw").userId("u9")
                 .route("claims-letter").promptVersion("1.1.0").build(), t0));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.CanonicalJson;
 import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.rules.RuleSetUpdate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,8 +16,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 over the canonical JSON of a command without its {@code signature} field.
- * The key comes from configuration; it is never logged and {@link #toString()} hides it.
+ * HMAC-SHA256 over the canonical JSON of a record without its {@code signature} field: everything
+ * that can change what production does is signed this way (control commands, release states on
+ * guard.releases, rule sets on guard.rules), so write access to a topic is not enough to change it
+ * (docs/security.md). The key comes from configuration; it is never logged and {@link #toString()} hides it.
  */
 public final class CommandSigner implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,8 +44,20 @@ public final class CommandSigner implements java.io.Serializable {
     }
 
     public ControlCommand sign(ControlCommand command) {
-        ObjectNode tree = JsonCodec.mapper().valueToTree(command.withSignature(null));
-        return command.withSignature(hmac(tree));
+        return command.withSignature(signatureOf(command.withSignature(null)));
+    }
+
+    public ReleaseState sign(ReleaseState state) {
+        return state.withSignature(signatureOf(state.withSignature(null)));
+    }
+
+    public RuleSetUpdate sign(RuleSetUpdate update) {
+        return update.withSignature(signatureOf(update.withSignature(null)));
+    }
+
+    private String signatureOf(Object unsigned) {
+        ObjectNode tree = JsonCodec.mapper().valueToTree(unsigned);
+        return hmac(tree);
     }
 
     /**
@@ -51,27 +67,42 @@ public final class CommandSigner implements java.io.Serializable {
      * @throws DecodeException if the bytes are not a command
      */
     public ControlCommand verify(byte[] raw) {
+        return verify(raw, ControlCommand.class, "control command");
+    }
+
+    /**
+     * Verifies any signed record as it arrived (fields a newer writer added are covered too) and decodes it.
+     *
+     * @param what how the record is named in errors ("release state", "rule set")
+     * @throws SignatureException if the signature is missing or wrong
+     * @throws DecodeException if the bytes are not such a record
+     */
+    public <T> T verify(byte[] raw, Class<T> type, String what) {
+        if (raw == null) {
+            throw new DecodeException(what + " is empty (null value)");
+        }
         JsonNode tree;
         try {
             tree = JsonCodec.mapper().readTree(raw);
         } catch (IOException e) {
-            throw new DecodeException("control command is not JSON: " + e.getMessage(), e);
+            String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new DecodeException(what + " is not JSON: " + detail, e);
         }
         if (tree == null || !tree.isObject()) {
-            throw new DecodeException("control command must be a JSON object");
+            throw new DecodeException(what + " must be a JSON object");
         }
         JsonNode sig = tree.get("signature");
         if (sig == null || !sig.isTextual() || sig.asText().isEmpty()) {
-            throw new SignatureException("control command has no signature");
+            throw new SignatureException(what + " has no signature");
         }
         ObjectNode unsigned = ((ObjectNode) tree).deepCopy();
         unsigned.remove("signature");
         byte[] expected = hmac(unsigned).getBytes(StandardCharsets.US_ASCII);
         byte[] actual = sig.asText().getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw new SignatureException("control command signature does not match");
+            throw new SignatureException(what + " signature does not match");
         }
-        return JsonCodec.decode(tree, ControlCommand.class);
+        return JsonCodec.decode(tree, type);
     }
 
     private String hmac(JsonNode unsigned) {

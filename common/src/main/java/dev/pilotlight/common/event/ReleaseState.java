@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * What one prompt serves: the production version, the one it replaced, and an optional candidate
- * that receives {@code candidateSplit} of users (sticky per user). Key of the compacted guard.releases topic.
+ * that receives {@code candidateSplit} of users (sticky per user). Key of the compacted guard.releases
+ * topic. Signed by the gateway that made the change ({@code CommandSigner}); gateways and the guard
+ * job refuse a state whose signature is missing or wrong (docs/security.md).
  */
 public record ReleaseState(
         @JsonProperty(required = true) int schemaVersion,
@@ -18,4 +20,19 @@ public record ReleaseState(
         @JsonProperty(required = true) long revision,
         @JsonProperty(required = true) long updatedAt,
         String updatedBy,
-        String reason) {}
+        String reason,
+        /** HMAC-SHA256 of the state without this field. */
+        String signature) {
+
+    /** An unsigned state (signed when published). */
+    public ReleaseState(int schemaVersion, String promptId, String route, String productionVersion, String previousVersion,
+                        String candidateVersion, double candidateSplit, long revision, long updatedAt, String updatedBy, String reason) {
+        this(schemaVersion, promptId, route, productionVersion, previousVersion, candidateVersion, candidateSplit, revision,
+                updatedAt, updatedBy, reason, null);
+    }
+
+    public ReleaseState withSignature(String sig) {
+        return new ReleaseState(schemaVersion, promptId, route, productionVersion, previousVersion, candidateVersion,
+                candidateSplit, revision, updatedAt, updatedBy, reason, sig);
+    }
+}

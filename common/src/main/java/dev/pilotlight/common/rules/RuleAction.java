@@ -22,13 +22,4 @@ public record RuleAction(CommandType type, Map<String, String> params, Duration 
             default -> "promptId";
         };
     }
-
-    /** Params a command of this type cannot do without. */
-    public static java.util.List<String> requiredParams(CommandType type) {
-        return switch (type) {
-            case THROTTLE_USER -> java.util.List.of("perMinute");
-            case ROUTE_MODEL -> java.util.List.of("model");
-            default -> java.util.List.of();
-        };
-    }
 }

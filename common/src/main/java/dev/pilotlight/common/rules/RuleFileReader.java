@@ -1,6 +1,7 @@
 package dev.pilotlight.common.rules;
 
 import dev.pilotlight.common.DurationText;
+import dev.pilotlight.common.control.CommandParams;
 import dev.pilotlight.common.control.CommandType;
 import java.io.StringReader;
 import java.time.Duration;
@@ -366,10 +367,11 @@ final class RuleFileReader {
             } else if (groupBy != null && !groupBy.contains(action.targetLabel())) {
                 problem(typeNode, "action " + type + " targets a " + action.targetLabel() + ", so group_by must include " + action.targetLabel());
             }
-            for (String p : RuleAction.requiredParams(type)) {
-                if (!params.containsKey(p)) {
-                    problem(typeNode, "action " + type + " needs params." + p);
-                }
+            for (String p : CommandParams.problemsInRule(type, params)) {
+                problem(typeNode, "action " + p);
+            }
+            if (lasts != null && lasts.toMillis() > CommandParams.MAX_EFFECT_MS) {
+                problem(typeNode, "action.for must be at most a year");
             }
             return action;
         }

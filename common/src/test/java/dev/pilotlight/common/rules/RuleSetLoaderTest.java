@@ -184,7 +184,7 @@ class RuleSetLoaderTest {
                 .anySatisfy(s -> assertThat(s).startsWith("7: where: 'in' needs a list value"))
                 .anySatisfy(s -> assertThat(s).startsWith("12: baseline.over must be a whole number of windows (window 1m)"))
                 .anySatisfy(s -> assertThat(s).startsWith("14: action THROTTLE_USER targets a userId, so group_by must include userId"))
-                .anySatisfy(s -> assertThat(s).startsWith("14: action THROTTLE_USER needs params.perMinute"))
+                .anySatisfy(s -> assertThat(s).startsWith("14: action THROTTLE_USER needs param 'perMinute'"))
                 .anySatisfy(s -> assertThat(s).startsWith("15: missing required key 'times'"))
                 .anySatisfy(s -> assertThat(s).startsWith("23: ROLLBACK_PROMPT is an action of threshold rules only"))
                 .anySatisfy(s -> assertThat(s).startsWith("24: unknown kind 'weather'"));

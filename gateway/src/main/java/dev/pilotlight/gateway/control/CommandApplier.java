@@ -3,6 +3,7 @@ package dev.pilotlight.gateway.control;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.pilotlight.common.codec.DecodeException;
+import dev.pilotlight.common.control.CommandParams;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.ReleaseState;
@@ -73,6 +74,10 @@ public final class CommandApplier {
                 return tally(CommandOutcome.SKIPPED_STALE);
             }
             return reject(CommandOutcome.REJECTED_EXPIRED, "command " + c.commandId() + " expired at " + c.expiresAt(), raw);
+        }
+        List<String> bad = CommandParams.problems(c.type(), c.params(), c.issuedAt());
+        if (!bad.isEmpty()) {
+            return reject(CommandOutcome.REJECTED_INVALID, "command " + c.commandId() + ": " + String.join("; ", bad), raw);
         }
         if (seen.asMap().putIfAbsent(c.commandId(), now) != null) {
             return tally(CommandOutcome.DUPLICATE);
@@ -202,7 +207,7 @@ public final class CommandApplier {
         } else {
             LOG.warn("control command rejected: {}", reason);
         }
-        onRejected.accept(outcome + ": " + reason, raw);
+        onRejected.accept(outcome + ": " + reason, raw == null ? new byte[0] : raw);
         audit.record("unverified", "command-rejected", null, java.util.Map.of("outcome", outcome.name(), "reason", reason));
         return tally(outcome);
     }

@@ -1,10 +1,6 @@
 package dev.pilotlight.gateway.control;
 
 import dev.pilotlight.common.Topics;
-import dev.pilotlight.common.codec.DecodeException;
-import dev.pilotlight.common.codec.JsonCodec;
-import dev.pilotlight.common.event.ReleaseState;
-import dev.pilotlight.gateway.release.ReleaseBook;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +31,7 @@ public final class ControlLoop implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final CommandApplier applier;
-    private final ReleaseBook releases;
+    private final ReleaseChannel releases;
     private final BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable;
     private final Duration replay;
     private final Thread thread;
@@ -43,7 +39,8 @@ public final class ControlLoop implements AutoCloseable {
     private volatile boolean ready;
     private volatile long startedAt;
 
-    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseBook releases,
+    /** @param onUnreadable dead-letters a record nothing could be done with, with the reason */
+    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseChannel releases,
                        Duration replay, BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -142,20 +139,19 @@ public final class ControlLoop implements AutoCloseable {
         return true;
     }
 
+    /** One record; whatever it holds, the loop moves on (a record that stopped it would stop every decision). */
     private void handle(ConsumerRecord<String, byte[]> r) {
-        if (Topics.RELEASES.equals(r.topic())) {
-            if (r.value() == null) {
-                return; // tombstone
+        try {
+            if (Topics.RELEASES.equals(r.topic())) {
+                releases.handle(r);
+                return;
             }
-            try {
-                releases.adopt(JsonCodec.decode(r.value(), ReleaseState.class));
-            } catch (DecodeException e) {
-                onUnreadable.accept(e.getMessage(), r);
-            }
-            return;
+            boolean replaying = !ready && r.timestamp() < startedAt;
+            applier.apply(r.value(), System.currentTimeMillis(), replaying); // rejections are dead-lettered by the applier
+        } catch (RuntimeException e) {
+            LOG.error("record {}:{}@{} could not be handled", r.topic(), r.partition(), r.offset(), e);
+            onUnreadable.accept("could not be handled: " + e, r);
         }
-        boolean replaying = !ready && r.timestamp() < startedAt;
-        applier.apply(r.value(), System.currentTimeMillis(), replaying);
     }
 
     private List<TopicPartition> partitions(String topic) {

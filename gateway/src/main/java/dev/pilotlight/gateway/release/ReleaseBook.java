@@ -153,20 +153,66 @@ public final class ReleaseBook {
         return Optional.of(release(promptId, version, null, 0, by, reason));
     }
 
-    /** Adopts a state published by any replica if it is newer than what this one has. */
-    public boolean adopt(ReleaseState incoming) {
-        if (catalog.routes().values().stream().noneMatch(r -> r.promptId().equals(incoming.promptId()))) {
-            return false;
+    /** What {@link #adopt} did with a state read from guard.releases. */
+    public enum Adoption {
+        /** newer than what this replica had: now served */
+        ADOPTED,
+        /** the same revision, or a prompt this replica does not serve */
+        UNCHANGED,
+        /** an older revision than this replica's (a replay, or a lagging replica): ignored */
+        OLDER
+    }
+
+    /** Largest revision accepted: far beyond any real history, and far from overflowing the next change. */
+    static final long MAX_REVISION = 1L << 53;
+
+    /**
+     * Adopts a state published by any replica if it is newer than what this one has and can be
+     * served: its route is the prompt's route, every version it names exists, its split is a share.
+     *
+     * @throws IllegalArgumentException with the reason when the state cannot be served
+     */
+    public Adoption adopt(ReleaseState incoming) {
+        Optional<Route> route = catalog.routes().values().stream().filter(r -> r.promptId().equals(incoming.promptId())).findFirst();
+        if (route.isEmpty()) {
+            return Adoption.UNCHANGED;
         }
-        boolean[] changed = {false};
+        List<String> problems = problems(incoming, route.get());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("release state of " + incoming.promptId() + " revision " + incoming.revision()
+                    + " cannot be served: " + String.join("; ", problems));
+        }
+        Adoption[] outcome = {Adoption.UNCHANGED};
         byPrompt.compute(incoming.promptId(), (id, s) -> {
             if (s == null || incoming.revision() > s.revision()
                     || (incoming.revision() == s.revision() && incoming.updatedAt() > s.updatedAt())) {
-                changed[0] = true;
-                return incoming;
+                outcome[0] = Adoption.ADOPTED;
+                return incoming.withSignature(null);
+            }
+            if (incoming.revision() < s.revision()) {
+                outcome[0] = Adoption.OLDER;
             }
             return s;
         });
-        return changed[0];
+        return outcome[0];
+    }
+
+    private List<String> problems(ReleaseState s, Route route) {
+        List<String> out = new ArrayList<>();
+        if (!route.name().equals(s.route())) {
+            out.add("prompt " + s.promptId() + " is served on route " + route.name() + ", not " + s.route());
+        }
+        for (String v : new String[] {s.productionVersion(), s.previousVersion(), s.candidateVersion()}) {
+            if (v != null && !registry.hasVersion(s.promptId(), v)) {
+                out.add("version " + v + " does not exist");
+            }
+        }
+        if (!(s.candidateSplit() >= 0 && s.candidateSplit() <= 1) || (s.candidateVersion() == null && s.candidateSplit() != 0)) {
+            out.add("split " + s.candidateSplit() + " is not a share of a candidate");
+        }
+        if (s.revision() < 0 || s.revision() > MAX_REVISION) {
+            out.add("revision " + s.revision() + " is out of range");
+        }
+        return out;
     }
 }

@@ -72,11 +72,25 @@ class ReleaseBookTest {
     @Test
     void adoptsOnlyNewerRevisionsFromOtherReplicas() {
         ReleaseState newer = new ReleaseState(1, "claims-letter", "claims-letter", "1.1.0", "1.0.0", null, 0, 5, 10, "gw-2", null);
-        assertThat(book.adopt(newer)).isTrue();
+        assertThat(book.adopt(newer)).isEqualTo(ReleaseBook.Adoption.ADOPTED);
         ReleaseState older = new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null, null, 0, 3, 20, "gw-3", null);
-        assertThat(book.adopt(older)).isFalse();
+        assertThat(book.adopt(older)).isEqualTo(ReleaseBook.Adoption.OLDER);
         assertThat(book.current("claims-letter").orElseThrow().productionVersion()).isEqualTo("1.1.0");
-        assertThat(book.adopt(new ReleaseState(1, "unknown", "x", "1.0.0", null, null, 0, 9, 1, "gw", null))).isFalse();
+        assertThat(book.adopt(new ReleaseState(1, "unknown", "x", "1.0.0", null, null, 0, 9, 1, "gw", null)))
+                .isEqualTo(ReleaseBook.Adoption.UNCHANGED);
         assertThat(published).isEmpty(); // adopting is not a change of ours to publish
+    }
+
+    @Test
+    void aStateThatCannotBeServedIsRefusedWithItsReasons() {
+        assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "claims-letter", "9.9.9", null, null, 0, 5, 10, "gw-2", null)))
+                .hasMessageContaining("version 9.9.9 does not exist");
+        assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "other-route", "1.0.0", null, null, 0, 5, 10, "gw-2", null)))
+                .hasMessageContaining("served on route claims-letter, not other-route");
+        assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null, "1.1.0", 7, 5, 10, "gw-2", null)))
+                .hasMessageContaining("split 7.0");
+        assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null, null, 0, Long.MAX_VALUE, 10, "gw", null)))
+                .hasMessageContaining("revision " + Long.MAX_VALUE + " is out of range");
+        assertThat(book.current("claims-letter").orElseThrow().revision()).isZero();
     }
 }

@@ -3,6 +3,7 @@ package dev.pilotlight.jobs.ingest;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
@@ -19,9 +20,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Decodes each record of the shared source by its topic. Malformed records become dead letters
  * with the decoder's reason (which names the missing or bad field) instead of failing the job.
+ * Release states and rule sets change what the guard decides, so they must carry the control key's
+ * signature; an unsigned or tampered one is a dead letter too (docs/security.md).
  */
 public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<Envelope> {
     private static final long serialVersionUID = 1L;
+
+    private final CommandSigner signer;
+
+    public EnvelopeDecoder(CommandSigner signer) {
+        this.signer = signer;
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Envelope> out) {
@@ -35,7 +44,7 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
      * Null for compaction tombstones of the release topic, which carry nothing to decide on, and for
      * dead letters other than rejected commands (a bad one is already where it belongs).
      */
-    public static Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
+    public Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
         if (value == null && (Topics.RELEASES.equals(topic) || Topics.RULES.equals(topic))) {
             return null;
         }
@@ -47,11 +56,11 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
                 case Topics.INVOCATIONS -> Envelope.of(JsonCodec.decode(value, InvocationEvent.class), timestamp);
                 case Topics.FEEDBACK -> Envelope.of(JsonCodec.decode(value, FeedbackEvent.class), timestamp);
                 case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
-                case Topics.RELEASES -> Envelope.of(JsonCodec.decode(value, ReleaseState.class), timestamp);
-                case Topics.RULES -> Envelope.of(validRules(JsonCodec.decode(value, RuleSetUpdate.class)), timestamp);
+                case Topics.RELEASES -> Envelope.of(signer.verify(value, ReleaseState.class, "release state"), timestamp);
+                case Topics.RULES -> Envelope.of(validRules(signer.verify(value, RuleSetUpdate.class, "rule set")), timestamp);
                 default -> throw new DecodeException("no decoder for topic " + topic);
             };
-        } catch (DecodeException | RuleValidationException e) {
+        } catch (DecodeException | RuleValidationException | CommandSigner.SignatureException e) {
             return Envelope.of(DeadLetter.of(topic, partition, offset,
                     key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
                     value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);

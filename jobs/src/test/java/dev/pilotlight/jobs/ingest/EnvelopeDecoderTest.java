@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandSigner;
+import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
@@ -13,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeDecoderTest {
+    private static final CommandSigner SIGNER = CommandSigner.fromSecret("decoder-test-key-decoder-test-key-00");
+    private static final EnvelopeDecoder DECODER = new EnvelopeDecoder(SIGNER);
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -22,22 +26,22 @@ class EnvelopeDecoderTest {
     void decodesEachTopicToItsRecordAndUsesItsEventTime() {
         InvocationEvent inv = InvocationEvent.builder().eventId("e").timestamp(123).gatewayId("g").route("r")
                 .promptVersion("1.0.0").status(InvocationStatus.OK).build();
-        Envelope e = EnvelopeDecoder.decode(Topics.INVOCATIONS, 0, 5, utf8("u"), JsonCodec.encode(inv), 999);
+        Envelope e = DECODER.decode(Topics.INVOCATIONS, 0, 5, utf8("u"), JsonCodec.encode(inv), 999);
         assertThat(e.invocation()).isEqualTo(inv);
         assertThat(e.eventTime()).isEqualTo(123);
 
         Heartbeat hb = new Heartbeat(1, "g", 456, "v", 0, 0, 0, 0, Map.of());
-        assertThat(EnvelopeDecoder.decode(Topics.HEARTBEATS, 0, 0, null, JsonCodec.encode(hb), 999).heartbeat()).isEqualTo(hb);
+        assertThat(DECODER.decode(Topics.HEARTBEATS, 0, 0, null, JsonCodec.encode(hb), 999).heartbeat()).isEqualTo(hb);
 
-        ReleaseState rs = new ReleaseState(1, "p", "r", "1.0.0", null, null, 0, 1, 5, "x", null);
-        Envelope r = EnvelopeDecoder.decode(Topics.RELEASES, 0, 0, null, JsonCodec.encode(rs), 777);
+        ReleaseState rs = SIGNER.sign(new ReleaseState(1, "p", "r", "1.0.0", null, null, 0, 1, 5, "x", null));
+        Envelope r = DECODER.decode(Topics.RELEASES, 0, 0, null, JsonCodec.encode(rs), 777);
         assertThat(r.release()).isEqualTo(rs);
         assertThat(r.eventTime()).isEqualTo(rs.updatedAt()); // when the release changed, not when it was written
     }
 
     @Test
     void malformedRecordBecomesADeadLetterWithTheReason() {
-        Envelope e = EnvelopeDecoder.decode(Topics.INVOCATIONS, 3, 42, utf8("alice"), utf8("{\"schemaVersion\":1,\"eventId\":\"x\"}"), 1);
+        Envelope e = DECODER.decode(Topics.INVOCATIONS, 3, 42, utf8("alice"), utf8("{\"schemaVersion\":1,\"eventId\":\"x\"}"), 1);
         assertThat(e.invocation()).isNull();
         assertThat(e.deadLetter().sourceTopic()).isEqualTo(Topics.INVOCATIONS);
         assertThat(e.deadLetter().partition()).isEqualTo(3);
@@ -46,15 +50,30 @@ class EnvelopeDecoderTest {
         assertThat(e.deadLetter().reason()).isEqualTo("InvocationEvent is missing required field 'timestamp'");
         assertThat(e.deadLetter().payload()).contains("\"eventId\":\"x\"");
 
-        Envelope garbage = EnvelopeDecoder.decode(Topics.FEEDBACK, 0, 1, null, new byte[] {(byte) 0xff, 0x00, 0x7b}, 1);
+        Envelope garbage = DECODER.decode(Topics.FEEDBACK, 0, 1, null, new byte[] {(byte) 0xff, 0x00, 0x7b}, 1);
         assertThat(garbage.deadLetter().reason()).startsWith("malformed JSON for FeedbackEvent");
 
-        Envelope empty = EnvelopeDecoder.decode(Topics.INVOCATIONS, 0, 2, null, null, 1);
+        Envelope empty = DECODER.decode(Topics.INVOCATIONS, 0, 2, null, null, 1);
         assertThat(empty.deadLetter().reason()).isEqualTo("empty InvocationEvent record");
     }
 
     @Test
+    void releaseStatesAndRuleSetsWithoutAValidSignatureAreDeadLetters() {
+        ReleaseState forged = new ReleaseState(1, "claims-letter", "claims-letter", "0.0.1", null, null, 0, 99, 5, "admin:ops", null);
+        Envelope unsigned = DECODER.decode(Topics.RELEASES, 0, 3, utf8("claims-letter"), JsonCodec.encode(forged), 1);
+        assertThat(unsigned.release()).isNull();
+        assertThat(unsigned.deadLetter().reason()).isEqualTo("release state has no signature");
+        ReleaseState tampered = SIGNER.sign(forged).withSignature(SIGNER.sign(forged.withSignature(null)).signature().replace('a', 'b'));
+        assertThat(DECODER.decode(Topics.RELEASES, 0, 4, null, JsonCodec.encode(tampered), 1).deadLetter().reason())
+                .isEqualTo("release state signature does not match");
+        RuleSetUpdate rules = new RuleSetUpdate(1, "v9", Map.of("r.yaml", "rules: []\n"), 5, "mallory");
+        assertThat(DECODER.decode(Topics.RULES, 0, 0, null, JsonCodec.encode(rules), 1).deadLetter().reason())
+                .isEqualTo("rule set has no signature");
+        assertThat(DECODER.decode(Topics.RULES, 0, 1, null, JsonCodec.encode(SIGNER.sign(rules)), 1).rules().version()).isEqualTo("v9");
+    }
+
+    @Test
     void releaseTombstonesAreSkipped() {
-        assertThat(EnvelopeDecoder.decode(Topics.RELEASES, 0, 9, utf8("p"), null, 1)).isNull();
+        assertThat(DECODER.decode(Topics.RELEASES, 0, 9, utf8("p"), null, 1)).isNull();
     }
 }

@@ -2,6 +2,7 @@ package dev.pilotlight.local.rules;
 
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.SchemaVersion;
 import dev.pilotlight.common.rules.Rule;
 import dev.pilotlight.common.rules.RuleSet;
@@ -40,9 +41,12 @@ public final class RuleSetPublisher {
     public record Report(String version, List<String> applied, List<String> needRedeploy) {}
 
     private final String bootstrap;
+    private final CommandSigner signer;
 
-    public RuleSetPublisher(String bootstrap) {
+    /** @param signer the control key's signer: the job refuses an unsigned rule set */
+    public RuleSetPublisher(String bootstrap, CommandSigner signer) {
         this.bootstrap = bootstrap;
+        this.signer = signer;
     }
 
     /** @throws dev.pilotlight.common.rules.RuleValidationException with every problem, before anything is sent */
@@ -51,7 +55,7 @@ public final class RuleSetPublisher {
         RuleSetLoader.read(dir).forEach((path, text) -> texts.put(Path.of(path).getFileName().toString(), text));
         RuleSet next = RuleSetLoader.parse(texts);
         RuleSet previous = current().map(RuleSetUpdate::parse).orElse(new RuleSet("none", List.of()));
-        RuleSetUpdate update = new RuleSetUpdate(SchemaVersion.CURRENT, next.version(), texts, System.currentTimeMillis(), by);
+        RuleSetUpdate update = signer.sign(new RuleSetUpdate(SchemaVersion.CURRENT, next.version(), texts, System.currentTimeMillis(), by));
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(Topics.RULES, RuleSetUpdate.KEY, JsonCodec.encode(update))).get();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.event.Alert;
@@ -102,7 +103,7 @@ class RuleScenariosIT {
     }
 
     private static Timeline scenarios() {
-        Timeline t = new Timeline();
+        Timeline t = new Timeline(CommandSigner.fromSecret(KEY));
         // rollback triggers (rollback.yaml)
         expect("rollback-error-rate", "route", "r-rb-err");
         for (int i = 0; i < 30; i++) {
@@ -233,7 +234,7 @@ class RuleScenariosIT {
         Deadline.require("gateway-down and all-gateways-down FIRING", Duration.ofSeconds(90), () ->
                 !matching(a -> a.ruleId().equals("gateway-down") && a.state() == Alert.State.FIRING).isEmpty()
                         && !matching(a -> a.ruleId().equals("all-gateways-down") && a.state() == Alert.State.FIRING).isEmpty());
-        Timeline back = new Timeline();
+        Timeline back = new Timeline(CommandSigner.fromSecret(KEY));
         back.heartbeat(timelineEnd, "gw-scenario-1");
         back.produce(producer);
 
@@ -281,7 +282,7 @@ class RuleScenariosIT {
                     action: {type: PAUSE_ROUTE, for: 5m}
                 """;
         Files.writeString(dir.resolve("probe.yaml"), probe.formatted(1000));
-        RuleSetPublisher publisher = new RuleSetPublisher(kafka.bootstrapServers());
+        RuleSetPublisher publisher = new RuleSetPublisher(kafka.bootstrapServers(), CommandSigner.fromSecret(KEY));
         RuleSetPublisher.Report first = publisher.publish(dir, "test");
         assertThat(first.applied()).contains("hot-reload-probe added");
         assertThat(first.needRedeploy()).isNotEmpty(); // a first publication lists the compiled-in rules too
@@ -295,7 +296,7 @@ class RuleScenariosIT {
         long start = System.currentTimeMillis();
         int[] sent = {0};
         Deadline.require("hot-reload-probe FIRING under the published threshold", Duration.ofSeconds(60), () -> {
-            Timeline t = new Timeline();
+            Timeline t = new Timeline(CommandSigner.fromSecret(KEY));
             t.invocation(Math.max(timelineEnd, start) + sent[0]++ * 100L, "u-hot", "r-hot", "t-a", b -> b);
             try {
                 t.produce(producer);
@@ -319,7 +320,7 @@ class RuleScenariosIT {
     void anInvalidPublishedRuleSetGoesToTheDeadLettersWithFileLineAndReason() throws Exception {
         RuleSetUpdate bad = new RuleSetUpdate(1, "bad", Map.of("broken.yaml", "rules:\n  - id: x\n    metric: error_rate\n    window: soon\n"),
                 System.currentTimeMillis(), "test");
-        producer.send(new ProducerRecord<>(Topics.RULES, RuleSetUpdate.KEY, JsonCodec.encode(bad))).get();
+        producer.send(new ProducerRecord<>(Topics.RULES, RuleSetUpdate.KEY, JsonCodec.encode(CommandSigner.fromSecret(KEY).sign(bad)))).get();
         Deadline.require("dead letter naming the rule file problem", Duration.ofSeconds(30), () ->
                 TopicReader.has(kafka.bootstrapServers(), Topics.DLQ, r -> {
                     DeadLetter d = JsonCodec.decode(r.value(), DeadLetter.class);

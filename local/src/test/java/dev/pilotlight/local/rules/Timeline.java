@@ -2,6 +2,7 @@ package dev.pilotlight.local.rules;
 
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
@@ -23,7 +24,13 @@ final class Timeline {
     record Entry(long ts, String topic, String key, byte[] value) {}
 
     private final List<Entry> entries = new ArrayList<>();
+    private final CommandSigner signer;
     private int seq;
+
+    /** @param signer signs release states as a gateway would (the job refuses unsigned ones) */
+    Timeline(CommandSigner signer) {
+        this.signer = signer;
+    }
 
     void invocation(long ts, String user, String route, String tenant, UnaryOperator<InvocationEvent.Builder> with) {
         InvocationEvent e = with.apply(InvocationEvent.builder().eventId("ev-" + seq++).timestamp(ts).gatewayId("gw-scenario")
@@ -42,7 +49,7 @@ final class Timeline {
     }
 
     void release(long ts, String promptId, String production, String previous, long revision) {
-        ReleaseState r = new ReleaseState(1, promptId, promptId, production, previous, null, 0, revision, ts, "test", "scenario");
+        ReleaseState r = signer.sign(new ReleaseState(1, promptId, promptId, production, previous, null, 0, revision, ts, "test", "scenario"));
         entries.add(new Entry(ts, Topics.RELEASES, promptId, JsonCodec.encode(r)));
     }
 
