@@ -2,6 +2,7 @@ package dev.pilotlight.common.rules;
 
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.InvocationStatus;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -14,13 +15,40 @@ import java.util.function.ToDoubleFunction;
 public enum Metric {
     CALLS(RuleStream.INVOCATIONS, Aggregation.COUNT, e -> 1),
     ERRORS(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).status().isFailure() ? 1 : 0),
-    ERROR_RATE(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status().isFailure() ? 1 : 0),
-    LATENCY_P50(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.50),
-    LATENCY_P95(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.95),
-    LATENCY_P99(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.99),
+    /** Failures among the calls a model answered or failed (refusals before a model and cancelled streams do not count). */
+    ERROR_RATE(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status().isFailure() ? 1 : 0) {
+        @Override
+        public double denominator(Object e) {
+            return reachedModel(e);
+        }
+    },
+    LATENCY_P50(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.50) {
+        @Override
+        public double denominator(Object e) {
+            return reachedModel(e);
+        }
+    },
+    LATENCY_P95(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.95) {
+        @Override
+        public double denominator(Object e) {
+            return reachedModel(e);
+        }
+    },
+    LATENCY_P99(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.99) {
+        @Override
+        public double denominator(Object e) {
+            return reachedModel(e);
+        }
+    },
     TOKENS(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).inputTokens() + inv(e).outputTokens()),
     SPEND(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).costUsd()),
-    COST_PER_CALL(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).costUsd()),
+    /** Mean cost of the calls that succeeded: failed calls cost little or nothing and would drag a baseline down. */
+    COST_PER_CALL(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status() == InvocationStatus.OK ? inv(e).costUsd() : 0) {
+        @Override
+        public double denominator(Object e) {
+            return inv(e).status() == InvocationStatus.OK ? 1 : 0;
+        }
+    },
     CACHE_HIT_RATIO(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).cacheHit() ? 1 : 0),
     FALLBACK_RATIO(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).fallbackUsed() ? 1 : 0),
     /** Calls the gateway's injection scorer flagged or blocked. */
@@ -109,6 +137,10 @@ public enum Metric {
 
     public static Metric ofYaml(String s) {
         return Arrays.stream(values()).filter(m -> m.yamlName().equals(s)).findFirst().orElse(null);
+    }
+
+    private static double reachedModel(Object e) {
+        return inv(e).status().reachedModel() ? 1 : 0;
     }
 
     private static InvocationEvent inv(Object e) {

@@ -32,7 +32,7 @@ final class RuleFileReader {
     private static final Set<String> COMMON_KEYS = Set.of("id", "kind", "description", "group_by", "tier", "action",
             "labels", "annotations");
     private static final Map<String, Set<String>> KIND_KEYS = Map.of(
-            "threshold", Set.of("metric", "where", "window", "op", "threshold", "baseline", "min_samples", "for", "keep_firing_for",
+            "threshold", Set.of("metric", "where", "window", "op", "threshold", "baseline", "min_samples", "min_users", "for", "keep_firing_for",
                     "evaluate"),
             "absence", Set.of("stream", "where", "for"),
             "sequence", Set.of("stream", "pattern", "first", "then", "times", "within", "keep_firing_for"));
@@ -178,6 +178,10 @@ final class RuleFileReader {
                 problem(value("threshold"), "with a baseline the threshold is a factor (2.0 is twice the baseline) and must be above 0");
             }
             long minSamples = wholeNumber("min_samples", 1, 1);
+            long minUsers = wholeNumber("min_users", 0, 0);
+            if (minUsers > 0 && metric != null && metric.stream() != RuleStream.INVOCATIONS && metric.stream() != RuleStream.FEEDBACK) {
+                problem(value("min_users"), "min_users counts the users of invocations or feedback, not of " + metric.stream().yamlName());
+            }
             Duration holdFor = optionalDuration("for");
             Duration keepFiringFor = optionalDuration("keep_firing_for");
             String evaluate = value("evaluate") == null ? "continuous" : scalar(value("evaluate"));
@@ -189,7 +193,7 @@ final class RuleFileReader {
             if (metric == null || groupBy == null || window == null || op == null || threshold == null || alert == null) {
                 return null;
             }
-            return new ThresholdRule(id, source(), metric, where, groupBy, window, op, threshold, baseline, minSamples,
+            return new ThresholdRule(id, source(), metric, where, groupBy, window, op, threshold, baseline, minSamples, minUsers,
                     holdFor, keepFiringFor, "at_window_end".equals(evaluate), action, alert);
         }
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A metric over a sliding window per group, compared with a threshold (absolute, or a factor of a
- * baseline), with Prometheus' {@code for} and {@code keep_firing_for}. With {@code atWindowEnd}
+ * baseline), with Prometheus' {@code for} and {@code keep_firing_for}; with {@code min_users}, only
+ * evidence from at least that many distinct users counts (one caller cannot roll back a release). With {@code atWindowEnd}
  * ({@code evaluate: at_window_end}) it is decided once per aligned window (a calendar day for 1d):
  * the daily dashboard's "today against yesterday".
  */
@@ -20,6 +21,8 @@ public record ThresholdRule(
         double threshold,
         Baseline baseline,
         long minSamples,
+        /** Distinct users the window's evidence must come from before the condition can hold (0: no minimum). */
+        long minUsers,
         Duration holdFor,
         Duration keepFiringFor,
         boolean atWindowEnd,

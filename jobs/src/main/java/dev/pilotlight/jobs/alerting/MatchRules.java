@@ -37,7 +37,9 @@ public final class MatchRules extends ProcessFunction<Envelope, RuleInput> {
             List<String> group = rule.groupValues(record);
             if (rule instanceof ThresholdRule t) {
                 Metric m = t.metric();
-                String distinct = m.aggregation() == Metric.Aggregation.DISTINCT ? String.valueOf(rule.stream().read(record, "userId")) : null;
+                // the user: counted by a distinct-users metric, and by rules that need evidence from min_users users
+                String distinct = m.aggregation() == Metric.Aggregation.DISTINCT || t.minUsers() > 0
+                        ? String.valueOf(rule.stream().read(record, "userId")) : null;
                 boolean releaseTotals = t.baseline() != null && t.baseline().kind() == dev.pilotlight.common.rules.Baseline.Kind.PREVIOUS_RELEASE;
                 out.accept(new RuleInput(rule.id(), null, group, e.eventTime(), m.numerator(record), m.denominator(record),
                         m.aggregation(), distinct, null, null, releaseTotals));

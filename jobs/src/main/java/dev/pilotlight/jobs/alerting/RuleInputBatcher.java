@@ -60,7 +60,8 @@ public final class RuleInputBatcher extends MiniBatchOperator<RuleInput, RuleInp
                 p.histogram = LatencySketch.empty();
             }
             LatencySketch.record(p.histogram, in.numerator());
-        } else if (in.aggregation() == Metric.Aggregation.DISTINCT && in.distinctKey() != null) {
+        }
+        if (in.distinctKey() != null) {
             if (p.users == null) {
                 p.users = DistinctSketch.empty();
             }

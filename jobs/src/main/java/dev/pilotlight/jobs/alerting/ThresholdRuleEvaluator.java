@@ -318,6 +318,25 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         return total == null || total[1] < rule.minSamples() ? Double.NaN : total[0] / total[1];
     }
 
+    /** Whether the window's evidence comes from at least the rule's {@code min_users} distinct users. */
+    private boolean enoughUsers(ThresholdRule rule, KeyStatus st, long now) throws Exception {
+        return rule.minUsers() <= 0 || usersInWindow(rule, st, now) >= rule.minUsers();
+    }
+
+    private long usersInWindow(ThresholdRule rule, KeyStatus st, long now) throws Exception {
+        long from = now - rule.window().toMillis();
+        List<byte[]> users = new ArrayList<>();
+        for (long b : st.buckets) {
+            if (b > from - bucketMs(rule) && b <= now) {
+                WindowAggregate a = buckets.get(b);
+                if (a != null && a.distinct != null) {
+                    users.add(a.distinct);
+                }
+            }
+        }
+        return users.isEmpty() ? 0 : Math.round(DistinctSketch.estimate(users));
+    }
+
     /** The pending → firing → clearing state machine, evaluated at event time {@code now}. */
     private void evaluate(ThresholdRule rule, String version, KeyStatus st, double value, long samples, long now, long eventTime,
                           ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
@@ -326,7 +345,8 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
                 : rule.baseline().kind() == Baseline.Kind.PREVIOUS_RELEASE ? previousRelease(rule, st, ctx) : baseline(rule, st, now);
         double threshold = rule.effectiveThreshold(base);
         boolean holds = samples >= rule.minSamples() && !Double.isNaN(value) && !Double.isNaN(threshold)
-                && rule.op().holds(value, threshold);
+                && rule.op().holds(value, threshold)
+                && (st.firing() || enoughUsers(rule, st, now)); // checked when it matters: breaches are rare
         if (holds) {
             st.clearSince = KeyStatus.NONE;
             if (st.firing()) {
@@ -370,9 +390,10 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         String episode = release != null ? ActionCommands.rollbackEpisode(release)
                 : "w" + Math.floorDiv(st.pendingSince, rule.window().toMillis());
         String alertId = DecisionIds.of("alert", rule.id(), String.join("|", st.group), episode);
-        String reason = String.format(Locale.ROOT, "%s: %s %.4g %s %.4g over %s (%d samples)", rule.id(),
+        String reason = String.format(Locale.ROOT, "%s: %s %.4g %s %.4g over %s (%d samples%s)", rule.id(),
                 rule.metric().yamlName(), value, rule.op().symbol(), threshold,
-                dev.pilotlight.common.DurationText.format(rule.window()), samples);
+                dev.pilotlight.common.DurationText.format(rule.window()), samples,
+                rule.minUsers() > 0 ? ", " + usersInWindow(rule, st, now) + " users" : "");
         ControlCommand command = commands.build(rule, labels, alertId, episode, reason, eventTime,
                 ctx.timerService().currentProcessingTime(), release);
         if (command != null) {

@@ -7,8 +7,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The contributions of one time bucket, or of a whole window: sums for counts, sums and ratios, a
- * histogram for quantiles, a cardinality sketch for distinct users (buckets only: sketches of
- * distinct values cannot be subtracted). A Flink POJO.
+ * histogram for quantiles, a cardinality sketch of the users for distinct-user metrics and rules
+ * with {@code min_users} (buckets only: sketches of distinct values cannot be subtracted). A Flink POJO.
  */
 public class WindowAggregate {
     public double numerator;
@@ -31,9 +31,11 @@ public class WindowAggregate {
             Histogram h = histogram();
             LatencySketch.record(h, in.numerator());
             histogram = LatencySketch.encode(h);
-        } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinct() != null) {
+        }
+        // the users: a distinct-users metric's value, or a rule's min_users evidence
+        if (in.distinct() != null) {
             distinct = DistinctSketch.merge(distinct, in.distinct());
-        } else if (metric.aggregation() == Metric.Aggregation.DISTINCT && in.distinctKey() != null) {
+        } else if (in.distinctKey() != null) {
             distinct = DistinctSketch.add(distinct, in.distinctKey());
         }
     }

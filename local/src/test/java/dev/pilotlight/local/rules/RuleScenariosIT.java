@@ -108,19 +108,35 @@ class RuleScenariosIT {
         expect("rollback-error-rate", "route", "r-rb-err");
         for (int i = 0; i < 30; i++) {
             boolean err = i % 2 == 0;
-            t.invocation(T0 + 10 * M + i * 1000L, "u-rb-err", "r-rb-err", "t-a", b -> b.status(err ? InvocationStatus.ERROR : InvocationStatus.OK));
+            t.invocation(T0 + 10 * M + i * 1000L, "u-rb-err-" + i % 3, "r-rb-err", "t-a", b -> b.status(err ? InvocationStatus.ERROR : InvocationStatus.OK));
+        }
+        for (int i = 0; i < 60; i++) { // one user failing every call (abandoned streams, say): evidence from one caller
+            t.invocation(T0 + 12 * M + i * 1000L, "u-rb-alone", "r-rb-alone", "t-a", b -> b.status(InvocationStatus.ERROR));
         }
         expect("rollback-latency-p95", "route", "r-rb-lat");
         for (int i = 0; i < 30; i++) {
-            t.invocation(T0 + 20 * M + i * 1000L, "u-rb-lat", "r-rb-lat", "t-a", b -> b.latencyMs(12_000));
+            t.invocation(T0 + 20 * M + i * 1000L, "u-rb-lat-" + i % 3, "r-rb-lat", "t-a", b -> b.latencyMs(12_000));
         }
         expect("rollback-cost-per-call", "route", "r-rb-cost");
         for (long at = T0; at < T0 + 6 * H; at += 3 * M) { // six hours of 1.0.0 at $0.01 per call
             t.invocation(at, "u-rb-cost", "r-rb-cost", "t-a", b -> b.costUsd(0.01));
+            t.invocation(at + 1000, "u-rb-cost", "r-rb-cost", "t-a", b -> b.status(InvocationStatus.ERROR).costUsd(0)); // not in the baseline
         }
         t.release(T0 + 6 * H, "r-rb-cost", "1.1.0", "1.0.0", 2); // 1.1.0 replaces it
         for (int i = 0; i < 45; i++) { // at $0.05 per call: 5x the release it replaced
-            t.invocation(T0 + 6 * H + M + i * 20_000L, "u-rb-cost", "r-rb-cost", "t-a", b -> b.promptVersion("1.1.0").costUsd(0.05));
+            t.invocation(T0 + 6 * H + M + i * 20_000L, "u-rb-cost-" + i % 3, "r-rb-cost", "t-a", b -> b.promptVersion("1.1.0").costUsd(0.05));
+        }
+        // a healthy release judged against a baseline full of zero-cost failures: 1.1.0 costs twice what
+        // 1.0.0's successful calls cost (under 3x); counting 1.0.0's failed calls would make it 8x
+        for (long at = T0; at < T0 + 6 * H; at += 3 * M) {
+            t.invocation(at, "u-rb-cost-ok", "r-rb-cost-ok", "t-a", b -> b.costUsd(0.01));
+            for (int k = 1; k <= 3; k++) {
+                t.invocation(at + k * 1000L, "u-rb-cost-ok", "r-rb-cost-ok", "t-a", b -> b.status(InvocationStatus.ERROR).costUsd(0));
+            }
+        }
+        t.release(T0 + 6 * H, "r-rb-cost-ok", "1.1.0", "1.0.0", 2);
+        for (int i = 0; i < 45; i++) {
+            t.invocation(T0 + 6 * H + M + i * 20_000L, "u-rb-cost-ok-" + i % 3, "r-rb-cost-ok", "t-a", b -> b.promptVersion("1.1.0").costUsd(0.02));
         }
         // tier 1
         expect("error-rate-high", "route", "r-err");
@@ -255,6 +271,10 @@ class RuleScenariosIT {
         Map<String, List<Alert.State>> byId = alerts().stream().collect(Collectors.groupingBy(Alert::alertId,
                 Collectors.mapping(Alert::state, Collectors.toList())));
         byId.forEach((id, states) -> assertThat(states).as(id).containsOnlyOnce(Alert.State.FIRING));
+        assertThat(matching(a -> "r-rb-alone".equals(a.labels().get("route")) && a.ruleId().startsWith("rollback-")))
+                .as("one caller's failures are not evidence enough to roll back (min_users)").isEmpty();
+        assertThat(matching(a -> "r-rb-cost-ok".equals(a.labels().get("route")) && a.ruleId().equals("rollback-cost-per-call")))
+                .as("failed calls do not drag the cost baseline down").isEmpty();
 
         // the sequence rule's action: a signed BLOCK_USER for mallory (issued: its events are old, so no; see below)
         Alert burst = matching(a -> a.ruleId().equals("injection-burst-block-user") && a.state() == Alert.State.FIRING).get(0);
