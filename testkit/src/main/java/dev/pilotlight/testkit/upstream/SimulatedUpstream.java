@@ -205,7 +205,7 @@ public final class SimulatedUpstream implements AutoCloseable {
             boolean stream = req.path("stream").asBoolean(false);
             if (wire == Wire.OPENAI) {
                 if (stream) {
-                    streamOpenAi(ex, model, content, promptTokens, p.outputTokens());
+                    streamOpenAi(ex, model, content, promptTokens, p.outputTokens(), p.chunkDelayMs());
                 } else {
                     send(ex, 200, JSON.writeValueAsBytes(openAiBody(model, content, promptTokens, p.outputTokens())));
                 }
@@ -269,7 +269,8 @@ public final class SimulatedUpstream implements AutoCloseable {
         return out;
     }
 
-    private static void streamOpenAi(HttpExchange ex, String model, String content, int promptTokens, int outputTokens) throws IOException {
+    private static void streamOpenAi(HttpExchange ex, String model, String content, int promptTokens, int outputTokens, long chunkDelayMs)
+            throws IOException, InterruptedException {
         startStream(ex);
         String id = "chatcmpl-" + UUID.randomUUID();
         try (OutputStream out = ex.getResponseBody()) {
@@ -283,6 +284,9 @@ public final class SimulatedUpstream implements AutoCloseable {
                 }
                 delta.put("content", piece);
                 event(out, null, chunk);
+                if (chunkDelayMs > 0) {
+                    Thread.sleep(chunkDelayMs); // a slow provider's pace, not synchronisation
+                }
             }
             ObjectNode last = openAiChunk(id, model);
             ((ObjectNode) last.get("choices").get(0)).putObject("delta");
@@ -364,7 +368,7 @@ public final class SimulatedUpstream implements AutoCloseable {
             try {
                 p = new FaultProfile(req.path("errorRate").asDouble(base.errorRate()), req.path("errorStatus").asInt(base.errorStatus()),
                         req.path("latencyMedianMs").asLong(base.latencyMedianMs()), req.path("latencySigma").asDouble(base.latencySigma()),
-                        req.path("outputTokens").asInt(base.outputTokens()));
+                        req.path("outputTokens").asInt(base.outputTokens()), null, req.path("chunkDelayMs").asLong(0));
             } catch (IllegalArgumentException e) {
                 error(ex, Wire.OPENAI, 400, e.getMessage());
                 return;
