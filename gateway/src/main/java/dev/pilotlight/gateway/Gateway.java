@@ -21,6 +21,7 @@ import dev.pilotlight.gateway.http.HttpEdge;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
 import dev.pilotlight.gateway.http.Router;
 import dev.pilotlight.gateway.http.FeedbackEndpoint;
+import dev.pilotlight.gateway.invoke.InvocationIds;
 import dev.pilotlight.gateway.invoke.InvocationService;
 import dev.pilotlight.gateway.invoke.RecentInvocations;
 import dev.pilotlight.gateway.limits.Admission;
@@ -104,7 +105,8 @@ public final class Gateway implements AutoCloseable {
                 new QueryClassifier(400, 2), events,
                 new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics,
                 new ResponseCache(catalog.routes().values()));
-        InvokeEndpoints invoke = new InvokeEndpoints(catalog, service);
+        InvocationIds ids = new InvocationIds(config.controlKey());
+        InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
         router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
@@ -115,7 +117,7 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.INVOKE_ROUTE, invoke::invokeRoute)
                 .bind(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
                 .bind(Endpoint.MODELS, invoke::listModels)
-                .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events)::submit)
+                .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events, ids, config.feedbackScope())::submit)
                 .bind(Endpoint.ADMIN_RELEASES, admin::listReleases)
                 .bind(Endpoint.ADMIN_RELEASE, admin::release)
                 .bind(Endpoint.ADMIN_ROLLBACK, admin::rollback)

@@ -51,7 +51,7 @@ class EventDeliveryIT {
         List<String> ids = IntStream.range(0, 25).mapToObj(i -> {
             GatewayClient.Response r = fx.client.invoke("claims-letter", user, "during the outage " + i);
             assertThat(r.status()).as("requests are served while Kafka is down").isEqualTo(200);
-            return r.text("id");
+            return r.eventId();
         }).toList();
         Deadline.require("undeliverable events spooled to disk", Duration.ofSeconds(30), () -> fx.gateway.events().spooled() >= 25);
         assertThat(fx.gateway.events().dropped()).isZero();
@@ -85,7 +85,7 @@ class EventDeliveryIT {
             own.gateway.close(); // returns after draining
             List<String> ids = calls.stream().map(java.util.concurrent.CompletableFuture::join).map(r -> {
                 assertThat(r.status()).isEqualTo(200);
-                return r.text("id");
+                return r.eventId();
             }).toList();
             Set<String> seen = new HashSet<>();
             Deadline.require("their events on Kafka", Duration.ofSeconds(20), () -> {

@@ -69,7 +69,7 @@ class GatewayHttpIT {
         assertThat(r.body().path("usage").path("total_tokens").asLong()).isPositive();
         assertThat(r.text("system_fingerprint")).isEqualTo("claims-letter@1.0.0");
 
-        String eventId = r.text("id").substring("chatcmpl-".length());
+        String eventId = r.eventId();
         ConsumerRecord<String, byte[]> rec = TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
                 x -> TopicReader.text(x).contains(eventId), Duration.ofSeconds(10)).orElseThrow();
         InvocationEvent e = JsonCodec.decode(rec.value(), InvocationEvent.class);

@@ -155,7 +155,7 @@ class GuardsIT {
         FeedbackEvent f = TopicReader.find(fx.bootstrap(), Topics.FEEDBACK,
                 x -> JsonCodec.decode(x.value(), FeedbackEvent.class).eventId().equals(ok.text("id")), Duration.ofSeconds(10))
                 .map(x -> JsonCodec.decode(x.value(), FeedbackEvent.class)).orElseThrow();
-        assertThat(f.invocationId()).isEqualTo(call.text("id"));
+        assertThat(f.invocationId()).isEqualTo(call.eventId());
         assertThat(f.route()).isEqualTo("claims-letter");
         assertThat(f.promptVersion()).isEqualTo("1.0.0");
         assertThat(f.variant()).isEqualTo("production");
@@ -173,7 +173,7 @@ class GuardsIT {
         assertThat(ok.status()).isEqualTo(200);
         assertThat(String.join("\n", fx.upstream.received())).contains("[source:doc-1] Policy 4.2 covers rear-end collisions.");
         InvocationEvent e = TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
-                x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(ok.text("id")), Duration.ofSeconds(10))
+                x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(ok.eventId()), Duration.ofSeconds(10))
                 .map(x -> JsonCodec.decode(x.value(), InvocationEvent.class)).orElseThrow();
         assertThat(e.citations()).containsExactly("doc-1");
 
@@ -190,5 +190,53 @@ class GuardsIT {
 
         fx.upstream.setModelProfile("sim-json", FaultProfile.HEALTHY.withAnswer("Sure! Here is the summary."));
         assertThat(fx.client.post("/v1/routes/claims-summary/invoke", USER, "{\"input\":\"Summarise claim C-1\"}").status()).isEqualTo(422);
+    }
+
+    @Test
+    void feedbackNeedsAnIdThisGatewayIssuedToTheCaller() throws Exception {
+        String user = DemoKeys.USERS.get(0);
+        GatewayClient.Response made = fx.client.post("/v1/feedback", user, "{\"invocationId\":\"anything-at-all\",\"rating\":\"down\"}");
+        assertThat(made.status()).isEqualTo(400);
+        assertThat(made.body().path("error").path("param").asText()).isEqualTo("invocationId");
+        String forged = java.util.UUID.randomUUID() + ".AAAAAAAAAAAAAAAAAAAAAA";
+        assertThat(fx.client.post("/v1/feedback", user, "{\"invocationId\":\"" + forged + "\",\"rating\":\"down\"}").status())
+                .isEqualTo(404);
+        assertThat(fx.client.post("/v1/feedback", user, "{\"invocationId\":\"" + "x".repeat(5000) + "\",\"rating\":\"down\"}").status())
+                .isEqualTo(400);
+        // a streamed answer carries its id in every chunk, and feedback can name it
+        GatewayClient.Response stream = fx.client.post("/v1/chat/completions", user,
+                "{\"model\":\"claims-letter\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream please\"}]}");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String line : stream.raw().split("\n")) {
+            if (line.startsWith("data: {")) {
+                ids.add(JsonCodec.mapper().readTree(line.substring(6)).path("id").asText());
+            }
+        }
+        assertThat(ids).singleElement().asString().startsWith("chatcmpl-");
+        GatewayClient.Response fb = fx.client.post("/v1/feedback", user,
+                "{\"invocationId\":\"" + ids.iterator().next() + "\",\"rating\":\"up\"}");
+        assertThat(fb.status()).isEqualTo(202);
+        String eventId = fb.body().path("invocationId").asText();
+        assertThat(TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
+                x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(eventId), Duration.ofSeconds(10))).isPresent();
+    }
+
+    @Test
+    void aStreamedAnswerAnOutputGuardFlaggedIsNeverServedFromTheCache() {
+        String user = DemoKeys.USERS.get(0);
+        fx.upstream.setModelProfile("sim-model", FaultProfile.HEALTHY.withAnswer("We offer guaranteed approval for claim 12."));
+        try {
+            String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"cache probe for the deny list\"}]";
+            GatewayClient.Response streamed = fx.client.post("/v1/chat/completions", user,
+                    "{\"model\":\"claims-letter\",\"stream\":true," + messages + "}");
+            assertThat(streamed.status()).isEqualTo(200); // already sent as it came: flagged, not withheld
+            long calls = fx.upstream.callsForModel("sim-model");
+            GatewayClient.Response plain = fx.client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\"," + messages + "}");
+            assertThat(plain.status()).isEqualTo(422);
+            assertThat(plain.body().path("error").path("code").asText()).isEqualTo("output_blocked");
+            assertThat(fx.upstream.callsForModel("sim-model")).as("asked again, not served from the cache").isEqualTo(calls + 1);
+        } finally {
+            fx.upstream.setModelProfile("sim-model", FaultProfile.HEALTHY);
+        }
     }
 }

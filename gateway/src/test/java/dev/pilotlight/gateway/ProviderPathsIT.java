@@ -130,7 +130,7 @@ class ProviderPathsIT {
         assertThat(r.text("model")).isEqualTo("sim-claude");
         assertThat(r.body().path("fallbackUsed").asBoolean()).isTrue();
         assertThat(fx.upstream.callsForModel("sim-model") - before).isEqualTo(2); // max-attempts: 2
-        InvocationEvent e = event(r.text("id"));
+        InvocationEvent e = event(r.eventId());
         assertThat(e.fallbackUsed()).isTrue();
         assertThat(e.model()).isEqualTo("sim-claude");
         assertThat(e.provider()).isEqualTo("sim-anthropic");
@@ -159,7 +159,7 @@ class ProviderPathsIT {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("degraded").asBoolean()).isTrue();
         assertThat(r.text("output")).startsWith("The drafting assistant is unavailable right now");
-        InvocationEvent e = event(r.text("id"));
+        InvocationEvent e = event(r.eventId());
         assertThat(e.status()).isEqualTo(InvocationStatus.ERROR);
         assertThat(e.outputFlags()).contains("degraded");
 
@@ -177,9 +177,9 @@ class ProviderPathsIT {
         GatewayClient.Response complex = fx.client.invoke("claims-triage", USER,
                 "Compare the two repair estimates and explain why the second is higher, step by step.");
         assertThat(complex.text("model")).isEqualTo("sim-model");
-        assertThat(event(simple.text("id")).modelTier()).isEqualTo("cheap");
-        assertThat(event(simple.text("id")).queryClass()).isEqualTo("simple");
-        assertThat(event(complex.text("id")).queryClass()).isEqualTo("complex");
+        assertThat(event(simple.eventId()).modelTier()).isEqualTo("cheap");
+        assertThat(event(simple.eventId()).queryClass()).isEqualTo("simple");
+        assertThat(event(complex.eventId()).queryClass()).isEqualTo("complex");
     }
 
     @Test
@@ -191,8 +191,8 @@ class ProviderPathsIT {
         assertThat(fx.upstream.calls() - before).isEqualTo(1); // alice and bob share tenant acme
         assertThat(again.text("output")).isEqualTo(first.text("output"));
         assertThat(again.body().path("costUsd").asDouble()).isZero();
-        assertThat(event(again.text("id")).cacheHit()).isTrue();
-        assertThat(event(first.text("id")).cacheHit()).isFalse();
+        assertThat(event(again.eventId()).cacheHit()).isTrue();
+        assertThat(event(first.eventId()).cacheHit()).isFalse();
 
         fx.client.invoke("claims-letter", DemoKeys.USERS.get(2), "What documents does a windscreen claim need?");
         assertThat(fx.upstream.calls() - before).isEqualTo(2); // carol is tenant globex: no sharing across tenants

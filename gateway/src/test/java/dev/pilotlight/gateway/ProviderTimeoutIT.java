@@ -43,7 +43,7 @@ class ProviderTimeoutIT {
             assertThat(r.body().path("degraded").asBoolean()).isTrue();
             assertThat(r.text("output")).startsWith("The drafting assistant is unavailable right now");
             InvocationEvent e = TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
-                    x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(r.text("id")), Duration.ofSeconds(10))
+                    x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(r.eventId()), Duration.ofSeconds(10))
                     .map(x -> JsonCodec.decode(x.value(), InvocationEvent.class)).orElseThrow();
             assertThat(e.status()).isEqualTo(InvocationStatus.TIMEOUT);
             assertThat(e.errorType()).isEqualTo("timeout");

@@ -19,6 +19,8 @@ import dev.pilotlight.jobs.alerting.SequencePatterns;
 import dev.pilotlight.jobs.alerting.SignCommands;
 import dev.pilotlight.jobs.alerting.SilenceDetector;
 import dev.pilotlight.jobs.alerting.ThresholdRuleEvaluator;
+import dev.pilotlight.jobs.feedback.KeepLastRating;
+import dev.pilotlight.jobs.feedback.StampWithEventTime;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.SplitByRecordType;
 import dev.pilotlight.jobs.metrics.AssignSeries;
@@ -54,7 +56,8 @@ public final class GuardPipeline {
         WatermarkStrategy<Envelope> watermarks = WatermarkStrategy.<Envelope>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withTimestampAssigner((e, kafkaTs) -> e.eventTime())
                 .withIdleness(settings.idleness());
-        DataStream<Envelope> records = env.fromSource(source, watermarks, "guard-inputs").uid("guard-inputs");
+        DataStream<Envelope> records = lastRatingsOnly(env.fromSource(source, watermarks, "guard-inputs").uid("guard-inputs"),
+                settings.feedbackHorizon());
 
         SingleOutputStreamOperator<InvocationEvent> split = records
                 .process(new SplitByRecordType()).name("split-by-record-type").uid("split-by-record-type");
@@ -70,6 +73,19 @@ public final class GuardPipeline {
             alerts(records, broadcasts, sinks, settings);
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /**
+     * Feedback through {@link KeepLastRating} (keyed by invocation and user: the last rating counts,
+     * replaced ones are retracted), everything else as it came.
+     */
+    private static DataStream<Envelope> lastRatingsOnly(DataStream<Envelope> records, java.time.Duration horizon) {
+        DataStream<Envelope> feedback = records.filter(e -> e.feedback() != null).name("feedback").uid("feedback")
+                .keyBy(KeepLastRating::keyOf)
+                .process(new KeepLastRating(horizon)).name("keep-last-rating").uid("keep-last-rating")
+                .transform("stamp-with-event-time", TypeInformation.of(Envelope.class), new StampWithEventTime())
+                .uid("stamp-with-event-time");
+        return records.filter(e -> e.feedback() == null).name("not-feedback").uid("not-feedback").union(feedback);
     }
 
     /** guard.metrics: tumbling event-time windows per series; too-late events go to the dead letters. */

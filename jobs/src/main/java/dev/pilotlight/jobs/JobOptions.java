@@ -13,14 +13,14 @@ import java.util.Set;
 public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesPath, String groupId, String controlKey,
                          Duration commandTtl, Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
-                         Duration metricsWindow, Duration allowedLateness, Duration miniBatch) {
+                         Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
     public static JobOptions parse(String[] args, Map<String, String> env) {
         SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
-                "start", "metrics-window", "allowed-lateness", "mini-batch"));
+                "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -39,7 +39,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.get("checkpoint-dir", "file:///tmp/pilotlight/checkpoints"),
                 a.duration("checkpoint-interval", "30s"), a.startLatest(),
                 a.duration("metrics-window", "1m"), a.duration("allowed-lateness", "5m"),
-                a.duration("mini-batch", "100ms"));
+                a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"));
         a.requireValid();
         return o;
     }

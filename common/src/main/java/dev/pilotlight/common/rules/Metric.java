@@ -55,20 +55,26 @@ public enum Metric {
     INJECTION_ATTEMPTS(RuleStream.INVOCATIONS, Aggregation.SUM,
             e -> inv(e).outputFlags() != null && inv(e).outputFlags().contains("injection") ? 1 : 0),
     ACTIVE_USERS(RuleStream.INVOCATIONS, Aggregation.DISTINCT, e -> 1),
-    FEEDBACK(RuleStream.FEEDBACK, Aggregation.COUNT, e -> 1),
-    /** Share of rated feedback that is thumbs-down; feedback without a rating does not count. */
-    THUMBS_DOWN_SHARE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).rating() == FeedbackEvent.Rating.DOWN ? 1 : 0) {
+    /** Feedback given; a rating given again replaces the earlier one (its retraction counts -1). */
+    FEEDBACK(RuleStream.FEEDBACK, Aggregation.COUNT, e -> fb(e).sign()) {
         @Override
         public double denominator(Object e) {
-            return fb(e).rating() == null ? 0 : 1;
+            return fb(e).sign();
+        }
+    },
+    /** Share of rated feedback that is thumbs-down; feedback without a rating does not count. */
+    THUMBS_DOWN_SHARE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).rating() == FeedbackEvent.Rating.DOWN ? fb(e).sign() : 0) {
+        @Override
+        public double denominator(Object e) {
+            return fb(e).rating() == null ? 0 : fb(e).sign();
         }
     },
     /** Share of answers accepted as is or with minor edits, of feedback that states acceptance. */
     ACCEPTANCE_RATE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).acceptance() == FeedbackEvent.Acceptance.ACCEPTED
-            || fb(e).acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS ? 1 : 0) {
+            || fb(e).acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS ? fb(e).sign() : 0) {
         @Override
         public double denominator(Object e) {
-            return fb(e).acceptance() == null ? 0 : 1;
+            return fb(e).acceptance() == null ? 0 : fb(e).sign();
         }
     },
     HEARTBEATS(RuleStream.HEARTBEATS, Aggregation.COUNT, e -> 1),

@@ -31,6 +31,20 @@ public sealed interface Rule extends Serializable permits ThresholdRule, Absence
         return List.of(values);
     }
 
+    /**
+     * Whether the event has a value for every group field: one that has not (feedback on a call another
+     * replica served carries no route; a direct model call no prompt) cannot be told apart by the rule
+     * and does not count for it, rather than alerting "on null".
+     */
+    default boolean hasGroup(Object event) {
+        for (String f : groupBy()) {
+            if (stream().read(event, f) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The alert's labels: the rule's fixed labels, then the group labels. */
     default Map<String, String> labels(List<String> groupValues) {
         Map<String, String> out = new LinkedHashMap<>(alert().labels());

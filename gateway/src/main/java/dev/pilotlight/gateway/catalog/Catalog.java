@@ -101,10 +101,14 @@ public final class Catalog {
                 if (p != null && !providers.containsKey(p)) {
                     errors.add(file + ": models." + alias + ".provider '" + p + "' is not a provider of this file");
                 }
-                unknownKeys(n, "models." + alias, Set.of("provider", "name", "tier", "input-price", "output-price"));
+                unknownKeys(n, "models." + alias, Set.of("provider", "name", "tier", "input-price", "output-price", "max-output-tokens"));
+                int maxOutput = n.path("max-output-tokens").asInt(ModelSpec.DEFAULT_MAX_OUTPUT_TOKENS);
+                if (!n.path("max-output-tokens").isMissingNode() && (!n.path("max-output-tokens").isInt() || maxOutput < 1)) {
+                    errors.add(file + ": models." + alias + ".max-output-tokens must be a whole number of at least 1");
+                }
                 models.put(alias, new ModelSpec(alias, p, Optional.ofNullable(text(n, "models." + alias, "name", false)).orElse(alias),
                         Optional.ofNullable(text(n, "models." + alias, "tier", false)).orElse("standard"),
-                        new Price(n.path("input-price").asDouble(0), n.path("output-price").asDouble(0))));
+                        new Price(n.path("input-price").asDouble(0), n.path("output-price").asDouble(0)), maxOutput));
             });
             Map<String, Route> routes = new LinkedHashMap<>();
             JsonNode rs = root.path("routes");
@@ -183,7 +187,7 @@ public final class Catalog {
                 return d;
             }
             unknownKeys(g, at, Set.of("redact-pii", "restore-pii", "injection", "injection-threshold", "block-pii-in-output",
-                    "deny-list", "log-text", "output-schema", "citations"));
+                    "deny-list", "log-text", "output-schema", "citations", "caller-system"));
             com.networknt.schema.JsonSchema schema = null;
             String schemaFile = g.path("output-schema").asText(null);
             if (schemaFile != null) {
@@ -217,11 +221,15 @@ public final class Catalog {
             if (threshold <= 0 || threshold > 1) {
                 errors.add(file + ": " + at + ".injection-threshold must be in (0, 1]");
             }
+            String callerSystem = g.path("caller-system").asText(d.callerSystem());
+            if (!Set.of("refuse", "demote", "allow").contains(callerSystem)) {
+                errors.add(file + ": " + at + ".caller-system must be refuse, demote or allow");
+            }
             List<String> deny = new ArrayList<>();
             g.path("deny-list").forEach(x -> deny.add(x.asText().toLowerCase(Locale.ROOT)));
             return new Guards(g.path("redact-pii").asBoolean(d.redactPii()), g.path("restore-pii").asBoolean(d.restorePii()),
                     injection, threshold, g.path("block-pii-in-output").asBoolean(d.blockPiiInOutput()), List.copyOf(deny),
-                    g.path("log-text").asBoolean(d.logText()), schema, citation, cit.path("enforce").asBoolean(true));
+                    g.path("log-text").asBoolean(d.logText()), schema, citation, cit.path("enforce").asBoolean(true), callerSystem);
         }
 
         private ResponseCache.Settings cache(JsonNode c, String at) {

@@ -47,7 +47,8 @@ public record GatewayConfig(
         Duration deliveryTimeout,
         int userPerMinute,
         int ipPerMinute,
-        double userDailyUsd) {
+        double userDailyUsd,
+        dev.pilotlight.gateway.invoke.InvocationIds.Scope feedbackScope) {
 
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("pilotlight.gateway.id", ""),
@@ -76,7 +77,8 @@ public record GatewayConfig(
             Map.entry("pilotlight.events.delivery-timeout", "30s"),
             Map.entry("pilotlight.limits.user-per-minute", "120"),
             Map.entry("pilotlight.limits.ip-per-minute", "600"),
-            Map.entry("pilotlight.limits.user-daily-usd", "10"));
+            Map.entry("pilotlight.limits.user-daily-usd", "10"),
+            Map.entry("pilotlight.feedback.scope", "user"));
 
 
 
@@ -138,7 +140,8 @@ public record GatewayConfig(
                 p.duration("pilotlight.events.delivery-timeout"),
                 p.integer("pilotlight.limits.user-per-minute", 1, 1_000_000),
                 p.integer("pilotlight.limits.ip-per-minute", 1, 10_000_000),
-                p.decimal("pilotlight.limits.user-daily-usd", 0, 1_000_000));
+                p.decimal("pilotlight.limits.user-daily-usd", 0, 1_000_000),
+                p.feedbackScope("pilotlight.feedback.scope"));
         if (!p.errors.isEmpty()) {
             throw new ConfigException(p.errors);
         }
@@ -203,6 +206,16 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
                 errors.add(key + ": " + e.getMessage());
                 return Duration.ofSeconds(1);
+            }
+        }
+
+        dev.pilotlight.gateway.invoke.InvocationIds.Scope feedbackScope(String key) {
+            String s = text(key);
+            try {
+                return dev.pilotlight.gateway.invoke.InvocationIds.Scope.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(key + "=" + s + " must be user or tenant");
+                return dev.pilotlight.gateway.invoke.InvocationIds.Scope.USER;
             }
         }
 

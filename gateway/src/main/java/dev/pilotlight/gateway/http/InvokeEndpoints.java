@@ -8,7 +8,9 @@ import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.ModelSpec;
 import dev.pilotlight.gateway.catalog.Route;
+import dev.pilotlight.gateway.invoke.Call;
 import dev.pilotlight.gateway.invoke.Invocation;
+import dev.pilotlight.gateway.invoke.InvocationIds;
 import dev.pilotlight.gateway.invoke.InvocationService;
 import dev.pilotlight.gateway.invoke.Source;
 import dev.pilotlight.gateway.invoke.Target;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -31,10 +34,12 @@ public final class InvokeEndpoints {
     static final int MAX_MODEL_CHARS = 256;
     private final Catalog catalog;
     private final InvocationService service;
+    private final InvocationIds ids;
 
-    public InvokeEndpoints(Catalog catalog, InvocationService service) {
+    public InvokeEndpoints(Catalog catalog, InvocationService service, InvocationIds ids) {
         this.catalog = catalog;
         this.service = service;
+        this.ids = ids;
     }
 
     /** POST /v1/routes/{route}/invoke {"input": "..."} */
@@ -43,10 +48,11 @@ public final class InvokeEndpoints {
         Route route = catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + Echo.of(name) + "'"));
         JsonNode body = req.jsonBody();
         String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
-        Invocation inv = call(req, Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
-                sources(body.get("sources")), true, null, null, null);
+        String eventId = UUID.randomUUID().toString();
+        Invocation inv = call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
+                sources(body.get("sources")), true, null, null, null));
         ObjectNode out = JsonCodec.mapper().createObjectNode();
-        out.put("id", inv.eventId());
+        out.put("id", ids.issue(eventId, req.principal()));
         out.put("route", inv.route());
         out.put("promptVersion", inv.promptVersion());
         out.put("variant", inv.variant());
@@ -112,9 +118,12 @@ public final class InvokeEndpoints {
         boolean stream = Boolean.TRUE.equals(BodyFields.optionalBoolean(body, "stream"));
         boolean includeUsage = streamOptionIncludeUsage(body);
         long created = System.currentTimeMillis() / 1000;
+        List<Source> sources = sources(body.get("sources"));
+        String eventId = UUID.randomUUID().toString();
+        String shownId = ids.issue(eventId, req.principal()); // streams carry it too: feedback can name any answer
         if (!stream) {
-            Invocation inv = call(req, target, turns, sources(body.get("sources")), false, maxTokens, temperature, null);
-            ObjectNode out = head(inv.eventId(), "chat.completion", created, target, inv);
+            Invocation inv = call(new Call(eventId, req.principal(), target, turns, sources, false, maxTokens, temperature, null));
+            ObjectNode out = head(shownId, "chat.completion", created, target, inv);
             ObjectNode c = out.putArray("choices").addObject();
             c.put("index", 0);
             c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
@@ -125,7 +134,7 @@ public final class InvokeEndpoints {
             return;
         }
         SseStream sse = req.sse();
-        String streamId = java.util.UUID.randomUUID().toString();
+        String streamId = shownId;
         Consumer<String> onDelta = text -> {
             if (!sse.started()) {
                 sse.send(chunk(streamId, created, target, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
@@ -134,7 +143,7 @@ public final class InvokeEndpoints {
         };
         Invocation inv;
         try {
-            inv = call(req, target, turns, sources(body.get("sources")), false, maxTokens, temperature, onDelta);
+            inv = call(new Call(eventId, req.principal(), target, turns, sources, false, maxTokens, temperature, onDelta));
         } catch (ApiError e) {
             if (!sse.started()) {
                 throw e; // nothing sent yet: a plain JSON error with its status
@@ -265,10 +274,9 @@ public final class InvokeEndpoints {
         return Boolean.TRUE.equals(include);
     }
 
-    private Invocation call(Request req, Target target, List<ChatTurn> turns, List<Source> sources, boolean templated, Integer maxTokens,
-                            Double temperature, Consumer<String> onDelta) {
+    private Invocation call(Call call) {
         try {
-            return service.invoke(req.principal(), target, turns, sources, templated, maxTokens, temperature, onDelta);
+            return service.invoke(call);
         } catch (Rejected r) {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";

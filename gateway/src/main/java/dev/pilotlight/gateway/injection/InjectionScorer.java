@@ -40,30 +40,34 @@ public final class InjectionScorer {
     // the triggers keep ordinary text away from the regular expressions, which are most of a call's CPU otherwise
     private static final List<Signal> SIGNALS = List.of(
             new Signal("instruction_override", Pattern.compile(
-                    "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b"), 0.85,
+                    "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b", Pattern.DOTALL), 0.85,
                     "ignore", "disregard", "forget", "override", "bypass"),
-            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real) (instructions|rules|system prompt)\\s*:"), 0.6,
+            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real)\\s+(instructions|rules|system prompt)\\s*:"), 0.6,
                     "instructions", "rules", "system prompt"),
             new Signal("prompt_extraction", Pattern.compile(
-                    "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b"), 0.8,
+                    "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b", Pattern.DOTALL), 0.8,
                     "prompt", "instructions", "rules"),
             new Signal("role_play", Pattern.compile(
-                    "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b"), 0.75,
+                    "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b", Pattern.DOTALL), 0.75,
                     "you are now", "from now on", "pretend", "act as", "roleplay", "simulate"),
             new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.6,
                     "dan mode", "developer mode", "do anything now", "jailbreak"),
-            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|^\\s*(system|assistant)\\s*:|\\[/?inst\\])", Pattern.MULTILINE), 0.5,
+            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|(^| )(system|assistant) ?:( |$)|\\[/?inst\\])"), 0.5,
                     "<", "system", "assistant", "inst]"));
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{24,}={0,2}");
     private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}){16,}\\b");
 
+    /**
+     * @param text the text to score; callers fold look-alike characters first (ConversationScreen), this
+     *             folds whitespace: an instruction split over lines reads as one line
+     */
     public Result score(String text) {
         List<Finding> found = new ArrayList<>();
-        scan(text.toLowerCase(Locale.ROOT), found, "");
+        scan(collapseWhitespace(text).toLowerCase(Locale.ROOT), found, "");
         for (String decoded : decodedPayloads(text)) {
             int before = found.size();
-            scan(decoded.toLowerCase(Locale.ROOT), found, "encoded_");
+            scan(collapseWhitespace(decoded).toLowerCase(Locale.ROOT), found, "encoded_");
             if (found.size() == before && decoded.chars().filter(Character::isLetter).count() > decoded.length() * 0.6) {
                 found.add(new Finding("encoded_text", 0.2)); // readable text hidden in an encoding: weak on its own
             }
@@ -81,6 +85,25 @@ public final class InjectionScorer {
                 found.add(new Finding(prefix + s.name(), s.weight()));
             }
         }
+    }
+
+    /** Each run of whitespace (newlines included) as one space. */
+    static String collapseWhitespace(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = true;
+                continue;
+            }
+            if (space && sb.length() > 0) {
+                sb.append(' ');
+            }
+            space = false;
+            sb.append(c);
+        }
+        return sb.toString();
     }
 
     /** The longest run of characters from {@code alphabet}: encodings are long runs, ordinary prose is not. */

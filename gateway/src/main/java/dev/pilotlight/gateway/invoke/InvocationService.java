@@ -7,9 +7,10 @@ import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Guards;
+import dev.pilotlight.gateway.catalog.ModelSpec;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.events.EventEmitter;
-import dev.pilotlight.gateway.injection.InjectionScorer;
+import dev.pilotlight.gateway.injection.ConversationScreen;
 import dev.pilotlight.gateway.limits.Admission;
 import dev.pilotlight.gateway.limits.Rejected;
 import dev.pilotlight.gateway.limits.SpendLedger;
@@ -35,16 +36,19 @@ import dev.pilotlight.gateway.tiering.QueryClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * Serves one call, in the playbook's order: admission (blocks, pauses, rate limit, spend cap),
- * input guards (injection score, PII redaction), prompt construction (system text from the
- * released version, user input in its own messages), the model chain, output guards (leaked PII,
- * deny-list), PII restoration, and one InvocationEvent whatever the outcome.
+ * Serves one call, in the playbook's order: input guards (caller system messages by the route's
+ * policy, injection scored over the whole conversation and the sources), admission (blocks, pauses,
+ * rate limit, spend cap reserved for the whole request and the model's longest answer), PII
+ * redaction and prompt construction, the cache, the model chain, output guards, PII restoration,
+ * and one InvocationEvent whatever the outcome.
  */
 public final class InvocationService {
+    /** Tokens a message adds beyond its text (role and framing), for the reservation. */
+    private static final long TOKENS_PER_MESSAGE = 8;
 
     private final String gatewayId;
     private final Catalog catalog;
@@ -57,7 +61,7 @@ public final class InvocationService {
     private final SpendLedger ledger;
     private final Policies policies;
     private final PiiDetector pii = new PiiDetector();
-    private final InjectionScorer injection = new InjectionScorer();
+    private final ConversationScreen screen = new ConversationScreen();
     private final RecentInvocations recent;
     private final GatewayMetrics metrics;
     private final ResponseCache cache;
@@ -81,153 +85,204 @@ public final class InvocationService {
         this.recent = recent;
     }
 
-    /**
-     * @param userTurns the caller's messages (validated); with the route API a single USER turn rendered
-     *                  through the version's template when {@code templated}
-     * @param onDelta null for a plain call, else receives streamed text
-     * @throws Rejected when admission or a guard refuses the call (the event is emitted first)
-     * @throws ProviderFailure when every model failed and the route has no degraded answer (the event is emitted first)
-     */
-    public Invocation invoke(Principal caller, Target target, List<ChatTurn> userTurns, boolean templated,
-                             Integer maxTokens, Double temperature, Consumer<String> onDelta) {
-        return invoke(caller, target, userTurns, List.of(), templated, maxTokens, temperature, onDelta);
+    /** What is decided about a call before admission: its release, guards, model, and the conversation as sent. */
+    private record Prepared(Route route, Route chain, Guards guards, Assignment assignment, String promptVersion, String firstModel,
+                            Redaction redaction, List<ChatTurn> turns, ConversationScreen.Verdict screened,
+                            InvocationEvent.Builder event, long startNanos, List<String> flags) {
+        String promptId() {
+            return route == null ? null : route.promptId();
+        }
+
+        String version() {
+            return assignment == null ? null : assignment.version();
+        }
+
+        String variant() {
+            return assignment == null ? null : assignment.variant();
+        }
     }
 
     /**
-     * @param sources retrieved documents: given to the model in their own message (data, never instructions),
-     *                and the only ids an answer may cite
+     * @throws Rejected when admission or a guard refuses the call (the event is emitted first)
+     * @throws ProviderFailure when every model failed and the route has no degraded answer (the event is emitted first)
+     * @throws ClientCancelled when the caller left a stream (the event, CANCELLED, is emitted first)
      */
-    public Invocation invoke(Principal caller, Target target, List<ChatTurn> userTurns, List<Source> sources, boolean templated,
-                             Integer maxTokens, Double temperature, Consumer<String> onDelta) {
-        long start = System.currentTimeMillis();
+    public Invocation invoke(Call call) {
+        Prepared p = prepare(call);
+        SpendLedger.Reservation held = admit(call, p);
+        String cacheKey = ResponseCache.key(call.caller().tenant(), p.promptVersion(), call.maxTokens(), call.temperature(), p.turns());
+        Optional<ResponseCache.Hit> hit = cache.get(p.chain().name(), cacheKey);
+        if (hit.isPresent()) {
+            ledger.settle(held, 0);
+            return cached(call, p, hit.get());
+        }
+        return callModel(call, p, held, cacheKey);
+    }
+
+    private Prepared prepare(Call call) {
         long startNanos = System.nanoTime();
-        String eventId = UUID.randomUUID().toString();
-        Route route = target.route();
-        Guards guards = route == null ? Guards.DEFAULT : route.guards();
+        long start = System.currentTimeMillis();
+        Principal caller = call.caller();
+        Route route = call.target().route();
+        Guards guards = route == null ? Guards.DIRECT : route.guards();
         Assignment a = route == null ? null : releases.assign(route.promptId(), caller.userId());
         PromptVersion pv = a == null ? null : prompts.version(route.promptId(), Semver.parse(a.version()))
                 .orElseThrow(() -> new IllegalStateException("released version has no file: " + route.promptId()));
         String promptVersion = a == null ? Target.NO_PROMPT_VERSION : a.version();
-        String queryClass = classifier.classify(userTurns);
-        String firstModel = firstModel(target, queryClass, start);
-        long inputChars = userTurns.stream().mapToLong(t -> t.content().length()).sum();
-        double injectionScore = guards.injection().equals("off") ? 0 : userTurns.stream()
-                .filter(t -> t.role() == ChatTurn.Role.USER)
-                .mapToDouble(t -> injection.score(t.content()).score()).max().orElse(0);
+        String queryClass = classifier.classify(call.turns());
+        String firstModel = firstModel(call.target(), queryClass, start);
         List<String> flags = new ArrayList<>();
-        Redaction redaction = new Redaction(pii);
-        List<ChatTurn> turns = PromptAssembly.turns(pv, sources, userTurns, templated, guards.redactPii() ? redaction : null);
         InvocationEvent.Builder ev = InvocationEvent.builder()
-                .eventId(eventId).timestamp(start).gatewayId(gatewayId)
+                .eventId(call.eventId()).timestamp(start).gatewayId(gatewayId)
                 .tenant(caller.tenant()).userId(caller.userId())
                 .route(route == null ? Target.DIRECT_ROUTE : route.name())
                 .promptId(route == null ? null : route.promptId()).promptVersion(promptVersion)
                 .experimentId(a == null ? null : a.experimentId()).variant(a == null ? null : a.variant())
-                .inputChars(inputChars).queryClass(queryClass).model(firstModel)
-                .piiRedactions(redaction.count()).injectionScore(injectionScore).outputFlags(flags);
-        if (guards.logText()) {
-            ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
-        }
+                .inputChars(call.turns().stream().mapToLong(t -> t.content().length()).sum()).queryClass(queryClass).model(firstModel)
+                .outputFlags(flags);
         Route chain = route != null ? route
                 : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF);
-        SpendLedger.Reservation held;
+        ConversationScreen.Verdict screened;
         try {
-            if (injectionScore >= guards.injectionThreshold() && !guards.injection().equals("off")) {
-                flags.add("injection");
-                if (guards.injection().equals("block")) {
-                    throw new Rejected(InvocationStatus.BLOCKED_INPUT, 400, "prompt_injection_detected",
-                            "the request looks like a prompt-injection attempt and was not sent to a model", null);
-                }
-            }
-            held = admission.admit(caller, route == null ? null : route.name(), chain.chain(firstModel), inputChars, maxTokens, start);
+            screened = screen.screen(call.turns(), call.sources(), guards, route != null);
         } catch (Rejected r) {
             emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(startNanos)));
             throw r;
         }
-        double spent = 0;
-        String cacheKey = ResponseCache.key(caller.tenant(), promptVersion, maxTokens, temperature, turns);
-        Optional<ResponseCache.Hit> hit = cache.get(chain.name(), cacheKey);
-        if (hit.isPresent()) {
-            ledger.settle(held, 0);
-            return cached(caller, ev, hit.get(), redaction, guards, onDelta, eventId, chain, route, a, startNanos);
+        Redaction redaction = new Redaction(pii);
+        List<ChatTurn> turns = PromptAssembly.turns(pv, call.sources(), screened.turns(), call.templated(),
+                guards.redactPii() ? redaction : null);
+        ev.piiRedactions(redaction.count()).injectionScore(Math.max(screened.score(), screened.indirectScore()));
+        if (guards.logText()) {
+            ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
         }
-        long[] streamedChars = {0};
+        return new Prepared(route, chain, guards, a, promptVersion, firstModel, redaction, turns, screened, ev, startNanos, flags);
+    }
+
+    /** The injection decision, then admission; a refusal is emitted as an event and thrown. */
+    private SpendLedger.Reservation admit(Call call, Prepared p) {
         try {
-            Consumer<String> counted = onDelta == null ? null : d -> {
-                onDelta.accept(d);
+            Guards guards = p.guards();
+            if (!guards.injection().equals("off")) {
+                boolean direct = p.screened().score() >= guards.injectionThreshold();
+                boolean indirect = p.screened().indirectScore() >= guards.injectionThreshold();
+                if (direct) {
+                    p.flags().add("injection");
+                }
+                if (indirect) {
+                    p.flags().add("indirect_injection");
+                }
+                if ((direct || indirect) && guards.injection().equals("block")) {
+                    throw new Rejected(InvocationStatus.BLOCKED_INPUT, 400, "prompt_injection_detected", direct
+                            ? "the request looks like a prompt-injection attempt and was not sent to a model"
+                            : "a source holds what looks like a prompt injection; the request was not sent to a model", null);
+                }
+            }
+            return admission.admit(call.caller(), p.route() == null ? null : p.route().name(), p.chain().chain(p.firstModel()),
+                    estimatedInputTokens(p.turns()), System.currentTimeMillis());
+        } catch (Rejected r) {
+            emit(call.caller(), p.event().status(r.status()).errorType(r.code()).latencyMs(millisSince(p.startNanos())));
+            throw r;
+        }
+    }
+
+    /** Every message as sent (system prompt, armor, sources, the caller's turns), generously: ~3 characters a token. */
+    static long estimatedInputTokens(List<ChatTurn> turns) {
+        long chars = 0;
+        for (ChatTurn t : turns) {
+            chars += t.content().length();
+        }
+        return chars / 3 + turns.size() * TOKENS_PER_MESSAGE + 16;
+    }
+
+    private Invocation callModel(Call call, Prepared p, SpendLedger.Reservation held, String cacheKey) {
+        double spent = 0;
+        long[] streamedChars = {0};
+        InvocationEvent.Builder ev = p.event();
+        try {
+            Consumer<String> counted = call.onDelta() == null ? null : d -> {
+                call.onDelta().accept(d);
                 streamedChars[0] += d.length();
             };
-            StreamingRestorer restorer = counted != null && guards.restorePii() ? new StreamingRestorer(redaction, counted) : null;
-            Answer ans = models.call(chain, firstModel, new ChatCall(null, promptVersion, turns, maxTokens, temperature),
-                    restorer != null ? restorer : counted);
+            StreamingRestorer restorer = counted != null && p.guards().restorePii() ? new StreamingRestorer(p.redaction(), counted) : null;
+            Answer ans = models.call(p.chain(), p.firstModel(), new ChatCall(null, p.promptVersion(), p.turns(), call.maxTokens(),
+                    call.temperature()), restorer != null ? restorer : counted);
             if (restorer != null) {
                 restorer.finish();
             }
             ChatResult r = ans.result();
             spent = ans.model().price().cost(r.inputTokens(), r.outputTokens());
             ev.provider(ans.model().provider()).model(ans.model().alias()).modelTier(ans.model().tier())
-                    .fallbackUsed(ans.fallbackUsed()).latencyMs(millisSince(startNanos)).upstreamLatencyMs(r.upstreamLatencyMs())
+                    .fallbackUsed(ans.fallbackUsed()).latencyMs(millisSince(p.startNanos())).upstreamLatencyMs(r.upstreamLatencyMs())
                     .inputTokens(r.inputTokens()).outputTokens(r.outputTokens()).costUsd(spent)
                     .outputChars(r.text() == null ? 0 : r.text().length());
-            if (guards.logText()) {
-                ev.outputText(r.text()); // before restoring: placeholders, not values
+            if (call.maxTokens() != null && r.outputTokens() > call.maxTokens()) {
+                p.flags().add("max_tokens_exceeded"); // billed as reported, and counted against the provider
+                metrics.providerOverrun(ans.model().provider());
             }
-            OutputChecks.Verdict verdict = ans.degraded() ? new OutputChecks.Verdict(List.of(), List.of(), null)
-                    : OutputChecks.check(r.text(), redaction, guards, guards.outputSchema(),
-                            sources.stream().map(Source::id).collect(java.util.stream.Collectors.toSet()));
-            flags.addAll(verdict.flags());
-            ev.citations(verdict.citations());
-            String blockedBy = verdict.withholdBecause();
-            if (blockedBy != null && onDelta == null) {
-                emit(caller, ev.status(InvocationStatus.BLOCKED_OUTPUT).errorType(blockedBy));
-                throw new Rejected(InvocationStatus.BLOCKED_OUTPUT, 422, "output_blocked",
-                        "the model's answer was withheld by an output guard (" + blockedBy + ")", null);
-            }
-            if (ans.degraded()) {
-                flags.add("degraded");
-                ev.status(ans.failure().status()).errorType(ans.failure().errorType());
-            } else {
-                ev.status(InvocationStatus.OK);
-            }
-            emit(caller, ev);
-            if (!ans.degraded()) {
-                cache.put(chain.name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
-            }
-            recent.remember(eventId, caller.userId(), chain.name(), a == null ? null : a.version(),
-                    a == null ? null : a.variant(), ans.model().alias());
-            String text = guards.restorePii() ? redaction.restore(r.text()) : r.text();
-            Answer shown = new Answer(new ChatResult(text, r.inputTokens(), r.outputTokens(), r.finishReason(), r.upstreamLatencyMs()),
-                    ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
-            return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(),
-                    a == null ? null : a.version(), a == null ? null : a.variant(), shown, millisSince(startNanos), spent);
+            return answered(call, p, ans, cacheKey, spent);
         } catch (ClientCancelled gone) {
-            spent = cancelledCost(firstModel, turns, streamedChars[0]);
-            emit(caller, ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent)
-                    .outputChars(streamedChars[0]).latencyMs(millisSince(startNanos)));
+            spent = cancelledCost(p.firstModel(), p.turns(), streamedChars[0]);
+            emit(call.caller(), ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent)
+                    .outputChars(streamedChars[0]).latencyMs(millisSince(p.startNanos())));
             throw gone;
         } catch (ProviderFailure f) {
-            emit(caller, ev.status(f.status()).errorType(f.errorType())
-                    .provider(catalog.model(firstModel).map(m -> m.provider()).orElse(null)).latencyMs(millisSince(startNanos)));
+            emit(call.caller(), ev.status(f.status()).errorType(f.errorType())
+                    .provider(catalog.model(p.firstModel()).map(ModelSpec::provider).orElse(null)).latencyMs(millisSince(p.startNanos())));
             throw f;
         } finally {
             ledger.settle(held, spent);
         }
     }
 
-    /** Serves an answer from the cache: no model call, no cost, the event marked as a hit. */
-    private Invocation cached(Principal caller, InvocationEvent.Builder ev, ResponseCache.Hit hit, Redaction redaction, Guards guards,
-                              Consumer<String> onDelta, String eventId, Route chain, Route route, Assignment a, long startNanos) {
-        String text = guards.restorePii() ? redaction.restore(hit.text()) : hit.text();
-        if (onDelta != null) {
-            onDelta.accept(text);
+    /** Output guards, the event, the cache (only for answers no guard flagged), and the answer with PII restored. */
+    private Invocation answered(Call call, Prepared p, Answer ans, String cacheKey, double spent) {
+        ChatResult r = ans.result();
+        InvocationEvent.Builder ev = p.event();
+        if (p.guards().logText()) {
+            ev.outputText(r.text()); // before restoring: placeholders, not values
         }
-        dev.pilotlight.gateway.catalog.ModelSpec model = catalog.model(hit.modelAlias()).orElseThrow();
-        emit(caller, ev.status(InvocationStatus.OK).cacheHit(true).model(model.alias()).provider(model.provider())
-                .modelTier(model.tier()).outputChars(hit.text().length()).latencyMs(millisSince(startNanos)));
-        recent.remember(eventId, caller.userId(), chain.name(), a == null ? null : a.version(), a == null ? null : a.variant(), model.alias());
-        return new Invocation(eventId, chain.name(), route == null ? null : route.promptId(), a == null ? null : a.version(),
-                a == null ? null : a.variant(), new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null),
-                millisSince(startNanos), 0);
+        OutputChecks.Verdict verdict = ans.degraded() ? new OutputChecks.Verdict(List.of(), List.of(), null)
+                : OutputChecks.check(r.text(), p.redaction(), p.guards(), p.guards().outputSchema(),
+                        call.sources().stream().map(Source::id).collect(Collectors.toSet()));
+        p.flags().addAll(verdict.flags());
+        ev.citations(verdict.citations());
+        String blockedBy = verdict.withholdBecause();
+        if (blockedBy != null && call.onDelta() == null) {
+            emit(call.caller(), ev.status(InvocationStatus.BLOCKED_OUTPUT).errorType(blockedBy));
+            throw new Rejected(InvocationStatus.BLOCKED_OUTPUT, 422, "output_blocked",
+                    "the model's answer was withheld by an output guard (" + blockedBy + ")", null);
+        }
+        if (ans.degraded()) {
+            p.flags().add("degraded");
+            ev.status(ans.failure().status()).errorType(ans.failure().errorType());
+        } else {
+            ev.status(InvocationStatus.OK);
+        }
+        emit(call.caller(), ev);
+        if (!ans.degraded() && p.flags().isEmpty()) { // a flagged answer (streamed despite a guard) is never served again
+            cache.put(p.chain().name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
+        }
+        recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), ans.model().alias());
+        String text = p.guards().restorePii() ? p.redaction().restore(r.text()) : r.text();
+        Answer shown = new Answer(new ChatResult(text, r.inputTokens(), r.outputTokens(), r.finishReason(), r.upstreamLatencyMs()),
+                ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
+        return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(), shown,
+                millisSince(p.startNanos()), spent);
+    }
+
+    /** Serves an answer from the cache: no model call, no cost, the event marked as a hit. */
+    private Invocation cached(Call call, Prepared p, ResponseCache.Hit hit) {
+        String text = p.guards().restorePii() ? p.redaction().restore(hit.text()) : hit.text();
+        if (call.onDelta() != null) {
+            call.onDelta().accept(text);
+        }
+        ModelSpec model = catalog.model(hit.modelAlias()).orElseThrow();
+        emit(call.caller(), p.event().status(InvocationStatus.OK).cacheHit(true).model(model.alias()).provider(model.provider())
+                .modelTier(model.tier()).outputChars(hit.text().length()).latencyMs(millisSince(p.startNanos())));
+        recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), model.alias());
+        return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(),
+                new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null), millisSince(p.startNanos()), 0);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.pilotlight.gateway.limits;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.catalog.Catalog;
-import dev.pilotlight.gateway.catalog.Price;
+import dev.pilotlight.gateway.catalog.ModelSpec;
 import dev.pilotlight.gateway.policy.Policies;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +15,6 @@ import java.util.Optional;
  * the call's worst-case cost, which is reserved until the call settles.
  */
 public final class Admission {
-    /** Assumed output when the client sets no max_tokens: the reservation must cover the worst case. */
-    static final int DEFAULT_MAX_OUTPUT_TOKENS = 1024;
-
     private final Policies policies;
     private final RateLimits rateLimits;
     private final SpendLedger ledger;
@@ -35,9 +32,10 @@ public final class Admission {
     /**
      * @param route the route name, or null for a direct model call
      * @param models the aliases that may answer (the reservation uses the dearest)
+     * @param inputTokens the whole request as sent (system prompt, sources, every message), estimated generously
      * @throws Rejected when the call may not proceed
      */
-    public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputChars, Integer maxTokens, long now) {
+    public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputTokens, long now) {
         Optional<String> blocked = policies.blocked(p.userId(), now);
         if (blocked.isPresent()) {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 403, "user_blocked", "this user is blocked: " + blocked.get(), null);
@@ -53,12 +51,11 @@ public final class Admission {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 429, "rate_limit_exceeded",
                     "rate limit of " + perMinute + " requests per minute reached", wait.get());
         }
+        // the longest answer each model can give, not the caller's max_tokens: a provider may ignore that
         double worst = 0;
-        long inputTokens = inputChars / 3 + 64; // generous: tokenizers average ~4 chars a token
-        long outputTokens = maxTokens == null ? DEFAULT_MAX_OUTPUT_TOKENS : maxTokens;
         for (String m : models) {
-            Price price = catalog.price(m);
-            worst = Math.max(worst, price.cost(inputTokens, outputTokens));
+            ModelSpec spec = catalog.model(m).orElseThrow();
+            worst = Math.max(worst, spec.price().cost(inputTokens, spec.maxOutputTokens()));
         }
         return ledger.reserve(p.userId(), worst).orElseThrow(() -> new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429,
                 "insufficient_quota", "daily spend cap of $" + ledger.capUsd() + " reached", untilMidnightUtc(now)));

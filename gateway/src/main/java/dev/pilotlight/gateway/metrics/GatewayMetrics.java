@@ -40,6 +40,14 @@ public final class GatewayMetrics {
             .help("Connections refused on accept (connection_limit_address, connection_limit_total) and deadlines missed "
                     + "(header_timeout, body_timeout)").labelNames("event").register(registry);
 
+    private final Counter overruns = Counter.builder().name("pilotlight_gateway_provider_overruns_total")
+            .help("Answers longer than the max_tokens asked for (the provider ignored it), by provider").labelNames("provider")
+            .register(registry);
+
+    public void providerOverrun(String provider) {
+        overruns.labelValues(provider).inc();
+    }
+
     public void edge(String event) {
         edge.labelValues(event).inc();
     }

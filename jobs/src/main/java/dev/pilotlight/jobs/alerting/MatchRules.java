@@ -31,7 +31,7 @@ public final class MatchRules extends ProcessFunction<Envelope, RuleInput> {
     public static void collect(List<? extends Rule> rules, Envelope e, java.util.function.Consumer<RuleInput> out) {
         for (Rule rule : rules) {
             Object record = e.record(rule.stream());
-            if (record == null || !Condition.all(where(rule), record)) {
+            if (record == null || !rule.hasGroup(record) || !Condition.all(where(rule), record)) {
                 continue;
             }
             List<String> group = rule.groupValues(record);

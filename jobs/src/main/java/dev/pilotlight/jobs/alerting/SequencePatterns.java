@@ -33,7 +33,7 @@ public final class SequencePatterns {
     public static FilterFunction<Envelope> relevant(SequenceRule rule) {
         FilterFunction<Envelope> first = matching(rule.stream(), rule.first());
         FilterFunction<Envelope> then = rule.then().isEmpty() ? e -> false : matching(rule.stream(), rule.then());
-        return e -> first.filter(e) || then.filter(e);
+        return e -> e.record(rule.stream()) != null && rule.hasGroup(e.record(rule.stream())) && (first.filter(e) || then.filter(e));
     }
 
     private static FilterFunction<Envelope> matching(RuleStream stream, List<Condition> conditions) {

@@ -34,6 +34,9 @@ public final class LateEventToDeadLetter extends RichFlatMapFunction<SeriesEvent
         if (!SeriesKeys.dimension(e.seriesKey()).equals(SeriesKeys.RELEASE)) {
             return;
         }
+        if (e.feedback() != null && e.feedback().retraction()) {
+            return; // taking back a rating whose window has closed: nothing was lost, nothing to keep
+        }
         late.inc();
         Object record = e.invocation() != null ? e.invocation() : e.feedback();
         String topic = e.invocation() != null ? Topics.INVOCATIONS : Topics.FEEDBACK;

@@ -49,17 +49,19 @@ final class SeriesBuilder {
         }
     }
 
+    /** A rating counts +1; the retraction of one a user replaced counts -1 (the last rating counts). */
     private void add(FeedbackEvent f) {
-        sums.feedback++;
+        int sign = f.sign();
+        sums.feedback += sign;
         if (f.rating() == FeedbackEvent.Rating.UP) {
-            sums.thumbsUp++;
+            sums.thumbsUp += sign;
         } else if (f.rating() == FeedbackEvent.Rating.DOWN) {
-            sums.thumbsDown++;
+            sums.thumbsDown += sign;
         }
         if (f.acceptance() != null) {
-            sums.acceptanceStated++;
+            sums.acceptanceStated += sign;
             if (f.acceptance() == FeedbackEvent.Acceptance.ACCEPTED || f.acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS) {
-                sums.accepted++;
+                sums.accepted += sign;
             }
         }
     }

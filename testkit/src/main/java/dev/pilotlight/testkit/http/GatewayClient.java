@@ -18,6 +18,17 @@ public final class GatewayClient {
         public String text(String field) {
             return body == null ? null : body.path(field).asText(null);
         }
+
+        /** The event id inside the "id" the gateway returned ("chatcmpl-" + event id + "." + tags). */
+        public String eventId() {
+            String id = text("id");
+            if (id == null) {
+                return null;
+            }
+            id = id.startsWith("chatcmpl-") ? id.substring("chatcmpl-".length()) : id;
+            int dot = id.indexOf('.');
+            return dot < 0 ? id : id.substring(0, dot);
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
