@@ -8,6 +8,8 @@ import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
+import dev.pilotlight.gateway.pii.PiiDetector;
+import dev.pilotlight.gateway.pii.Redaction;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.release.ReleaseBook;
@@ -20,6 +22,7 @@ public final class AdminEndpoints {
     private final ReleaseBook releases;
     private final CommandApplier applier;
     private final PromptRegistry prompts;
+    private final PiiDetector pii = new PiiDetector();
 
     public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier) {
         this.catalog = catalog;
@@ -53,7 +56,7 @@ public final class AdminEndpoints {
         double split = given != null ? given : candidate == null ? 0.0 : 0.1;
         try {
             ReleaseState s = releases.release(route.promptId(), production, candidate, split,
-                    "admin:" + req.principal().keyId(), BodyFields.optionalText(body, "reason", 500));
+                    "admin:" + req.principal().keyId(), redacted(BodyFields.optionalText(body, "reason", 500)));
             req.respond(200, s);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(null, e.getMessage());
@@ -106,6 +109,11 @@ public final class AdminEndpoints {
         out.set("counts", JsonCodec.mapper().valueToTree(applier.counts()));
         out.set("recent", JsonCodec.mapper().valueToTree(applier.recent()));
         req.respond(200, out);
+    }
+
+    /** A reason goes to guard.releases and the audit log: personal data in it is replaced like in any prompt. */
+    private String redacted(String reason) {
+        return reason == null ? null : new Redaction(pii).redact(reason);
     }
 
     private Route route(Request req) {

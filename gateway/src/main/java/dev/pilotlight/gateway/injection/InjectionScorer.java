@@ -42,7 +42,8 @@ public final class InjectionScorer {
             new Signal("instruction_override", Pattern.compile(
                     "\\b(ignore|disregard|forget|override|bypass)\\b.{0,40}\\b(previous|prior|above|earlier|all|any|your|the system)\\b.{0,30}\\b(instructions?|rules|prompts?|guidelines|directions)\\b", Pattern.DOTALL), 0.85,
                     "ignore", "disregard", "forget", "override", "bypass"),
-            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real)\\s+(instructions|rules|system prompt)\\s*:"), 0.6,
+            // "New instructions:" in a user message is an attempt to replace the system prompt
+            new Signal("new_instructions", Pattern.compile("\\b(new|updated|real)\\s+(instructions|rules|system prompt)\\s*:"), 0.75,
                     "instructions", "rules", "system prompt"),
             new Signal("prompt_extraction", Pattern.compile(
                     "\\b(reveal|show|print|repeat|output|tell me|what (is|are)|leak|dump)\\b.{0,30}\\b(system prompt|initial prompt|hidden (prompt|instructions)|your (instructions|rules|prompt)|the prompt above)\\b", Pattern.DOTALL), 0.8,
@@ -50,10 +51,12 @@ public final class InjectionScorer {
             new Signal("role_play", Pattern.compile(
                     "\\b(you are now|from now on,? you|pretend (to be|you are)|act as|roleplay as|simulate)\\b.{0,40}\\b(unrestricted|unfiltered|jailbr(oken|eak)|dan|developer mode|no (rules|restrictions|limits)|evil)\\b", Pattern.DOTALL), 0.75,
                     "you are now", "from now on", "pretend", "act as", "roleplay", "simulate"),
-            new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.6,
+            new Signal("jailbreak_name", Pattern.compile("\\b(dan mode|developer mode enabled|do anything now|jailbreak)\\b"), 0.75,
                     "dan mode", "developer mode", "do anything now", "jailbreak"),
-            new Signal("delimiter_spoof", Pattern.compile("(<\\|?(im_start|system|endoftext)\\|?>|(^| )(system|assistant) ?:( |$)|\\[/?inst\\])"), 0.5,
-                    "<", "system", "assistant", "inst]"));
+            // a model's own control tokens have no business in a user's text
+            new Signal("special_tokens", Pattern.compile("(<\\|?(im_start|im_end|system|endoftext)\\|?>|\\[/?inst\\])"), 0.8,
+                    "<", "inst]"),
+            new Signal("role_prefix", Pattern.compile("(^| )(system|assistant) ?:( |$)"), 0.5, "system", "assistant"));
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]{24,}={0,2}");
     private static final Pattern HEX = Pattern.compile("\\b(?:[0-9a-fA-F]{2}){16,}\\b");

@@ -9,20 +9,34 @@ import java.util.regex.Pattern;
 
 /**
  * Finds personal data in text: e-mail addresses, phone numbers, US social security numbers,
- * payment cards (Luhn-checked), IBANs (mod-97-checked) and IPv4/IPv6 addresses. Checksums keep
+ * payment cards (Luhn-checked), IBANs (mod-97-checked) and IPv4/IPv6 addresses, in the formats
+ * people write them (separators or none, E.164, lower-case IBANs, dotted cards). Checksums keep
  * order numbers and amounts from being taken for cards or IBANs. Overlaps go to the longest match.
+ * Callers search normalised text (TextFold.normalize: full-width digits, zero-width characters);
+ * recall and precision on a generated corpus are in docs/security.md.
  */
 public final class PiiDetector {
     /** One finding: where it is in the text and what it is. */
     public record Span(int start, int end, PiiKind kind, String value) {}
 
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
-    private static final Pattern SSN = Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b");
-    private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
-    private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b");
+    /** With dashes, spaces or nothing between the groups; the SSA's rules leave out 000, 666, 9xx areas and 00 / 0000 parts. */
+    private static final Pattern SSN = Pattern.compile(
+            "(?<![\\w.+-])(?!000|666|9\\d\\d)\\d{3}([- ]?)(?!00)\\d{2}\\1(?!0000)\\d{4}(?![\\w-]|[.,]\\d)");
+    private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ .-]?){12,18}\\d\\b");
+    /** Upper or lower case, groups of four separated by spaces, dashes or nothing. */
+    private static final Pattern IBAN = Pattern.compile(
+            "(?i)\\b[A-Z]{2}\\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\\b");
     private static final Pattern IPV4 = Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b");
     private static final Pattern IPV6 = Pattern.compile("(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![:\\w])|(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){0,5}[0-9A-Fa-f]{1,4}(?![:\\w])");
-    private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\d[ .-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)");
+    /**
+     * Grouped numbers (an optional +country code, an area code in parentheses or not, groups split by
+     * spaces, dots or dashes; not glued to a word by a dash, as in CLM-2024-001873), E.164 without separators (+12125550147), and North American numbers
+     * written as ten digits (2125550147: area and exchange codes start with 2-9).
+     */
+    private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\w[-/])(?<!\\d[ .])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)"
+            + "|(?<![\\w+])\\+[1-9]\\d{7,14}(?!\\w)"
+            + "|(?<![\\w+./-])1?[2-9]\\d{2}[2-9]\\d{6}(?!\\w)(?![.,-]\\d)");
 
     /**
      * Non-digit characters a number-shaped finding may hold between two of its digits (an IBAN's
@@ -30,6 +44,9 @@ public final class PiiDetector {
      * (a phone's "+" and "(", an IBAN's country code).
      */
     static final int DIGIT_GAP = 12;
+
+    /** Which kind a span is when two kinds match the same characters: the one with the stronger evidence. */
+    private static final List<PiiKind> PRIORITY = List.of(PiiKind.CARD, PiiKind.IBAN, PiiKind.EMAIL, PiiKind.IP, PiiKind.SSN, PiiKind.PHONE);
 
     public List<Span> find(String text) {
         return find(text, digitClusters(text), true);
@@ -74,7 +91,7 @@ public final class PiiDetector {
             if (digits >= 9) {
                 add(all, SSN, PiiKind.SSN, text, r[0], r[1], null);
                 add(all, PHONE, PiiKind.PHONE, text, r[0], r[1], s -> s.replaceAll("\\D", "").length() >= 9);
-                add(all, IBAN, PiiKind.IBAN, text, r[0], r[1], PiiDetector::ibanChecksum);
+                addIbans(all, text, r[0], r[1]);
             }
             if (digits >= 13) {
                 add(all, CARD, PiiKind.CARD, text, r[0], r[1], PiiDetector::luhn);
@@ -86,7 +103,9 @@ public final class PiiDetector {
         if (colons >= 2) {
             add(all, IPV6, PiiKind.IP, text, 0, text.length(), null);
         }
-        all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed()));
+        // earliest first, then longest, then the kind with the stronger evidence (checksums before patterns)
+        all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
+                .thenComparingInt(s -> PRIORITY.indexOf(s.kind())));
         List<Span> kept = new ArrayList<>();
         int covered = -1;
         for (Span s : all) {
@@ -181,8 +200,32 @@ public final class PiiDetector {
         }
     }
 
+    /**
+     * IBANs: a candidate whose checksum fails may have taken a word after it as a last group ("... 1035
+     * and"): shorter readings are tried before the search moves past it.
+     */
+    private static void addIbans(List<Span> out, String text, int from, int to) {
+        Matcher m = IBAN.matcher(text).region(from, to).useTransparentBounds(true).useAnchoringBounds(false);
+        while (m.find()) {
+            String candidate = m.group();
+            for (int end = candidate.length(); end >= 15; end = lastGroupStart(candidate, end)) {
+                String c = candidate.substring(0, end);
+                if (ibanChecksum(c)) {
+                    out.add(new Span(m.start(), m.start() + end, PiiKind.IBAN, c));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Where the last group of {@code candidate[0, end)} starts (at its separator, if it has one). */
+    private static int lastGroupStart(String candidate, int end) {
+        int sep = Math.max(candidate.lastIndexOf(' ', end - 1), candidate.lastIndexOf('-', end - 1));
+        return sep > 4 ? sep : end - 4;
+    }
+
     static boolean luhn(String candidate) {
-        String digits = candidate.replaceAll("[ -]", "");
+        String digits = candidate.replaceAll("[ .-]", "");
         if (digits.length() < 13 || digits.length() > 19) {
             return false;
         }
@@ -203,7 +246,7 @@ public final class PiiDetector {
     }
 
     static boolean ibanChecksum(String candidate) {
-        String iban = candidate.replace(" ", "");
+        String iban = candidate.replaceAll("[ -]", "").toUpperCase(java.util.Locale.ROOT);
         if (iban.length() < 15 || iban.length() > 34) {
             return false;
         }

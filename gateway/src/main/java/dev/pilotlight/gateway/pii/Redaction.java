@@ -1,5 +1,6 @@
 package dev.pilotlight.gateway.pii;
 
+import dev.pilotlight.gateway.text.TextFold;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,13 @@ public final class Redaction {
         this.detector = detector;
     }
 
-    /** Replaces every finding in {@code text}; call once per message of the request. */
+    /**
+     * Replaces every finding in {@code text}; call once per message of the request. The text is
+     * normalised first (TextFold.normalize): full-width digits and zero-width characters cannot hide a
+     * value, and what is sent on is the normalised text.
+     */
     public String redact(String text) {
+        text = TextFold.normalize(text);
         List<PiiDetector.Span> spans = detector.find(text);
         if (spans.isEmpty()) {
             return text;
@@ -62,6 +68,6 @@ public final class Redaction {
 
     /** Whether {@code text} (a model's answer, before restoring) holds personal data the caller did not send. */
     public boolean leaks(String text) {
-        return text != null && !detector.find(text).isEmpty();
+        return text != null && !detector.find(TextFold.normalize(text)).isEmpty();
     }
 }
