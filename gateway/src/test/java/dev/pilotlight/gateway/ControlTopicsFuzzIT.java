@@ -12,8 +12,8 @@ import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.gateway.control.CommandOutcome;
 import dev.pilotlight.testkit.DemoKeys;
+import dev.pilotlight.testkit.kafka.PoisonRecords;
 import dev.pilotlight.testkit.kafka.TopicReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +56,10 @@ class ControlTopicsFuzzIT {
         }
     }
 
-    /** Records nobody should be able to act on, each as bytes. */
+    /** Records nobody should be able to act on: the shared poison values and an unsigned command. */
     static List<byte[]> junk() {
         long now = System.currentTimeMillis();
-        List<byte[]> out = new ArrayList<>();
-        out.add(null);
-        out.add(new byte[0]);
-        out.add(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x7b});
-        out.add("not json".getBytes(StandardCharsets.UTF_8));
-        out.add("[1,2,3]".getBytes(StandardCharsets.UTF_8));
-        out.add("{}".getBytes(StandardCharsets.UTF_8));
-        out.add(("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8));
-        out.add("{\"schemaVersion\":\"x\",\"revision\":1e400}".getBytes(StandardCharsets.UTF_8));
-        out.add(("{\"pad\":\"" + "z".repeat(900_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+        List<byte[]> out = new ArrayList<>(PoisonRecords.all());
         out.add(JsonCodec.encode(new ControlCommand(1, "cmd-unsigned", now, CommandType.BLOCK_USER, "alice", Map.of(), "forged", null,
                 "mallory", now + 60_000, null)));
         return out;

@@ -9,7 +9,10 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.testkit.binaries.AlertmanagerProcess;
 import dev.pilotlight.testkit.binaries.ExternalBinary;
+import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
+import dev.pilotlight.testkit.kafka.PoisonRecords;
+import dev.pilotlight.testkit.kafka.TopicReader;
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.notify.AlertNotifier;
 import dev.pilotlight.notify.NotifierConfig;
@@ -205,6 +208,31 @@ class AlertDeliveryIT {
             assertThat(text).startsWith("Pilotlight daily digest for").contains("2 flag(s)", "daily-error-rate", "daily-cost-per-call");
             n.sendDigests(LocalDate.now()); // nothing new: no second message
             assertThat(hooks.at("/" + group + "/slack")).hasSize(2);
+        }
+    }
+
+    @Test
+    void recordsThatAreNotAlertsAreDeadLetteredAndTheNextAlertStillArrives(@TempDir Path dir) throws Exception {
+        String group = "g" + UUID.randomUUID().toString().substring(0, 8);
+        String id = "alert-" + group;
+        try (AlertNotifier n = AlertNotifier.start(config(dir, group))) {
+            for (byte[] poison : PoisonRecords.all()) {
+                producer.send(new ProducerRecord<>(Topics.ALERTS, "poison-" + group, poison));
+            }
+            publish(alert(id, 1, Alert.State.FIRING, "error-rate-high"));
+            Deadline.require("the alert after the poison reaches the webhook", Duration.ofSeconds(20),
+                    () -> hooks.at("/" + group + "/hook").size() == 1);
+            Deadline.require("a dead letter with a reason for each poison record", Duration.ofSeconds(20), () -> {
+                int[] mine = {0};
+                TopicReader.find(kafka.bootstrapServers(), Topics.DLQ, r -> {
+                    DeadLetter d = JsonCodec.decode(r.value(), DeadLetter.class);
+                    if (Topics.ALERTS.equals(d.sourceTopic()) && ("poison-" + group).equals(d.key()) && !d.reason().isBlank()) {
+                        mine[0]++;
+                    }
+                    return false;
+                }, Duration.ofSeconds(1));
+                return mine[0] >= PoisonRecords.all().size();
+            });
         }
     }
 }

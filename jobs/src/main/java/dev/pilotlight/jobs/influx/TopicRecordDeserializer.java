@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs.influx;
 
+import dev.pilotlight.common.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -12,12 +13,13 @@ final class TopicRecordDeserializer implements KafkaRecordDeserializationSchema<
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<TopicRecord> out) {
-        if (r.value() == null) {
+        if (r.value() == null && Topics.RELEASES.equals(r.topic())) {
             return; // a compaction tombstone of guard.releases carries nothing to plot
         }
+        // a null value elsewhere goes on as empty text, to be dead-lettered with the decoder's reason
         out.collect(new TopicRecord(r.topic(), r.partition(), r.offset(),
                 r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                new String(r.value(), StandardCharsets.UTF_8)));
+                r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -14,8 +14,10 @@ import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.jobs.CollectingSink;
 import dev.pilotlight.testkit.LoopbackPorts;
 import dev.pilotlight.testkit.binaries.VictoriaMetrics;
+import dev.pilotlight.testkit.kafka.PoisonRecords;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +160,28 @@ class InfluxWriterPipelineIT {
                 assertThat(find(all, "llm_tenant_calls", Map.of("tenant", "t" + i))).hasValueSatisfying(s -> assertThat(s.last()).isBetween(10.0, 14.0));
             }
         }
+    }
+
+    @Test
+    void anythingElseOnItsTopicsIsADeadLetterAndTheRestIsWritten() throws Exception {
+        INPUT.clear();
+        List<String> topics = List.of(Topics.METRICS, Topics.ALERTS, Topics.CONTROL, Topics.RELEASES);
+        int poisoned = 0;
+        for (String topic : topics) {
+            for (byte[] poison : PoisonRecords.all()) {
+                if (poison != null) {
+                    INPUT.add(new TopicRecord(topic, 0, poisoned++, "poison", new String(poison, StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        INPUT.add(record(Topics.METRICS, window("tenant", Map.of("tenant", "after-the-poison"), minute, 7, 0)));
+        CollectingSink<DeadLetter> dead = new CollectingSink<>("influx-dead-poison");
+        try (VictoriaMetrics vm = VictoriaMetrics.start(LoopbackPorts.free(), dir.resolve("vm-poison"))) {
+            run(vm.url(), dead).getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.stream().anyMatch(x -> x.name().equals("llm_tenant_calls")));
+            assertThat(find(all, "llm_tenant_calls", Map.of("tenant", "after-the-poison"))).hasValueSatisfying(x -> assertThat(x.last()).isEqualTo(7));
+        }
+        assertThat(dead.values()).hasSize(poisoned).allSatisfy(d -> assertThat(d.reason()).startsWith("influx writer: "));
     }
 
     private JobClient run(String url, CollectingSink<DeadLetter> dead) throws Exception {
