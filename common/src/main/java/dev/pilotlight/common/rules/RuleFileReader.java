@@ -108,9 +108,9 @@ final class RuleFileReader {
                     kind = scalar(t.getValueNode());
                 }
             }
-            Set<String> kindKeys = KIND_KEYS.get(kind);
+            Set<String> kindKeys = kind == null ? null : KIND_KEYS.get(kind);
             if (kindKeys == null) {
-                problem(m, "unknown kind '" + kind + "' (one of absence, sequence, threshold)");
+                problem(m, (kind == null ? "kind must be a word" : "unknown kind '" + kind + "'") + " (one of absence, sequence, threshold)");
                 return;
             }
             Set<String> allowed = new HashSet<>(COMMON_KEYS);
