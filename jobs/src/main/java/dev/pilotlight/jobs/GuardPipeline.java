@@ -70,7 +70,7 @@ public final class GuardPipeline {
             deadLetters = deadLetters.union(metrics(records, sinks, settings));
         }
         if (settings.modules().contains(GuardModule.ALERTS)) {
-            alerts(records, broadcasts, sinks, settings);
+            deadLetters = deadLetters.union(alerts(records, broadcasts, sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -105,8 +105,8 @@ public final class GuardPipeline {
                 .name("late-events").uid("late-events");
     }
 
-    /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences. */
-    private static void alerts(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks, GuardSettings settings) {
+    /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences; returns commands not issued. */
+    private static DataStream<dev.pilotlight.common.event.DeadLetter> alerts(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks, GuardSettings settings) {
         RuleSet rules = settings.rules();
         ActionCommands actions = new ActionCommands(settings.commandTtl(), settings.maxDecisionLag());
         List<DataStream<Alert>> alerts = new ArrayList<>();
@@ -164,8 +164,10 @@ public final class GuardPipeline {
             commands.add(a.getSideOutput(SequenceEpisodes.COMMANDS));
         }
         union(alerts).sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
-        union(commands).map(new SignCommands(settings.signer())).name("sign-commands").uid("sign-commands")
-                .sinkTo(sinks.commands()).name("commands").uid("commands-sink");
+        SingleOutputStreamOperator<ControlCommand> signed = union(commands).process(new SignCommands(settings.signer()))
+                .name("sign-commands").uid("sign-commands");
+        signed.sinkTo(sinks.commands()).name("commands").uid("commands-sink");
+        return signed.getSideOutput(SignCommands.INVALID);
     }
 
     @SafeVarargs

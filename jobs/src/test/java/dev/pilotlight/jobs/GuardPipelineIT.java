@@ -64,6 +64,12 @@ class GuardPipelineIT {
                     .status(i % 3 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build(), t0));
         }
         INPUT.add(new EnvelopeDecoder(CommandSigner.fromSecret(KEY)).decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
+        // half a second of heartbeats, so the watermark has reached every input of the graph (the feedback branch
+        // goes through a keyed exchange and joins again) before the late event comes
+        for (int i = 0; i < 100; i++) {
+            INPUT.add(Envelope.of(new dev.pilotlight.common.event.Heartbeat(1, "gw-filler", t0 + 2_000 + i * 5L, "test", 0, 0, 0, 0,
+                    java.util.Map.of()), t0));
+        }
         // ten minutes old: its metrics window closed (plus 5 min of allowed lateness) long ago
         INPUT.add(Envelope.of(InvocationEvent.builder().eventId("late").timestamp(t0 - 600_000).gatewayId("gw").userId("u9")
                 .route("claims-letter").promptVersion("1.1.0").build(), t0));

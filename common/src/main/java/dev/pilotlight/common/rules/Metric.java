@@ -16,39 +16,14 @@ public enum Metric {
     CALLS(RuleStream.INVOCATIONS, Aggregation.COUNT, e -> 1),
     ERRORS(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).status().isFailure() ? 1 : 0),
     /** Failures among the calls a model answered or failed (refusals before a model and cancelled streams do not count). */
-    ERROR_RATE(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status().isFailure() ? 1 : 0) {
-        @Override
-        public double denominator(Object e) {
-            return reachedModel(e);
-        }
-    },
-    LATENCY_P50(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.50) {
-        @Override
-        public double denominator(Object e) {
-            return reachedModel(e);
-        }
-    },
-    LATENCY_P95(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.95) {
-        @Override
-        public double denominator(Object e) {
-            return reachedModel(e);
-        }
-    },
-    LATENCY_P99(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), 0.99) {
-        @Override
-        public double denominator(Object e) {
-            return reachedModel(e);
-        }
-    },
+    ERROR_RATE(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status().isFailure() ? 1 : 0, Metric::reachedModel),
+    LATENCY_P50(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), Metric::reachedModel, 0.50),
+    LATENCY_P95(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), Metric::reachedModel, 0.95),
+    LATENCY_P99(RuleStream.INVOCATIONS, Aggregation.QUANTILE, e -> inv(e).latencyMs(), Metric::reachedModel, 0.99),
     TOKENS(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).inputTokens() + inv(e).outputTokens()),
     SPEND(RuleStream.INVOCATIONS, Aggregation.SUM, e -> inv(e).costUsd()),
     /** Mean cost of the calls that succeeded: failed calls cost little or nothing and would drag a baseline down. */
-    COST_PER_CALL(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).status() == InvocationStatus.OK ? inv(e).costUsd() : 0) {
-        @Override
-        public double denominator(Object e) {
-            return inv(e).status() == InvocationStatus.OK ? 1 : 0;
-        }
-    },
+    COST_PER_CALL(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> succeeded(e) * inv(e).costUsd(), Metric::succeeded),
     CACHE_HIT_RATIO(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).cacheHit() ? 1 : 0),
     FALLBACK_RATIO(RuleStream.INVOCATIONS, Aggregation.RATIO, e -> inv(e).fallbackUsed() ? 1 : 0),
     /** Calls the gateway's injection scorer flagged or blocked. */
@@ -56,27 +31,14 @@ public enum Metric {
             e -> inv(e).outputFlags() != null && inv(e).outputFlags().contains("injection") ? 1 : 0),
     ACTIVE_USERS(RuleStream.INVOCATIONS, Aggregation.DISTINCT, e -> 1),
     /** Feedback given; a rating given again replaces the earlier one (its retraction counts -1). */
-    FEEDBACK(RuleStream.FEEDBACK, Aggregation.COUNT, e -> fb(e).sign()) {
-        @Override
-        public double denominator(Object e) {
-            return fb(e).sign();
-        }
-    },
+    FEEDBACK(RuleStream.FEEDBACK, Aggregation.COUNT, e -> fb(e).sign(), e -> fb(e).sign()),
     /** Share of rated feedback that is thumbs-down; feedback without a rating does not count. */
-    THUMBS_DOWN_SHARE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).rating() == FeedbackEvent.Rating.DOWN ? fb(e).sign() : 0) {
-        @Override
-        public double denominator(Object e) {
-            return fb(e).rating() == null ? 0 : fb(e).sign();
-        }
-    },
+    THUMBS_DOWN_SHARE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).rating() == FeedbackEvent.Rating.DOWN ? fb(e).sign() : 0,
+            e -> fb(e).rating() == null ? 0 : fb(e).sign()),
     /** Share of answers accepted as is or with minor edits, of feedback that states acceptance. */
     ACCEPTANCE_RATE(RuleStream.FEEDBACK, Aggregation.RATIO, e -> fb(e).acceptance() == FeedbackEvent.Acceptance.ACCEPTED
-            || fb(e).acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS ? fb(e).sign() : 0) {
-        @Override
-        public double denominator(Object e) {
-            return fb(e).acceptance() == null ? 0 : fb(e).sign();
-        }
-    },
+            || fb(e).acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS ? fb(e).sign() : 0,
+            e -> fb(e).acceptance() == null ? 0 : fb(e).sign()),
     HEARTBEATS(RuleStream.HEARTBEATS, Aggregation.COUNT, e -> 1),
     REJECTED_COMMANDS(RuleStream.REJECTED_COMMANDS, Aggregation.COUNT, e -> 1);
 
@@ -97,16 +59,23 @@ public enum Metric {
     private final RuleStream stream;
     private final Aggregation aggregation;
     private final ToDoubleFunction<Object> numerator;
+    private final ToDoubleFunction<Object> denominator;
     private final double quantile;
 
     Metric(RuleStream stream, Aggregation aggregation, ToDoubleFunction<Object> numerator) {
-        this(stream, aggregation, numerator, Double.NaN);
+        this(stream, aggregation, numerator, e -> 1, Double.NaN);
     }
 
-    Metric(RuleStream stream, Aggregation aggregation, ToDoubleFunction<Object> numerator, double quantile) {
+    Metric(RuleStream stream, Aggregation aggregation, ToDoubleFunction<Object> numerator, ToDoubleFunction<Object> denominator) {
+        this(stream, aggregation, numerator, denominator, Double.NaN);
+    }
+
+    Metric(RuleStream stream, Aggregation aggregation, ToDoubleFunction<Object> numerator, ToDoubleFunction<Object> denominator,
+           double quantile) {
         this.stream = stream;
         this.aggregation = aggregation;
         this.numerator = numerator;
+        this.denominator = denominator;
         this.quantile = quantile;
     }
 
@@ -127,8 +96,9 @@ public enum Metric {
         return numerator.applyAsDouble(event);
     }
 
+    /** What the event counts toward the window's samples (and a ratio's denominator): 1, 0, or -1 for a retraction. */
     public double denominator(Object event) {
-        return 1;
+        return denominator.applyAsDouble(event);
     }
 
     /** Rates and shares lie between 0 and 1; a threshold outside that range is a mistake. */
@@ -147,6 +117,10 @@ public enum Metric {
 
     private static double reachedModel(Object e) {
         return inv(e).status().reachedModel() ? 1 : 0;
+    }
+
+    private static double succeeded(Object e) {
+        return inv(e).status() == InvocationStatus.OK ? 1 : 0;
     }
 
     private static InvocationEvent inv(Object e) {
