@@ -14,9 +14,9 @@ topic() { # name partitions [config=value ...]
     --topic "$name" --partitions "$partitions" --replication-factor "$rf" "${configs[@]}"
 }
 
-topic llm.invocations 6 retention.ms=604800000
-topic llm.feedback    3 retention.ms=604800000
-topic llm.heartbeats  1 retention.ms=604800000
+topic llm.invocations 6 retention.ms=604800000 message.timestamp.type=LogAppendTime
+topic llm.feedback    3 retention.ms=604800000 message.timestamp.type=LogAppendTime
+topic llm.heartbeats  1 retention.ms=604800000 message.timestamp.type=LogAppendTime
 topic guard.metrics   3 retention.ms=604800000 message.timestamp.type=LogAppendTime
 topic guard.alerts    1 retention.ms=2592000000 message.timestamp.type=LogAppendTime
 topic guard.control   1 retention.ms=2592000000 message.timestamp.type=LogAppendTime

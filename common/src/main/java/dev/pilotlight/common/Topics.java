@@ -1,6 +1,6 @@
 package dev.pilotlight.common;
 
-/** Topic names of the contract (design.md, "Topics"). */
+/** Topic names of the contract (docs/architecture.md, "Topics"). */
 public final class Topics {
     public static final String INVOCATIONS = "llm.invocations";
     public static final String FEEDBACK = "llm.feedback";
@@ -19,13 +19,15 @@ public final class Topics {
     private static final String THIRTY_DAYS_MS = String.valueOf(30L * 24 * 3600 * 1000);
 
     /**
-     * Every topic with partitions and retention (design.md). Output topics keep records by append
-     * time, so a record stamped with an old event time is not deleted the moment it is written.
+     * Every topic with partitions and retention (docs/architecture.md). Every topic is stamped with the broker's
+     * append time: event topics so the guard can bound each record's own event time by it (one writer
+     * with a wrong clock cannot move event time), output topics so that a record stamped with an old
+     * event time is not deleted the moment it is written.
      */
     public static final java.util.List<TopicSpec> SPECS = java.util.List.of(
-            new TopicSpec(INVOCATIONS, 6, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
-            new TopicSpec(FEEDBACK, 3, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
-            new TopicSpec(HEARTBEATS, 1, java.util.Map.of("retention.ms", SEVEN_DAYS_MS)),
+            new TopicSpec(INVOCATIONS, 6, java.util.Map.of("retention.ms", SEVEN_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(FEEDBACK, 3, java.util.Map.of("retention.ms", SEVEN_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(HEARTBEATS, 1, java.util.Map.of("retention.ms", SEVEN_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(METRICS, 3, java.util.Map.of("retention.ms", SEVEN_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(ALERTS, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(CONTROL, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
@@ -34,11 +36,19 @@ public final class Topics {
             new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
-     * Topics the guard application reads; one source, deserialised once. From guard.dlq it keeps
-     * only the gateways' rejected commands (a security event) and skips its own dead letters;
-     * guard.rules carries rule sets published at run time.
+     * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps
+     * only the gateways' rejected commands (a security event) and skips its own dead letters.
      */
-    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, RELEASES, DLQ, RULES);
+    public static final java.util.List<String> GUARD_EVENTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, DLQ);
+
+    /**
+     * Compacted control topics the guard application reads with a source of their own, from the beginning
+     * whenever it starts without state: release states and rule sets published at run time.
+     */
+    public static final java.util.List<String> GUARD_CONTROL_INPUTS = java.util.List.of(RELEASES, RULES);
+
+    /** Every topic the guard application reads. */
+    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, DLQ, RELEASES, RULES);
 
     private Topics() {}
 }

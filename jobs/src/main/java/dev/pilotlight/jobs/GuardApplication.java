@@ -7,6 +7,10 @@ import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.common.rules.RuleValidationException;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.EnvelopeDecoder;
+import dev.pilotlight.jobs.ingest.TimeBounds;
+import java.time.Duration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import dev.pilotlight.jobs.sink.KafkaGuardSinks;
 import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -45,7 +49,8 @@ public final class GuardApplication {
 
     /** Builds the production graph (Kafka in, Kafka out) on {@code env}; the embedded stack uses this too. */
     public static void build(StreamExecutionEnvironment env, JobOptions options, RuleSet rules) {
-        GuardPipeline.build(env, kafkaSource(options), KafkaGuardSinks.create(options.bootstrap(), new Properties()),
+        env.setMaxParallelism(options.maxParallelism());
+        GuardPipeline.build(env, eventSource(options), controlSource(options), KafkaGuardSinks.create(options.bootstrap(), new Properties()),
                 settings(options, rules));
     }
 
@@ -61,26 +66,63 @@ public final class GuardApplication {
                 System.currentTimeMillis(), o.miniBatch(), o.feedbackHorizon());
     }
 
-    /** RocksDB state and periodic checkpoints; a cluster's own settings for these are overridden. */
+    /**
+     * RocksDB state and checkpoints as a production user would set them (docs/operations.md,
+     * "Checkpoints"): kept when the job is cancelled, a few failed ones tolerated (an unreachable
+     * storage for a minute must not restart the job), a pause between them, unaligned once alignment
+     * takes longer than 10 s under backpressure. The checkpoint directory is the cluster's
+     * ({@code state.checkpoints.dir}) unless {@code --checkpoint-dir} names one.
+     */
     public static Configuration flinkConfiguration(JobOptions o) {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        if (o.checkpointDir() != null) {
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        }
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, o.tolerableCheckpointFailures());
+        c.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMillis(Math.min(5_000, o.checkpointInterval().toMillis() / 2)));
+        c.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        c.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofSeconds(10));
+        c.set(PipelineOptions.MAX_PARALLELISM, o.maxParallelism());
         return c;
     }
 
-    static KafkaSource<Envelope> kafkaSource(JobOptions o) {
+    /** The events (llm.*, and the gateways' rejected commands on guard.dlq), from the group's committed offsets. */
+    static KafkaSource<Envelope> eventSource(JobOptions o) {
         return KafkaSource.<Envelope>builder()
                 .setBootstrapServers(o.bootstrap())
-                .setTopics(Topics.GUARD_INPUTS)
+                .setTopics(Topics.GUARD_EVENTS)
                 .setGroupId(o.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(
                         o.startLatest() ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new EnvelopeDecoder(CommandSigner.fromSecret(o.controlKey())))
+                .setDeserializer(decoder(o))
                 .setProperty("fetch.max.wait.ms", "50") // low latency over batching: decisions must be quick
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
+    }
+
+    /**
+     * The compacted control topics (guard.releases, guard.rules), from their beginning whenever the job
+     * starts without state (a cancel, an incompatible upgrade): their whole history is what the broadcast
+     * state is built from. With state, the source resumes where its checkpoint says. Never from the
+     * group's committed offsets, which would skip the history.
+     */
+    static KafkaSource<Envelope> controlSource(JobOptions o) {
+        return KafkaSource.<Envelope>builder()
+                .setBootstrapServers(o.bootstrap())
+                .setTopics(Topics.GUARD_CONTROL_INPUTS)
+                .setGroupId(o.groupId() + "-control")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(decoder(o))
+                .setProperty("commit.offsets.on.checkpoint", "false")
+                .setProperty("fetch.max.wait.ms", "50")
+                .build();
+    }
+
+    private static EnvelopeDecoder decoder(JobOptions o) {
+        return new EnvelopeDecoder(CommandSigner.fromSecret(o.controlKey()), new TimeBounds(o.maxClockSkew(), o.maxEventAge()));
     }
 }

@@ -23,6 +23,7 @@ import dev.pilotlight.jobs.feedback.KeepLastRating;
 import dev.pilotlight.jobs.feedback.StampWithEventTime;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.SplitByRecordType;
+import dev.pilotlight.jobs.ingest.WallClockWhenIdle;
 import dev.pilotlight.jobs.metrics.AssignSeries;
 import dev.pilotlight.jobs.metrics.EmitMetricSample;
 import dev.pilotlight.jobs.metrics.LateEventToDeadLetter;
@@ -52,19 +53,26 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 public final class GuardPipeline {
     private GuardPipeline() {}
 
-    public static void build(StreamExecutionEnvironment env, Source<Envelope, ?, ?> source, GuardSinks sinks, GuardSettings settings) {
-        WatermarkStrategy<Envelope> watermarks = WatermarkStrategy.<Envelope>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((e, kafkaTs) -> e.eventTime())
-                .withIdleness(settings.idleness());
-        DataStream<Envelope> records = lastRatingsOnly(env.fromSource(source, watermarks, "guard-inputs").uid("guard-inputs"),
+    /**
+     * @param events  llm.* and the gateways' rejected commands
+     * @param control the compacted control topics (release states, rule sets): the broadcast state's only input
+     */
+    public static void build(StreamExecutionEnvironment env, Source<Envelope, ?, ?> events, Source<Envelope, ?, ?> control,
+                             GuardSinks sinks, GuardSettings settings) {
+        DataStream<Envelope> records = lastRatingsOnly(env.fromSource(events, watermarks(settings), "guard-inputs").uid("guard-inputs"),
                 settings.feedbackHorizon());
+        DataStream<Envelope> controlRecords = env.fromSource(control, watermarks(settings), "guard-control-inputs")
+                .uid("guard-control-inputs");
 
-        SingleOutputStreamOperator<InvocationEvent> split = records
-                .process(new SplitByRecordType()).name("split-by-record-type").uid("split-by-record-type");
-        DataStream<GuardBroadcast> broadcasts = split.getSideOutput(SplitByRecordType.RELEASES).map(GuardBroadcast::of)
+        DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters = records
+                .process(new SplitByRecordType()).name("split-by-record-type").uid("split-by-record-type")
+                .getSideOutput(SplitByRecordType.DEAD_LETTERS);
+        SingleOutputStreamOperator<InvocationEvent> controlSplit = controlRecords
+                .process(new SplitByRecordType()).name("split-control-records").uid("split-control-records");
+        DataStream<GuardBroadcast> broadcasts = controlSplit.getSideOutput(SplitByRecordType.RELEASES).map(GuardBroadcast::of)
                 .name("release-changes").uid("release-changes")
-                .union(split.getSideOutput(SplitByRecordType.RULES).map(GuardBroadcast::of).name("published-rule-sets").uid("published-rule-sets"));
-        DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters = split.getSideOutput(SplitByRecordType.DEAD_LETTERS);
+                .union(controlSplit.getSideOutput(SplitByRecordType.RULES).map(GuardBroadcast::of).name("published-rule-sets").uid("published-rule-sets"));
+        deadLetters = deadLetters.union(controlSplit.getSideOutput(SplitByRecordType.DEAD_LETTERS));
 
         if (settings.modules().contains(GuardModule.METRICS)) {
             deadLetters = deadLetters.union(metrics(records, sinks, settings));
@@ -73,6 +81,19 @@ public final class GuardPipeline {
             deadLetters = deadLetters.union(alerts(records, broadcasts, sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /**
+     * Event time from each record's own timestamp (bounded at ingest by the broker's append time, so one
+     * bad clock cannot move it), out of order by up to {@code outOfOrderness}; a split with nothing to
+     * read follows the wall clock (WallClockWhenIdle), so silence is seen and quiet partitions do not
+     * hold event time back.
+     */
+    private static WatermarkStrategy<Envelope> watermarks(GuardSettings settings) {
+        java.time.Duration bound = settings.outOfOrderness();
+        java.time.Duration idleness = settings.idleness();
+        return WatermarkStrategy.<Envelope>forGenerator(ctx -> new WallClockWhenIdle<>(bound, idleness, ctx.getInputActivityClock(), System::currentTimeMillis))
+                .withTimestampAssigner((e, kafkaTs) -> e.eventTime());
     }
 
     /**
@@ -137,7 +158,7 @@ public final class GuardPipeline {
             alerts.add(a);
             commands.add(a.getSideOutput(ThresholdRuleEvaluator.COMMANDS));
         }
-        if (!rules.absences().isEmpty()) {
+        { // always present, even without absence rules, so a savepoint restores whatever the rule files say
             SingleOutputStreamOperator<Alert> a = records
                     .process(new MatchRules(rules.absences())).name("match-absence-rules").uid("match-absence-rules")
                     .keyBy(RuleInput::key)
@@ -149,12 +170,15 @@ public final class GuardPipeline {
         if (!rules.sequences().isEmpty()) {
             List<DataStream<SequenceMatch>> matches = new ArrayList<>();
             for (SequenceRule rule : rules.sequences()) {
+                // the uid names the pattern, so a changed pattern is a new operator (old partial matches are not
+                // restored into it); removing a rule needs --allowNonRestoredState (docs/operations.md)
+                String uid = "sequence-" + rule.id() + "-" + SequencePatterns.fingerprint(rule);
                 DataStream<Envelope> relevant = records.filter(SequencePatterns.relevant(rule))
-                        .name("sequence-" + rule.id() + "-events").uid("sequence-" + rule.id() + "-events");
+                        .map(Envelope::withoutTexts).name("sequence-" + rule.id() + "-events").uid(uid + "-events");
+                // event time: partial matches expire with `within` as the watermark passes, quiet keys included
                 matches.add(CEP.pattern(relevant.keyBy(e -> String.join("|", rule.groupValues(e.record(rule.stream())))),
                                 SequencePatterns.compile(rule))
-                        .inProcessingTime()
-                        .process(new EmitSequenceMatch(rule)).name("sequence-" + rule.id()).uid("sequence-" + rule.id()));
+                        .process(new EmitSequenceMatch(rule)).name("sequence-" + rule.id()).uid(uid));
             }
             SingleOutputStreamOperator<Alert> a = union(matches)
                     .keyBy(SequenceMatch::key)

@@ -17,6 +17,7 @@ import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.rules.RuleSetLoader;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.EnvelopeDecoder;
+import dev.pilotlight.jobs.ingest.TimeBounds;
 import dev.pilotlight.jobs.sink.GuardSinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ class GuardPipelineIT {
 
     private static final String KEY = "pipeline-test-key-pipeline-test-key!";
     static final List<Envelope> INPUT = new ArrayList<>();
+    static final List<Envelope> CONTROL = new ArrayList<>();
 
     /** Serves the static input by index, so the generator stays serialisable. */
     static final class FromInput implements GeneratorFunction<Long, Envelope> {
@@ -52,18 +54,30 @@ class GuardPipelineIT {
         }
     }
 
+    static final class FromControl implements GeneratorFunction<Long, Envelope> {
+        @Override
+        public Envelope map(Long i) {
+            return CONTROL.get(i.intValue());
+        }
+    }
+
     @Test
     void badReleaseYieldsOneSignedRollbackMetricsAndDeadLettersForMalformedAndLateRecords() throws Exception {
         long t0 = System.currentTimeMillis();
         INPUT.clear();
-        INPUT.add(Envelope.of(new ReleaseState(1, "claims-letter", "claims-letter", "1.1.0", "1.0.0", null, 0, 2, t0, "admin", null), t0));
+        CONTROL.clear();
+        CONTROL.add(Envelope.of(new ReleaseState(1, "claims-letter", "claims-letter", "1.1.0", "1.0.0", null, 0, 2, t0, "admin", null), t0));
+        for (int i = 0; i < 40; i++) { // 200 ms of heartbeats first, so the release state is read before the calls
+            INPUT.add(Envelope.of(new dev.pilotlight.common.event.Heartbeat(1, "gw-early", t0 - 1_000 + i, "test", 0, 0, 0, 0,
+                    java.util.Map.of()), t0));
+        }
         for (int i = 0; i < 40; i++) {
             INPUT.add(Envelope.of(InvocationEvent.builder().eventId("e" + i).timestamp(t0 + i * 50L).gatewayId("gw").tenant("acme")
                     .userId("u" + i % 3).route("claims-letter").promptId("claims-letter").promptVersion("1.1.0").model("sim-model")
                     .latencyMs(100 + i).costUsd(0.01)
                     .status(i % 3 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build(), t0));
         }
-        INPUT.add(new EnvelopeDecoder(CommandSigner.fromSecret(KEY)).decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
+        INPUT.add(new EnvelopeDecoder(CommandSigner.fromSecret(KEY), TimeBounds.NONE).decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
         // half a second of heartbeats, so the watermark has reached every input of the graph (the feedback branch
         // goes through a keyed exchange and joins again) before the late event comes
         for (int i = 0; i < 100; i++) {
@@ -89,6 +103,7 @@ class GuardPipelineIT {
         // paced, so watermarks advance between records as they would from Kafka
         GuardPipeline.build(env, new DataGeneratorSource<>(new FromInput(), INPUT.size(), RateLimiterStrategy.perSecond(200),
                         TypeInformation.of(Envelope.class)),
+                new DataGeneratorSource<>(new FromControl(), CONTROL.size(), TypeInformation.of(Envelope.class)),
                 new GuardSinks(alerts, commands, dead, metrics), settings);
         env.execute("guard-pipeline-test");
 

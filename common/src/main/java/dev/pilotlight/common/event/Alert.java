@@ -3,7 +3,7 @@ package dev.pilotlight.common.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** A FIRING or RESOLVED transition of one alert episode (design.md, "Alerts"). */
+/** A FIRING or RESOLVED transition of one alert episode (docs/architecture.md, "Alerts"). */
 public record Alert(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String alertId,
@@ -23,4 +23,10 @@ public record Alert(
         String rulesVersion) {
 
     public enum State { FIRING, RESOLVED }
+
+    /** The same transition, its summary prefixed with why it happened. */
+    public Alert explained(String why) {
+        return new Alert(schemaVersion, alertId, ruleId, tier, state, labels, value, threshold, startsAt, endsAt,
+                summary == null ? why : why + ": " + summary, runbook, commandId, rulesVersion);
+    }
 }

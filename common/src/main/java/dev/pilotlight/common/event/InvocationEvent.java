@@ -3,7 +3,7 @@ package dev.pilotlight.common.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** One model invocation through the gateway (design.md, "Events"). Raw PII never appears here. */
+/** One model invocation through the gateway (docs/architecture.md). Raw PII never appears here. */
 public record InvocationEvent(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String eventId,
@@ -38,6 +38,14 @@ public record InvocationEvent(
         List<String> outputFlags,
         String inputText,
         String outputText) {
+
+    /** The same event without its (redacted) input and output text. */
+    public InvocationEvent withoutTexts() {
+        return new InvocationEvent(schemaVersion, eventId, timestamp, gatewayId, tenant, userId, route, promptId, promptVersion,
+                experimentId, variant, provider, model, modelTier, fallbackUsed, cacheHit, status, errorType, latencyMs,
+                upstreamLatencyMs, inputTokens, outputTokens, costUsd, inputChars, queryClass, piiRedactions, injectionScore,
+                outputChars, refusal, citations, outputFlags, null, null);
+    }
 
     public static Builder builder() {
         return new Builder();

@@ -34,7 +34,7 @@ final class RuleFileReader {
     private static final Map<String, Set<String>> KIND_KEYS = Map.of(
             "threshold", Set.of("metric", "where", "window", "op", "threshold", "baseline", "min_samples", "min_users", "for", "keep_firing_for",
                     "evaluate"),
-            "absence", Set.of("stream", "where", "for"),
+            "absence", Set.of("stream", "where", "for", "forget_after"),
             "sequence", Set.of("stream", "pattern", "first", "then", "times", "within", "keep_firing_for"));
     private static final Set<String> ANNOTATION_KEYS = Set.of("summary", "runbook");
     private static final Set<String> RELEASE_GROUP = Set.of("route", "promptId", "promptVersion");
@@ -202,12 +202,17 @@ final class RuleFileReader {
             List<Condition> where = conditions("where", stream, false);
             List<String> groupBy = groupBy(stream, false);
             Duration silence = duration("for", true);
+            Duration forgetAfter = value("forget_after") != null ? duration("forget_after", true)
+                    : groupBy != null && groupBy.isEmpty() ? null : AbsenceRule.DEFAULT_FORGET_AFTER;
+            if (silence != null && forgetAfter != null && forgetAfter.compareTo(silence) <= 0) {
+                problem(value("forget_after"), "forget_after must be longer than for (" + DurationText.format(silence) + ")");
+            }
             RuleAction action = action(groupBy, false);
             AlertTemplate alert = alertTemplate();
-            if (stream == null || groupBy == null || silence == null || alert == null) {
+            if (stream == null || groupBy == null || silence == null || (forgetAfter == null && value("forget_after") != null) || alert == null) {
                 return null;
             }
-            return new AbsenceRule(id, source(), stream, where, groupBy, silence, action, alert);
+            return new AbsenceRule(id, source(), stream, where, groupBy, silence, forgetAfter, action, alert);
         }
 
         private SequenceRule sequence(String id) {

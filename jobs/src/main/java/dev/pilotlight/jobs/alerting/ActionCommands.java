@@ -29,6 +29,29 @@ public final class ActionCommands implements Serializable {
         this.maxDecisionLagMs = maxDecisionLag.toMillis();
     }
 
+    /**
+     * When the effect of {@code c} ends: its {@code until}, else its expiry; {@link KeyStatus#NONE} for a
+     * change that lasts (a rollback, a promotion, a split), which is never renewed.
+     */
+    public static long effectEnds(ControlCommand c) {
+        return switch (c.type()) {
+            case ROLLBACK_PROMPT, PROMOTE_VARIANT, SET_SPLIT -> KeyStatus.NONE;
+            default -> c.param("until") != null ? Long.parseLong(c.param("until")) : c.expiresAt();
+        };
+    }
+
+    /**
+     * Whether an episode that is still open must issue its command again: none went out (the guard was
+     * behind when the breach began), or the effect is past half its life (a block that would end while
+     * the behaviour goes on). Ids stay deterministic: the same episode, or the episode and the renewal.
+     */
+    public static boolean due(String commandId, long effectEnds, long issuedAt, long now) {
+        if (commandId == null) {
+            return true;
+        }
+        return effectEnds != KeyStatus.NONE && now >= issuedAt + (effectEnds - issuedAt) / 2;
+    }
+
     /** The episode part of a rollback's ids: the release revision, so one bad release gets one decision. */
     public static String rollbackEpisode(ReleaseState release) {
         return release == null ? null : "rev" + release.revision();

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which threshold rules are in force: those the job was started with, until a newer rule set is
  * published to guard.rules; then that one (kept in broadcast state, so it survives a restart from a
- * checkpoint). Sequence and absence rules are compiled into the graph and change only with a redeploy.
+ * checkpoint), unless the job was started again with files after it was published (newest wins,
+ * docs/rules.md). Sequence and absence rules are compiled into the graph and change only with a redeploy.
  */
 public final class ActiveRules implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -49,9 +50,14 @@ public final class ActiveRules implements Serializable {
                 .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds());
     }
 
+    /**
+     * The newest wins: the files the job was started with count as published when it was started; a set
+     * published to guard.rules after that replaces them. So after a restart with files, a set published
+     * before it (still in restored state, or read back from the compacted topic) no longer decides.
+     */
     public Snapshot current(ReadOnlyBroadcastState<String, RuleSetUpdate> state) throws Exception {
         RuleSetUpdate u = state.get(ACTIVE);
-        if (u == null) {
+        if (u == null || u.publishedAt() <= initialLoadedAt) {
             return initial;
         }
         if (cached == null || !u.version().equals(cachedFrom)) {
@@ -68,12 +74,12 @@ public final class ActiveRules implements Serializable {
 
     /** The version of the rule set this instance last applied (metric {@code rulesVersion}). */
     public String versionInForce() {
-        return cached == null ? initial.version() : cached.version();
+        return cached == null || inForceSince <= initialLoadedAt ? initial.version() : cached.version();
     }
 
     /** Epoch ms at which that set was published, or the job loaded its files (metric {@code rulesPublishedAt}). */
     public long inForceSince() {
-        return cached == null ? initialLoadedAt : inForceSince;
+        return cached == null || inForceSince <= initialLoadedAt ? initialLoadedAt : inForceSince;
     }
 
     /** Takes a published set if it is newer than what is in force. */

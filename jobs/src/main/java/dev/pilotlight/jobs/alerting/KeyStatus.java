@@ -30,6 +30,14 @@ public class KeyStatus {
     public String alertId;
     public long startsAt;
     public String commandId;
+    /** The episode part of the decision's ids (a release revision, or the window the breach began in). */
+    public String episode;
+    /** When the effect of the last command issued ends (its until, or its expiry); NONE for lasting ones. */
+    public long commandUntil = NONE;
+    /** When the last command of the episode was issued (processing time). */
+    public long commandIssuedAt = NONE;
+    /** How often the episode's command has been renewed. */
+    public int renewals;
     /** Ends and values of past windows, oldest first, for baselines. */
     public long[] pastEnds = new long[0];
     public double[] pastValues = new double[0];

@@ -11,15 +11,19 @@ import org.apache.flink.util.Collector;
  * Keeps, per rule and release, the sums of the rule's ratio over all of the release's calls, and
  * sends each new total on, to be broadcast to the evaluator: when a later release is judged against
  * the one it replaced (baseline previous_release), that release's figure is at hand on every
- * parallel instance.
+ * parallel instance. A release nobody calls for 30 days is forgotten (state TTL): by then it is
+ * neither served nor the one a release in service replaced.
  */
 public final class ReleaseTotals extends KeyedProcessFunction<String, RuleInput, ReleaseTotal> {
     private static final long serialVersionUID = 1L;
+    static final java.time.Duration FORGET_AFTER = java.time.Duration.ofDays(30);
     private transient ValueState<double[]> sums;
 
     @Override
     public void open(OpenContext ctx) {
-        sums = getRuntimeContext().getState(new ValueStateDescriptor<>("release-sums", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        ValueStateDescriptor<double[]> d = new ValueStateDescriptor<>("release-sums", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        d.enableTimeToLive(org.apache.flink.api.common.state.StateTtlConfig.newBuilder(FORGET_AFTER).build());
+        sums = getRuntimeContext().getState(d);
     }
 
     @Override

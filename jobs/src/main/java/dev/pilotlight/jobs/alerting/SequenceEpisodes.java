@@ -34,6 +34,9 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
     private transient ValueState<Long> resolveAt;
     private transient ValueState<String> commandId;
     private transient ValueState<String> group;
+    /** When the last command's effect ends and when it was issued: an open episode renews it at half its life. */
+    private transient ValueState<long[]> commandTimes;
+    private transient ValueState<Integer> renewals;
 
     public SequenceEpisodes(List<SequenceRule> rules, ActionCommands commands, String rulesVersion) {
         this.rulesVersion = rulesVersion;
@@ -48,6 +51,9 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         resolveAt = getRuntimeContext().getState(new ValueStateDescriptor<>("resolve-at", Types.LONG));
         commandId = getRuntimeContext().getState(new ValueStateDescriptor<>("command-id", Types.STRING));
         group = getRuntimeContext().getState(new ValueStateDescriptor<>("group", Types.STRING));
+        commandTimes = getRuntimeContext().getState(new ValueStateDescriptor<>("command-times",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        renewals = getRuntimeContext().getState(new ValueStateDescriptor<>("renewals", Types.INT));
     }
 
     @Override
@@ -66,23 +72,50 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
             ctx.timerService().registerEventTimeTimer(due);
             resolveAt.update(due);
         }
-        if (alertId.value() != null) {
-            return; // still the same episode
-        }
         Map<String, String> labels = rule.labels(m.groupValues());
+        String reason = rule.id() + ": " + m.events() + " matching events within " + dev.pilotlight.common.DurationText.format(rule.within());
+        if (alertId.value() != null) {
+            keepDecision(rule, m, labels, reason, now, ctx); // the same episode: its decision stands
+            return;
+        }
         String episode = "m" + m.eventTime();
         String id = DecisionIds.of("alert", rule.id(), m.key(), episode);
-        String reason = rule.id() + ": " + m.events() + " matching events within " + dev.pilotlight.common.DurationText.format(rule.within());
-        ControlCommand command = commands.build(rule, labels, id, episode, reason, m.eventTime(), now, null);
-        if (command != null) {
-            ctx.output(COMMANDS, command);
-        }
         alertId.update(id);
         group.update(StoredGroup.join(m.groupValues()));
         startsAt.update(m.eventTime());
-        commandId.update(command == null ? null : command.commandId());
+        commandId.clear();
+        renewals.clear();
+        issue(rule, m, labels, id, episode, reason, now, ctx);
         out.collect(AlertRecords.firing(rule, rulesVersion, id, labels, m.events(), threshold(rule), rule.within(), m.eventTime(),
-                command == null ? null : command.commandId()));
+                commandId.value()));
+    }
+
+    /** A command not issued when the episode began (the guard was behind) is issued now; one about to end is renewed. */
+    private void keepDecision(SequenceRule rule, SequenceMatch m, Map<String, String> labels, String reason, long now, Context ctx)
+            throws Exception {
+        long[] times = commandTimes.value();
+        if (rule.action() == null || !ActionCommands.due(commandId.value(), times == null ? KeyStatus.NONE : times[0],
+                times == null ? KeyStatus.NONE : times[1], now)) {
+            return;
+        }
+        boolean renewal = commandId.value() != null;
+        int n = renewals.value() == null ? 0 : renewals.value();
+        String episode = "m" + startsAt.value() + (renewal ? "-r" + (n + 1) : "");
+        if (issue(rule, m, labels, alertId.value(), episode, reason, now, ctx) && renewal) {
+            renewals.update(n + 1);
+        }
+    }
+
+    private boolean issue(SequenceRule rule, SequenceMatch m, Map<String, String> labels, String id, String episode, String reason,
+                          long now, Context ctx) throws Exception {
+        ControlCommand command = commands.build(rule, labels, id, episode, reason, m.eventTime(), now, null);
+        if (command == null) {
+            return false;
+        }
+        ctx.output(COMMANDS, command);
+        commandId.update(command.commandId());
+        commandTimes.update(new long[] {ActionCommands.effectEnds(command), now});
+        return true;
     }
 
     @Override
@@ -100,6 +133,8 @@ public final class SequenceEpisodes extends KeyedProcessFunction<String, Sequenc
         resolveAt.clear();
         commandId.clear();
         group.clear();
+        commandTimes.clear();
+        renewals.clear();
     }
 
     private static double threshold(SequenceRule rule) {

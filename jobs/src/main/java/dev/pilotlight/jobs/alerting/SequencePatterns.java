@@ -29,6 +29,12 @@ public final class SequencePatterns {
         return p.within(rule.within());
     }
 
+    /** What the pattern is (kind, conditions, count, window), as a short hex string for the operator's uid. */
+    public static String fingerprint(SequenceRule rule) {
+        int h = java.util.Objects.hash(rule.kind(), rule.stream(), rule.first(), rule.then(), rule.times(), rule.within(), rule.groupBy());
+        return Integer.toHexString(h);
+    }
+
     /** Events a rule's pattern looks at: those matching its first or its then conditions. */
     public static FilterFunction<Envelope> relevant(SequenceRule rule) {
         FilterFunction<Envelope> first = matching(rule.stream(), rule.first());

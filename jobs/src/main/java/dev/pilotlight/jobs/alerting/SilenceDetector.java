@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs.alerting;
 
+import dev.pilotlight.common.DurationText;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.control.DecisionIds;
 import dev.pilotlight.common.event.Alert;
@@ -17,9 +18,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decides that a group which was seen has gone silent (an absence rule): no event for the rule's
- * {@code for} of wall-clock time fires; the next event resolves. Processing time, because when
- * every gateway is down no event arrives to move event time.
+ * Decides that a group which was seen has gone silent (an absence rule): nothing for the rule's
+ * {@code for} of event time fires; the next event resolves; after {@code forget_after} of silence the
+ * group is forgotten (the alert resolves, saying so, and the state is cleared). Event time, not the
+ * clock: the watermark follows the clock when a source is idle (every gateway silent), and after a
+ * restore the replayed heartbeats move the group's last sighting before the watermark passes its
+ * deadline, so an upgrade does not page "gateway down".
  */
 public final class SilenceDetector extends KeyedProcessFunction<String, RuleInput, Alert> {
     private static final long serialVersionUID = 1L;
@@ -54,22 +58,24 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         if (rule == null) {
             return;
         }
-        long now = ctx.timerService().currentProcessingTime();
+        Long since = lastSeen.value();
+        if (since != null && in.timestamp() <= since) {
+            return; // an older sighting says nothing new
+        }
         String alertId = firing.value();
         if (alertId != null) {
-            long since = lastSeen.value();
-            out.collect(AlertRecords.resolved(rule, rulesVersion, alertId, rule.labels(in.groupValues()), (now - since) / 1000.0,
-                    rule.silence().toSeconds(), rule.silence(), since + rule.silence().toMillis(), now, null));
+            out.collect(AlertRecords.resolved(rule, rulesVersion, alertId, rule.labels(in.groupValues()), (in.timestamp() - since) / 1000.0,
+                    rule.silence().toSeconds(), rule.silence(), since + rule.silence().toMillis(), in.timestamp(), null));
             firing.clear();
         }
         Long old = deadline.value();
         if (old != null) {
-            ctx.timerService().deleteProcessingTimeTimer(old);
+            ctx.timerService().deleteEventTimeTimer(old);
         }
-        long due = now + rule.silence().toMillis();
-        ctx.timerService().registerProcessingTimeTimer(due);
+        long due = in.timestamp() + rule.silence().toMillis();
+        ctx.timerService().registerEventTimeTimer(due);
         deadline.update(due);
-        lastSeen.update(now);
+        lastSeen.update(in.timestamp());
         group.update(StoredGroup.join(in.groupValues()));
     }
 
@@ -78,21 +84,48 @@ public final class SilenceDetector extends KeyedProcessFunction<String, RuleInpu
         String key = ctx.getCurrentKey();
         AbsenceRule rule = rules.get(key.substring(0, key.indexOf('|')));
         Long since = lastSeen.value();
-        if (rule == null || since == null || firing.value() != null) {
+        if (rule == null || since == null) {
+            clear(); // the rule was removed: nothing left to watch
             return;
         }
         List<String> values = StoredGroup.split(group.value(), rule.groupBy().size());
         Map<String, String> labels = rule.labels(values);
+        if (firing.value() != null) {
+            forget(rule, since, labels, timestamp, out);
+            return;
+        }
         String alertId = DecisionIds.of("alert", rule.id(), key, "s" + since);
         double silentSeconds = (timestamp - since) / 1000.0;
         String reason = rule.id() + ": nothing for " + (long) silentSeconds + " s";
-        ControlCommand command = commands.build(rule, labels, alertId, "s" + since, reason, timestamp, timestamp, null);
+        ControlCommand command = commands.build(rule, labels, alertId, "s" + since, reason, timestamp,
+                ctx.timerService().currentProcessingTime(), null);
         if (command != null) {
             ctx.output(COMMANDS, command);
         }
         firing.update(alertId);
-        deadline.clear();
+        if (rule.forgetAfter() != null) { // a rule without groups has one key and fires until something comes
+            long forgetAt = since + rule.forgetAfter().toMillis();
+            ctx.timerService().registerEventTimeTimer(forgetAt);
+            deadline.update(forgetAt);
+        } else {
+            deadline.clear();
+        }
         out.collect(AlertRecords.firing(rule, rulesVersion, alertId, labels, silentSeconds, rule.silence().toSeconds(), rule.silence(),
                 since + rule.silence().toMillis(), command == null ? null : command.commandId()));
+    }
+
+    /** Silent for forget_after: a gateway that never came back is gone; its alert resolves and its state is cleared. */
+    private void forget(AbsenceRule rule, long since, Map<String, String> labels, long at, Collector<Alert> out) throws Exception {
+        out.collect(AlertRecords.resolved(rule, rulesVersion, firing.value(), labels, (at - since) / 1000.0, rule.silence().toSeconds(),
+                rule.silence(), since + rule.silence().toMillis(), at, null)
+                .explained("forgotten after " + DurationText.format(rule.forgetAfter()) + " of silence"));
+        clear();
+    }
+
+    private void clear() {
+        lastSeen.clear();
+        deadline.clear();
+        firing.clear();
+        group.clear();
     }
 }

@@ -51,6 +51,8 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
 
     private transient MapState<Long, WindowAggregate> buckets;
     private transient ValueState<KeyStatus> status;
+    private transient org.apache.flink.metrics.Counter lateInputs;
+    private transient org.apache.flink.metrics.Counter renewedCommands;
 
     public ThresholdRuleEvaluator(ActiveRules rules, ActionCommands commands) {
         this.rules = rules;
@@ -97,6 +99,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         // the rule set in force, for operators: which version decides, and since when
         getRuntimeContext().getMetricGroup().gauge("rulesVersion", (Gauge<String>) rules::versionInForce);
         getRuntimeContext().getMetricGroup().gauge("rulesPublishedAt", (Gauge<Long>) rules::inForceSince);
+        // inputs older than their key's window (they cannot change a decision), and commands issued again
+        lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
+        renewedCommands = getRuntimeContext().getMetricGroup().counter("renewedCommands");
     }
 
     @Override
@@ -121,6 +126,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         long window = rule.window().toMillis();
         long start = Math.floorDiv(in.timestamp(), width) * width;
         if (st.slidPast != KeyStatus.NONE && start <= st.slidPast) {
+            lateInputs.inc();
             return; // older than the window: it cannot change any decision
         }
         Metric metric = rule.metric();
@@ -350,6 +356,7 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         if (holds) {
             st.clearSince = KeyStatus.NONE;
             if (st.firing()) {
+                keepDecision(rule, st, value, threshold, samples, eventTime, ctx);
                 return;
             }
             if (st.pendingSince == KeyStatus.NONE) {
@@ -375,6 +382,10 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
                 out.collect(AlertRecords.resolved(rule, version, st.alertId, labels, value, threshold, rule.window(), st.startsAt, now, st.commandId));
                 st.alertId = null;
                 st.commandId = null;
+                st.episode = null;
+                st.commandUntil = KeyStatus.NONE;
+                st.commandIssuedAt = KeyStatus.NONE;
+                st.renewals = 0;
                 st.clearSince = KeyStatus.NONE;
             } else {
                 ctx.timerService().registerEventTimeTimer(due);
@@ -385,27 +396,69 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     private void fire(ThresholdRule rule, String version, KeyStatus st, double value, double threshold, long samples, long now,
                       long eventTime, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         Map<String, String> labels = rule.labels(Arrays.asList(st.group));
-        ReleaseState release = rule.action() != null && rule.action().type() == CommandType.ROLLBACK_PROMPT
-                ? ctx.getBroadcastState(RELEASES).get(labels.get("promptId")) : null;
+        ReleaseState release = release(rule, labels, ctx);
         String episode = release != null ? ActionCommands.rollbackEpisode(release)
                 : "w" + Math.floorDiv(st.pendingSince, rule.window().toMillis());
         String alertId = DecisionIds.of("alert", rule.id(), String.join("|", st.group), episode);
-        String reason = String.format(Locale.ROOT, "%s: %s %.4g %s %.4g over %s (%d samples%s)", rule.id(),
-                rule.metric().yamlName(), value, rule.op().symbol(), threshold,
-                dev.pilotlight.common.DurationText.format(rule.window()), samples,
-                rule.minUsers() > 0 ? ", " + usersInWindow(rule, st, now) + " users" : "");
-        ControlCommand command = commands.build(rule, labels, alertId, episode, reason, eventTime,
-                ctx.timerService().currentProcessingTime(), release);
-        if (command != null) {
-            ctx.output(COMMANDS, command);
-        }
         st.alertId = alertId;
+        st.episode = episode;
         st.startsAt = now;
         st.tier = rule.alert().tier();
         st.rememberLabels(labels);
-        st.commandId = command == null ? null : command.commandId();
+        st.commandId = null;
+        st.commandUntil = KeyStatus.NONE;
+        st.renewals = 0;
         st.pendingSince = KeyStatus.NONE;
+        issue(rule, st, labels, reason(rule, st, value, threshold, samples, now), eventTime, release, episode, ctx);
         out.collect(AlertRecords.firing(rule, version, alertId, labels, value, threshold, rule.window(), now, st.commandId));
+    }
+
+    /**
+     * While an episode lasts its decision stands: a command the guard could not issue when the breach
+     * began (it was more than max-decision-lag behind) is issued on the next fresh evaluation, and one
+     * whose effect would end while the breach goes on is renewed. Same episode, same ids: idempotent.
+     */
+    private void keepDecision(ThresholdRule rule, KeyStatus st, double value, double threshold, long samples, long eventTime,
+                              ReadOnlyContext ctx) throws Exception {
+        long processingNow = ctx.timerService().currentProcessingTime();
+        if (rule.action() == null || !ActionCommands.due(st.commandId, st.commandUntil, st.commandIssuedAt, processingNow)) {
+            return;
+        }
+        Map<String, String> labels = rule.labels(Arrays.asList(st.group));
+        boolean renewal = st.commandId != null;
+        String episode = renewal ? st.episode + "-r" + (st.renewals + 1) : st.episode;
+        if (issue(rule, st, labels, reason(rule, st, value, threshold, samples, eventTime), eventTime, release(rule, labels, ctx), episode,
+                ctx) && renewal) {
+            st.renewals++;
+            renewedCommands.inc();
+        }
+    }
+
+    /** Builds, outputs and remembers the episode's command; false when none may go out now. */
+    private boolean issue(ThresholdRule rule, KeyStatus st, Map<String, String> labels, String reason, long eventTime, ReleaseState release,
+                          String episode, ReadOnlyContext ctx) {
+        long processingNow = ctx.timerService().currentProcessingTime();
+        ControlCommand command = commands.build(rule, labels, st.alertId, episode, reason, eventTime, processingNow, release);
+        if (command == null) {
+            return false;
+        }
+        ctx.output(COMMANDS, command);
+        st.commandId = command.commandId();
+        st.commandIssuedAt = processingNow;
+        st.commandUntil = ActionCommands.effectEnds(command);
+        return true;
+    }
+
+    private ReleaseState release(ThresholdRule rule, Map<String, String> labels, ReadOnlyContext ctx) throws Exception {
+        return rule.action() != null && rule.action().type() == CommandType.ROLLBACK_PROMPT
+                ? ctx.getBroadcastState(RELEASES).get(labels.get("promptId")) : null;
+    }
+
+    private String reason(ThresholdRule rule, KeyStatus st, double value, double threshold, long samples, long now) throws Exception {
+        return String.format(Locale.ROOT, "%s: %s %.4g %s %.4g over %s (%d samples%s)", rule.id(),
+                rule.metric().yamlName(), value, rule.op().symbol(), threshold,
+                dev.pilotlight.common.DurationText.format(rule.window()), samples,
+                rule.minUsers() > 0 ? ", " + usersInWindow(rule, st, now) + " users" : "");
     }
 
     /**
@@ -443,6 +496,28 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         ReleaseState known = ctx.getBroadcastState(RELEASES).get(s.promptId());
         if (known == null || s.revision() >= known.revision()) {
             ctx.getBroadcastState(RELEASES).put(s.promptId(), s);
+            forgetTotalsOfRetiredVersions(s, ctx.getBroadcastState(TOTALS));
+        }
+    }
+
+    /**
+     * Totals are kept only for the versions a baseline can still ask for (production, previous, candidate
+     * of each prompt): the broadcast state is copied into every subtask and every checkpoint, so it must
+     * not grow with every release ever made. Keys end in "|promptId|promptVersion" (rollback groups).
+     */
+    static void forgetTotalsOfRetiredVersions(ReleaseState s, org.apache.flink.api.common.state.BroadcastState<String, double[]> totals)
+            throws Exception {
+        java.util.Set<String> keep = new java.util.HashSet<>(java.util.Arrays.asList(s.productionVersion(), s.previousVersion(),
+                s.candidateVersion()));
+        List<String> retired = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : totals.entries()) {
+            String[] parts = e.getKey().split("\\|");
+            if (parts.length >= 3 && parts[parts.length - 2].equals(s.promptId()) && !keep.contains(parts[parts.length - 1])) {
+                retired.add(e.getKey());
+            }
+        }
+        for (String k : retired) {
+            totals.remove(k);
         }
     }
 }

@@ -44,6 +44,17 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         return new Envelope(null, null, null, null, null, null, e, ts);
     }
 
+    /**
+     * This envelope without the free texts an invocation may carry (redacted prompt and answer): what a
+     * sequence rule's partial matches keep in state needs none of them.
+     */
+    public Envelope withoutTexts() {
+        if (invocation == null || (invocation.inputText() == null && invocation.outputText() == null)) {
+            return this;
+        }
+        return new Envelope(invocation.withoutTexts(), feedback, heartbeat, release, deadLetter, rejectedCommand, rules, kafkaTimestamp);
+    }
+
     /** The record a rule on {@code stream} looks at, or null when this envelope carries another kind. */
     public Object record(RuleStream stream) {
         return switch (stream) {

@@ -11,6 +11,8 @@ import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.rules.RuleSetUpdate;
 import dev.pilotlight.common.rules.RuleValidationException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -27,9 +29,17 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
     private static final long serialVersionUID = 1L;
 
     private final CommandSigner signer;
+    private final TimeBounds bounds;
+    private transient Counter outOfRange;
 
-    public EnvelopeDecoder(CommandSigner signer) {
+    public EnvelopeDecoder(CommandSigner signer, TimeBounds bounds) {
         this.signer = signer;
+        this.bounds = bounds;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        outOfRange = context.getMetricGroup().counter("outOfRangeTimestamps");
     }
 
     @Override
@@ -52,19 +62,34 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
             return rejectedCommand(value, timestamp);
         }
         try {
-            return switch (topic) {
+            return inBounds(switch (topic) {
                 case Topics.INVOCATIONS -> Envelope.of(JsonCodec.decode(value, InvocationEvent.class), timestamp);
                 case Topics.FEEDBACK -> Envelope.of(JsonCodec.decode(value, FeedbackEvent.class), timestamp);
                 case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
                 case Topics.RELEASES -> Envelope.of(signer.verify(value, ReleaseState.class, "release state"), timestamp);
                 case Topics.RULES -> Envelope.of(validRules(signer.verify(value, RuleSetUpdate.class, "rule set")), timestamp);
                 default -> throw new DecodeException("no decoder for topic " + topic);
-            };
+            }, timestamp);
         } catch (DecodeException | RuleValidationException | CommandSigner.SignatureException e) {
             return Envelope.of(DeadLetter.of(topic, partition, offset,
                     key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
                     value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);
         }
+    }
+
+    /** The envelope, if its event time is within the bounds of the broker's append time (else a dead letter). */
+    private Envelope inBounds(Envelope e, long appendedAt) {
+        if (e.rules() != null) {
+            return e; // a rule set has no time of its own
+        }
+        String problem = bounds.problem(e.eventTime(), appendedAt);
+        if (problem == null) {
+            return e;
+        }
+        if (outOfRange != null) {
+            outOfRange.inc();
+        }
+        throw new DecodeException(problem);
     }
 
     /** A published rule set is checked here, once: an invalid one goes to guard.dlq with every problem. */
@@ -73,10 +98,19 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
         return u;
     }
 
-    private static Envelope rejectedCommand(byte[] value, long timestamp) {
+    private Envelope rejectedCommand(byte[] value, long timestamp) {
         try {
             DeadLetter d = JsonCodec.decode(value, DeadLetter.class);
-            return Topics.CONTROL.equals(d.sourceTopic()) ? Envelope.rejectedCommand(d, timestamp) : null;
+            if (!Topics.CONTROL.equals(d.sourceTopic())) {
+                return null;
+            }
+            if (bounds.problem(d.failedAt(), timestamp) != null) {
+                if (outOfRange != null) {
+                    outOfRange.inc(); // counted, not written to guard.dlq again: that would loop
+                }
+                return null;
+            }
+            return Envelope.rejectedCommand(d, timestamp);
         } catch (DecodeException e) {
             return null; // writing it to guard.dlq again would loop
         }

@@ -141,6 +141,48 @@ class ThresholdRuleEvaluatorTest {
         }
     }
 
+    @Test
+    void afterARestoreTheNewestWinsBetweenThePublishedSetAndTheFilesOfTheRestart() throws Exception {
+        String yaml = "rules:\n  - id: r\n    metric: error_rate\n    window: 5m\n    op: '>'\n    threshold: 0.1\n"
+                + "    min_samples: 5\n    group_by: [route]\n    tier: 2\n";
+        RuleSetUpdate published = new RuleSetUpdate(1, "published", Map.of("r.yaml", yaml), T0 + 5, "ops");
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = evaluatorHarness(new ActiveRules(new RuleSet("files-v1", List.of()), T0 - 1))) {
+            h.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(published)));
+            snapshot = h.snapshot(1, T0 + 6);
+        }
+        ActiveRules restartedWithNewerFiles = new ActiveRules(new RuleSet("files-v2", List.of()), T0 + 10);
+        try (var h = evaluatorHarness(restartedWithNewerFiles, snapshot)) {
+            assertThat(restartedWithNewerFiles.current(h.getOperator().getOperatorStateBackend()
+                    .getBroadcastState(ActiveRules.RULES)).version()).isEqualTo("files-v2");
+            assertThat(restartedWithNewerFiles.versionInForce()).isEqualTo("files-v2");
+        }
+        ActiveRules restartedWithOlderFiles = new ActiveRules(new RuleSet("files-v0", List.of()), T0 + 1);
+        try (var h = evaluatorHarness(restartedWithOlderFiles, snapshot)) {
+            assertThat(restartedWithOlderFiles.current(h.getOperator().getOperatorStateBackend()
+                    .getBroadcastState(ActiveRules.RULES)).version()).isEqualTo(published.parse().version());
+        }
+    }
+
+    private static org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<String, RuleInput, GuardBroadcast, Alert> evaluatorHarness(
+            ActiveRules active) throws Exception {
+        return evaluatorHarness(active, null);
+    }
+
+    private static org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<String, RuleInput, GuardBroadcast, Alert> evaluatorHarness(
+            ActiveRules active, org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
+        var h = new org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new ThresholdRuleEvaluator(active, new ActionCommands(Duration.ofMinutes(10), Duration.ofMinutes(5))),
+                        List.of(ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES, ThresholdRuleEvaluator.TOTALS)),
+                RuleInput::key, Types.STRING, 1, 1, 0);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
     // ---- rollback rules (moved from the first rollback trigger; same decisions) ----
 
     @Test
@@ -174,6 +216,58 @@ class ThresholdRuleEvaluatorTest {
         send("1.1.0", T0 + 2000, 30, 2); // still failing: the same episode, no repeats
         assertThat(alerts()).hasSize(1);
         assertThat(commands()).hasSize(1);
+    }
+
+    @Test
+    void aRollbackTheGuardWasTooFarBehindToIssueIsIssuedOnceFreshEventsStillBreach() throws Exception {
+        start(ROLLBACK);
+        harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 7))));
+        long now = T0 + Duration.ofMinutes(20).toMillis();
+        harness.setProcessingTime(now); // restarted, reading a backlog that began 20 min ago; the release fails all along
+        long lastStale = 0;
+        for (long t = T0; t < now; t += 2_000) {
+            process(call("1.1.0", t).status(t / 2_000 % 2 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build());
+            if (commands().isEmpty()) {
+                lastStale = t;
+            }
+        }
+        assertThat(alerts()).extracting(Alert::state).containsExactly(Alert.State.FIRING); // one episode throughout
+        assertThat(commands()).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo(CommandType.ROLLBACK_PROMPT);
+            assertThat(c.alertId()).isEqualTo(alerts().get(0).alertId());
+        });
+        // issued with the first event within max-decision-lag (5 min) of the clock, not before
+        assertThat(lastStale).isBetween(now - Duration.ofMinutes(5).toMillis() - 2_000, now - Duration.ofMinutes(5).toMillis());
+    }
+
+    @Test
+    void aBlockIsRenewedBeforeItEndsWhileTheBehaviourGoesOn() throws Exception {
+        start("""
+                rules:
+                  - id: hammering
+                    metric: calls
+                    group_by: [userId]
+                    window: 1m
+                    op: ">"
+                    threshold: 10
+                    tier: 1
+                    action: {type: BLOCK_USER, for: 10m}
+                """);
+        for (long t = T0; t <= T0 + 360_000; t += 2_000) { // a call every 2 s for 6 minutes: always 30 a minute
+            harness.setProcessingTime(t);
+            process(call("1.0.0", t).status(InvocationStatus.OK).build());
+            if (t == T0 + 240_000) {
+                assertThat(commands()).as("at 4 min the block is not yet half over").hasSize(1);
+            }
+        }
+        assertThat(commands()).hasSize(2);
+        ControlCommand first = commands().get(0);
+        ControlCommand renewed = commands().get(1);
+        assertThat(Long.parseLong(first.param("until")) - first.issuedAt()).isEqualTo(600_000);
+        assertThat(renewed.issuedAt()).isBetween(first.issuedAt() + 300_000, first.issuedAt() + 302_000); // at half its life
+        assertThat(Long.parseLong(renewed.param("until"))).isEqualTo(renewed.issuedAt() + 600_000);
+        assertThat(renewed.commandId()).isNotEqualTo(first.commandId());
+        assertThat(alerts()).hasSize(1); // one episode
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvelopeDecoderTest {
     private static final CommandSigner SIGNER = CommandSigner.fromSecret("decoder-test-key-decoder-test-key-00");
-    private static final EnvelopeDecoder DECODER = new EnvelopeDecoder(SIGNER);
+    private static final EnvelopeDecoder DECODER = new EnvelopeDecoder(SIGNER, new TimeBounds(java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(24)));
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -70,6 +70,23 @@ class EnvelopeDecoderTest {
         assertThat(DECODER.decode(Topics.RULES, 0, 0, null, JsonCodec.encode(rules), 1).deadLetter().reason())
                 .isEqualTo("rule set has no signature");
         assertThat(DECODER.decode(Topics.RULES, 0, 1, null, JsonCodec.encode(SIGNER.sign(rules)), 1).rules().version()).isEqualTo("v9");
+    }
+
+    @Test
+    void anEventTimeFarFromTheBrokersAppendTimeIsADeadLetter() {
+        long appended = 1_800_000_000_000L;
+        InvocationEvent ahead = InvocationEvent.builder().eventId("e").timestamp(appended + 86_400_000).gatewayId("g").route("r")
+                .promptVersion("1.0.0").status(InvocationStatus.OK).build();
+        Envelope e = DECODER.decode(Topics.INVOCATIONS, 0, 9, utf8("u"), JsonCodec.encode(ahead), appended);
+        assertThat(e.invocation()).isNull();
+        assertThat(e.deadLetter().reason()).contains("24 h ahead of the broker's append time").contains("tolerance 30.0 s");
+        InvocationEvent old = InvocationEvent.builder().eventId("e2").timestamp(appended - 2 * 86_400_000L).gatewayId("g").route("r")
+                .promptVersion("1.0.0").status(InvocationStatus.OK).build();
+        assertThat(DECODER.decode(Topics.INVOCATIONS, 0, 10, null, JsonCodec.encode(old), appended).deadLetter().reason())
+                .contains("before the broker's append time");
+        InvocationEvent fine = InvocationEvent.builder().eventId("e3").timestamp(appended + 5_000).gatewayId("g").route("r")
+                .promptVersion("1.0.0").status(InvocationStatus.OK).build();
+        assertThat(DECODER.decode(Topics.INVOCATIONS, 0, 11, null, JsonCodec.encode(fine), appended).invocation()).isEqualTo(fine);
     }
 
     @Test
