@@ -135,7 +135,7 @@ public final class GuardPipeline {
 
         // always present, even with no threshold rule at start: a published rule set may add some
         {
-            ActiveRules active = new ActiveRules(rules, settings.rulesLoadedAt());
+            ActiveRules active = new ActiveRules(rules, settings.rulesChangedAt());
             BroadcastStream<GuardBroadcast> shared = broadcasts.broadcast(ThresholdRuleEvaluator.RELEASES, ActiveRules.RULES);
             SingleOutputStreamOperator<RuleInput> matched = records
                     .connect(shared)

@@ -12,19 +12,19 @@ import java.util.Set;
  * @param idleness        after this long without records a source split stops holding back the watermark
  * @param metricsWindow   the tumbling window of guard.metrics samples
  * @param allowedLateness how long after its window closed an event still updates it (then: guard.dlq)
- * @param rulesLoadedAt   when {@code rules} were read; a rule set published to guard.rules later replaces them
+ * @param rulesChangedAt  when the rule files last changed; a rule set published to guard.rules later replaces them
  * @param miniBatch       how long events are merged on the heap before keyed state is touched (adds at most this to latency)
  * @param feedbackHorizon how long a user's last rating of an invocation is remembered, so a new one replaces it
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
-                            Duration metricsWindow, Duration allowedLateness, long rulesLoadedAt, Duration miniBatch,
+                            Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
                             Duration feedbackHorizon) {
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
-                         long rulesLoadedAt, Duration miniBatch) {
+                         long rulesChangedAt, Duration miniBatch) {
         this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
-                rulesLoadedAt, miniBatch, Duration.ofDays(7));
+                rulesChangedAt, miniBatch, Duration.ofDays(7));
     }
 }

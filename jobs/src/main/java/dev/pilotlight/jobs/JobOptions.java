@@ -42,7 +42,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("checkpoint-interval", "30s"), a.startLatest(),
                 a.duration("metrics-window", "1m"), a.duration("allowed-lateness", "5m"),
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
-                a.duration("max-clock-skew", "30s"), a.duration("max-event-age", "24h"),
+                a.duration("max-clock-skew", "10s"), a.duration("max-event-age", "24h"),
                 a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000));
         a.requireValid();
         return o;

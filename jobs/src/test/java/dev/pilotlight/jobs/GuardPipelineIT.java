@@ -25,14 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The production graph on a real MiniCluster, with a bounded test source and collecting sinks. */
@@ -43,26 +40,13 @@ class GuardPipelineIT {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final String KEY = "pipeline-test-key-pipeline-test-key!";
-    static final List<Envelope> INPUT = new ArrayList<>();
-    static final List<Envelope> CONTROL = new ArrayList<>();
+    private static final List<Envelope> INPUT = new ArrayList<>();
+    private static final List<Envelope> CONTROL = new ArrayList<>();
 
-    /** Serves the static input by index, so the generator stays serialisable. */
-    static final class FromInput implements GeneratorFunction<Long, Envelope> {
-        @Override
-        public Envelope map(Long i) {
-            return INPUT.get(i.intValue());
-        }
-    }
-
-    static final class FromControl implements GeneratorFunction<Long, Envelope> {
-        @Override
-        public Envelope map(Long i) {
-            return CONTROL.get(i.intValue());
-        }
-    }
-
-    @Test
-    void badReleaseYieldsOneSignedRollbackMetricsAndDeadLettersForMalformedAndLateRecords() throws Exception {
+    /** At parallelism 2 the keyed exchanges, the broadcast to every evaluator and the watermark alignment of both readers are real. */
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void badReleaseYieldsOneSignedRollbackMetricsAndDeadLettersForMalformedAndLateRecords(int parallelism) throws Exception {
         long t0 = System.currentTimeMillis();
         INPUT.clear();
         CONTROL.clear();
@@ -98,12 +82,10 @@ class GuardPipelineIT {
                 Duration.ofMinutes(1), Duration.ofMinutes(5), t0, Duration.ofMillis(100));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         env.getConfig().setAutoWatermarkInterval(10);
         // paced, so watermarks advance between records as they would from Kafka
-        GuardPipeline.build(env, new DataGeneratorSource<>(new FromInput(), INPUT.size(), RateLimiterStrategy.perSecond(200),
-                        TypeInformation.of(Envelope.class)),
-                new DataGeneratorSource<>(new FromControl(), CONTROL.size(), TypeInformation.of(Envelope.class)),
+        GuardPipeline.build(env, ListSource.of("pipeline-input", INPUT, 200), ListSource.of("pipeline-control", CONTROL, 0),
                 new GuardSinks(alerts, commands, dead, metrics), settings);
         env.execute("guard-pipeline-test");
 

@@ -15,7 +15,6 @@ import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.kafka.PoisonRecords;
 import dev.pilotlight.testkit.kafka.TopicReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,14 +50,7 @@ class GuardInputsFuzzIT {
 
     @Test
     void poisonOnEveryInputTopicIsDeadLetteredAndTheJobStillAlerts(@TempDir Path dir) throws Exception {
-        Path rules = dir.resolve("rules");
-        Files.createDirectories(rules);
-        try (var files = Files.list(Fixtures.ALERT_RULES)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, rules.resolve(f.getFileName()));
-            }
-        }
-        Files.writeString(rules.resolve("probe.yaml"), PROBE);
+        Path rules = Fixtures.alertRulesWith(dir.resolve("rules"), Map.of("probe.yaml", PROBE));
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                      kafka.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "2000000"), new StringSerializer(),

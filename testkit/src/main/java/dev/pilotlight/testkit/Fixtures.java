@@ -1,6 +1,10 @@
 package dev.pilotlight.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Files the tests read, relative to a module directory (where Maven runs each module's tests). */
 public final class Fixtures {
@@ -10,4 +14,25 @@ public final class Fixtures {
     public static final Path HOME = Path.of("..");
 
     private Fixtures() {}
+
+    /**
+     * A copy of the tests' rule set in {@code dir} (created), plus {@code extra} files (name → YAML): for a
+     * test that publishes, upgrades to or starts a job with rules of its own.
+     */
+    public static Path alertRulesWith(Path dir, Map<String, String> extra) {
+        try {
+            Files.createDirectories(dir);
+            try (var files = Files.list(ALERT_RULES)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+            for (Map.Entry<String, String> e : extra.entrySet()) {
+                Files.writeString(dir.resolve(e.getKey()), e.getValue());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying " + ALERT_RULES + " to " + dir, e);
+        }
+    }
 }

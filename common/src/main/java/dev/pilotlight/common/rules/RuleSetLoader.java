@@ -42,6 +42,27 @@ public final class RuleSetLoader {
         return parse(read(fileOrDir));
     }
 
+    /**
+     * When the rule files last changed: the newest modification time of the file, or of the directory and
+     * its rule files (a removed file changes the directory). A set published to guard.rules after this
+     * is newer than the files (docs/rules.md, "Which rules are in force").
+     */
+    public static long lastModified(Path fileOrDir) {
+        List<Path> paths = new ArrayList<>(List.of(fileOrDir));
+        if (Files.isDirectory(fileOrDir)) {
+            read(fileOrDir).keySet().forEach(f -> paths.add(Path.of(f)));
+        }
+        long newest = 0;
+        for (Path p : paths) {
+            try {
+                newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
+            } catch (IOException e) {
+                throw new RuleValidationException(List.of(new RuleProblem(p.toString(), 0, "cannot read: " + e.getMessage())));
+            }
+        }
+        return newest;
+    }
+
     /** The texts of one file or of every rule file of a directory, by path, without validating them. */
     public static Map<String, String> read(Path fileOrDir) {
         List<Path> files = new ArrayList<>();

@@ -33,16 +33,16 @@ public final class ActiveRules implements Serializable {
     public record Snapshot(String version, Map<String, ThresholdRule> rules, List<ThresholdRule> list) implements Serializable {}
 
     private final Snapshot initial;
-    private final long initialLoadedAt;
+    private final long filesChangedAt;
     private transient Snapshot cached;
     /** The published version {@link #cached} was parsed from (a publisher may name it differently from the content hash). */
     private transient String cachedFrom;
-    /** When the set in force was published (the job's start for the submitted files): for the metric. */
+    /** When the set in force was published (when the files changed, for the files): for the metric. */
     private transient long inForceSince;
 
-    public ActiveRules(RuleSet initial, long loadedAt) {
+    public ActiveRules(RuleSet initial, long filesChangedAt) {
         this.initial = snapshot(initial);
-        this.initialLoadedAt = loadedAt;
+        this.filesChangedAt = filesChangedAt;
     }
 
     private static Snapshot snapshot(RuleSet set) {
@@ -51,13 +51,13 @@ public final class ActiveRules implements Serializable {
     }
 
     /**
-     * The newest wins: the files the job was started with count as published when it was started; a set
-     * published to guard.rules after that replaces them. So after a restart with files, a set published
-     * before it (still in restored state, or read back from the compacted topic) no longer decides.
+     * The newest wins: the files the job was started with count as published when they last changed; a set
+     * published to guard.rules after that replaces them. A restart with the same files keeps the published
+     * set; a redeploy with files changed after it puts the files back in force.
      */
     public Snapshot current(ReadOnlyBroadcastState<String, RuleSetUpdate> state) throws Exception {
         RuleSetUpdate u = state.get(ACTIVE);
-        if (u == null || u.publishedAt() <= initialLoadedAt) {
+        if (u == null || u.publishedAt() <= filesChangedAt) {
             return initial;
         }
         if (cached == null || !u.version().equals(cachedFrom)) {
@@ -74,18 +74,18 @@ public final class ActiveRules implements Serializable {
 
     /** The version of the rule set this instance last applied (metric {@code rulesVersion}). */
     public String versionInForce() {
-        return cached == null || inForceSince <= initialLoadedAt ? initial.version() : cached.version();
+        return cached == null || inForceSince <= filesChangedAt ? initial.version() : cached.version();
     }
 
-    /** Epoch ms at which that set was published, or the job loaded its files (metric {@code rulesPublishedAt}). */
+    /** Epoch ms at which that set was published, or the files last changed (metric {@code rulesPublishedAt}). */
     public long inForceSince() {
-        return cached == null || inForceSince <= initialLoadedAt ? initialLoadedAt : inForceSince;
+        return cached == null || inForceSince <= filesChangedAt ? filesChangedAt : inForceSince;
     }
 
     /** Takes a published set if it is newer than what is in force. */
     public void accept(RuleSetUpdate u, BroadcastState<String, RuleSetUpdate> state) throws Exception {
         RuleSetUpdate known = state.get(ACTIVE);
-        long inForceSince = known == null ? initialLoadedAt : known.publishedAt();
+        long inForceSince = known == null ? filesChangedAt : known.publishedAt();
         if (u.publishedAt() <= inForceSince) {
             LOG.info("rule set {} published at {} is older than the rules in force; ignored", u.version(), u.publishedAt());
             return;

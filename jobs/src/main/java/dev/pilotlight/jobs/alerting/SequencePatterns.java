@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs.alerting;
 
 import dev.pilotlight.common.rules.Condition;
+import dev.pilotlight.common.rules.RuleFingerprint;
 import dev.pilotlight.common.rules.RuleStream;
 import dev.pilotlight.common.rules.SequenceRule;
 import dev.pilotlight.jobs.ingest.Envelope;
@@ -29,10 +30,10 @@ public final class SequencePatterns {
         return p.within(rule.within());
     }
 
-    /** What the pattern is (kind, conditions, count, window), as a short hex string for the operator's uid. */
+    /** What the pattern is (kind, conditions, count, window), as a short hex string for the operator's uid: the same in every JVM. */
     public static String fingerprint(SequenceRule rule) {
-        int h = java.util.Objects.hash(rule.kind(), rule.stream(), rule.first(), rule.then(), rule.times(), rule.within(), rule.groupBy());
-        return Integer.toHexString(h);
+        return Integer.toHexString(RuleFingerprint.of(rule.kind(), rule.stream(), rule.first(), rule.then(), rule.times(), rule.within(),
+                rule.groupBy()));
     }
 
     /** Events a rule's pattern looks at: those matching its first or its then conditions. */

@@ -59,9 +59,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
         this.commands = commands;
     }
 
-    /** What the rule measures; when it changes, a key's buckets no longer fit and are dropped. */
+    /** What the rule measures (the same in every JVM: it is kept in state); when it changes, a key's buckets no longer fit and are dropped. */
     static int fingerprint(ThresholdRule r) {
-        return java.util.Objects.hash(r.metric(), r.where(), r.groupBy(), r.window(), r.baseline(), r.atWindowEnd());
+        return dev.pilotlight.common.rules.RuleFingerprint.of(r.metric(), r.where(), r.groupBy(), r.window(), r.baseline(), r.atWindowEnd());
     }
 
     /** Per rule object (a rule set's rules do not change), rather than hashing the rule's parts twice per input. */

@@ -46,7 +46,9 @@ public final class InfluxWriterApplication {
     /** Only Kafka offsets are state here; a checkpoint means "everything before it is in InfluxDB". */
     public static Configuration flinkConfiguration(InfluxWriterOptions o) {
         Configuration c = new Configuration();
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        if (o.checkpointDir() != null) {
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir());
+        }
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
         // an InfluxDB outage holds checkpoints back; that is expected and must not restart the job
         c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);

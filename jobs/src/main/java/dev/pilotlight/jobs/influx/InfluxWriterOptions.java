@@ -29,7 +29,7 @@ public record InfluxWriterOptions(String bootstrap, String groupId, boolean star
                 new InfluxTarget(url, a.get("influx-org", "pilotlight"), a.get("influx-bucket", "pilotlight"), token),
                 a.integer("batch-size", 5000, 1, 100_000), a.duration("flush-interval", "1s"), a.duration("max-backoff", "30s"),
                 a.integer("top-users", 20, 0, 1000),
-                a.get("checkpoint-dir", "file:///tmp/pilotlight/checkpoints-influx"), a.duration("checkpoint-interval", "30s"));
+                a.get("checkpoint-dir", null) /* none: the cluster's execution.checkpointing.dir */, a.duration("checkpoint-interval", "30s"));
         a.requireValid();
         return o;
     }

@@ -271,6 +271,38 @@ class ThresholdRuleEvaluatorTest {
     }
 
     @Test
+    void anOpenEpisodeSurvivesARestoreWithoutASecondFiringOrCommandAndThenLeavesNoState() throws Exception {
+        rules = rules(ROLLBACK);
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        String alertId;
+        try (var h = evaluatorHarness(new ActiveRules(new RuleSet("v1", List.copyOf(rules)), T0 - 1))) {
+            harness = h;
+            h.setProcessingTime(T0);
+            h.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 7))));
+            send("1.1.0", T0, 20, 2);
+            alertId = alerts().get(0).alertId();
+            assertThat(commands()).hasSize(1);
+            snapshot = h.snapshot(1, T0 + 2_000);
+        }
+        try (var h = evaluatorHarness(new ActiveRules(new RuleSet("v1", List.copyOf(rules)), T0 - 1), snapshot)) {
+            harness = h;
+            h.setProcessingTime(T0 + 30_000);
+            send("1.1.0", T0 + 2_000, 20, 2); // still failing after the restart: the same episode
+            assertThat(alerts()).isEmpty();
+            assertThat(commands()).isEmpty();
+            watermark(T0 + 200_000);
+            assertThat(alerts()).singleElement().satisfies(a -> {
+                assertThat(a.state()).isEqualTo(Alert.State.RESOLVED);
+                assertThat(a.alertId()).isEqualTo(alertId);
+            });
+            assertThat(((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
+                    .numKeyValueStateEntries()).isZero();
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+        harness = null;
+    }
+
+    @Test
     void aStatusWithoutItsRunningTotalRebuildsItFromTheBuckets() throws Exception {
         start(ROLLBACK);
         harness.processBroadcastElement(new StreamRecord<>(GuardBroadcast.of(production("1.1.0", "1.0.0", 7))));

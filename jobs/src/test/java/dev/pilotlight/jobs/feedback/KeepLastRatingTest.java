@@ -79,4 +79,21 @@ class KeepLastRatingTest {
             assertThat(out(h)).extracting(FeedbackEvent::eventId).containsExactly("fb-1", "fb-2");
         }
     }
+
+    @Test
+    void theLastRatingSurvivesARestoreSoARatingAfterItStillRetractsIt() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness(Duration.ofDays(7))) {
+            send(h, rating("fb-1", 1_000, "bob", FeedbackEvent.Rating.DOWN));
+            snapshot = h.snapshot(1, 1_000);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope>(
+                new KeyedProcessOperator<>(new KeepLastRating(Duration.ofDays(7))), KeepLastRating::keyOf, Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            send(h, rating("fb-2", 2_000, "bob", FeedbackEvent.Rating.UP));
+            assertThat(out(h)).extracting(FeedbackEvent::eventId).containsExactly("fb-1-retracted", "fb-2");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        }
+    }
 }

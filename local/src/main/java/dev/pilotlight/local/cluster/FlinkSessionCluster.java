@@ -126,24 +126,62 @@ public final class FlinkSessionCluster implements AutoCloseable {
      * {@code env} carries the job's secrets (signing key, tokens), never the command line.
      */
     public String submit(Path jar, String mainClass, List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+        return submit(jar, mainClass, args, env, List.of());
+    }
+
+    /**
+     * {@code flink run -d -s savepoint --allowNonRestoredState ...}: an upgrade that restores a savepoint,
+     * dropping the state of operators the new graph no longer has.
+     */
+    public String submitFromSavepoint(Path jar, List<String> args, Map<String, String> env, String savepoint)
+            throws IOException, InterruptedException {
+        return submit(jar, null, args, env, List.of("--fromSavepoint", savepoint, "--allowNonRestoredState"));
+    }
+
+    /** {@code flink stop --savepointPath dir job}: a savepoint, then the job ends; returns the savepoint's path. */
+    public String stopWithSavepoint(String jobId, Path dir) throws IOException, InterruptedException {
+        String out = cli("stop", "--savepointPath", dir.toUri().toString(), jobId);
+        Matcher m = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("flink stop printed no savepoint path:\n" + out);
+        }
+        return m.group(1);
+    }
+
+    private String submit(Path jar, String mainClass, List<String> args, Map<String, String> env, List<String> restore)
+            throws IOException, InterruptedException {
         List<String> cli = new ArrayList<>(List.of("run", "--detached"));
+        cli.addAll(restore);
         if (mainClass != null) {
             cli.add("--class");
             cli.add(mainClass);
         }
         cli.add(jar.toString());
         cli.addAll(args);
-        Process p = java("client", "org.apache.flink.client.cli.CliFrontend", List.of("-Xmx512m"), env, cli.toArray(String[]::new));
-        if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException("flink run did not finish in 3 minutes");
-        }
-        String out = Files.readString(log.resolve("client.out"));
+        String out = cli(env, cli.toArray(String[]::new));
         Matcher m = JOB_ID.matcher(out);
-        if (p.exitValue() != 0 || !m.find()) {
-            throw new IOException("flink run failed (exit " + p.exitValue() + "):\n" + out);
+        if (!m.find()) {
+            throw new IOException("flink run printed no job id:\n" + out);
         }
         return m.group(1);
+    }
+
+    private String cli(String... args) throws IOException, InterruptedException {
+        return cli(Map.of(), args);
+    }
+
+    /** Runs Flink's CLI front end to its end; its output, or an exception with it when it failed. */
+    private String cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process p = java("client", "org.apache.flink.client.cli.CliFrontend", List.of("-Xmx512m"), env, args);
+        if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("flink " + args[0] + " did not finish in 3 minutes");
+        }
+        String out = Files.readString(log.resolve("client.out"));
+        if (p.exitValue() != 0) {
+            throw new IOException("flink " + args[0] + " failed (exit " + p.exitValue() + "):\n" + out);
+        }
+        return out;
     }
 
     /** The job's state as the JobManager's REST API reports it (RUNNING, FAILED, ...). */

@@ -290,10 +290,7 @@ class RuleScenariosIT {
     @Test
     @Order(2)
     void aThresholdChangedThroughGuardRulesTakesEffectWithoutARestart() throws Exception {
-        Path dir = Files.createTempDirectory("published-rules-");
-        for (Path f : Files.list(Fixtures.ALERT_RULES).toList()) {
-            Files.copy(f, dir.resolve(f.getFileName()));
-        }
+        Path dir = Fixtures.alertRulesWith(Files.createTempDirectory("published-rules-"), Map.of());
         String probe = """
                 rules:
                   - id: hot-reload-probe

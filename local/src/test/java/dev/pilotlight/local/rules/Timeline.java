@@ -20,7 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Events of several scenarios on one event-time line, produced in time order (as gateways would
  * emit them), so one job run can take every rule through firing and resolving.
  */
-final class Timeline {
+public final class Timeline {
     record Entry(long ts, String topic, String key, byte[] value) {}
 
     private final List<Entry> entries = new ArrayList<>();
@@ -28,45 +28,45 @@ final class Timeline {
     private int seq;
 
     /** @param signer signs release states as a gateway would (the job refuses unsigned ones) */
-    Timeline(CommandSigner signer) {
+    public Timeline(CommandSigner signer) {
         this.signer = signer;
     }
 
-    void invocation(long ts, String user, String route, String tenant, UnaryOperator<InvocationEvent.Builder> with) {
+    public void invocation(long ts, String user, String route, String tenant, UnaryOperator<InvocationEvent.Builder> with) {
         InvocationEvent e = with.apply(InvocationEvent.builder().eventId("ev-" + seq++).timestamp(ts).gatewayId("gw-scenario")
                 .tenant(tenant).userId(user).route(route).promptId(route).promptVersion("1.0.0").model("sim-model")
                 .latencyMs(200).costUsd(0.001)).build();
         entries.add(new Entry(ts, Topics.INVOCATIONS, user, JsonCodec.encode(e)));
     }
 
-    void feedback(long ts, String user, String route, FeedbackEvent.Rating rating) {
+    public void feedback(long ts, String user, String route, FeedbackEvent.Rating rating) {
         FeedbackEvent f = new FeedbackEvent(1, "fb-" + seq++, ts, "inv-" + seq, user, rating, null, null, null, null, route, "1.0.0", null, "sim-model");
         entries.add(new Entry(ts, Topics.FEEDBACK, user, JsonCodec.encode(f)));
     }
 
-    void heartbeat(long ts, String gatewayId) {
+    public void heartbeat(long ts, String gatewayId) {
         entries.add(new Entry(ts, Topics.HEARTBEATS, gatewayId, JsonCodec.encode(new Heartbeat(1, gatewayId, ts, "test", 0, 0, 0, 0, Map.of()))));
     }
 
-    void release(long ts, String promptId, String production, String previous, long revision) {
+    public void release(long ts, String promptId, String production, String previous, long revision) {
         ReleaseState r = signer.sign(new ReleaseState(1, promptId, promptId, production, previous, null, 0, revision, ts, "test", "scenario"));
         entries.add(new Entry(ts, Topics.RELEASES, promptId, JsonCodec.encode(r)));
     }
 
-    void rejectedCommand(long ts) {
+    public void rejectedCommand(long ts) {
         DeadLetter d = new DeadLetter(1, Topics.CONTROL, 0, 42, "claims-letter", "bad signature: command rejected", "{}", ts);
         entries.add(new Entry(ts, Topics.DLQ, Topics.CONTROL, JsonCodec.encode(d)));
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 
-    long last() {
+    public long last() {
         return entries.stream().mapToLong(Entry::ts).max().orElseThrow();
     }
 
-    void produce(KafkaProducer<String, byte[]> producer) throws Exception {
+    public void produce(KafkaProducer<String, byte[]> producer) throws Exception {
         entries.sort(Comparator.comparingLong(Entry::ts));
         for (Entry e : entries) {
             producer.send(new ProducerRecord<>(e.topic(), null, e.ts(), e.key(), e.value()));

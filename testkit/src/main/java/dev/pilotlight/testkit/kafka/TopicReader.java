@@ -39,6 +39,22 @@ public final class TopicReader {
         return find(bootstrap, topic, match, Duration.ofSeconds(2)).isPresent();
     }
 
+    /** Every record of the topic, from its beginning to the end it has now. */
+    public static List<ConsumerRecord<String, byte[]>> all(String bootstrap, String topic) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
     public static String text(ConsumerRecord<String, byte[]> r) {
         return r.value() == null ? "" : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
