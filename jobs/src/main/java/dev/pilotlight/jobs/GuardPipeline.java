@@ -23,7 +23,7 @@ import dev.pilotlight.jobs.feedback.KeepLastRating;
 import dev.pilotlight.jobs.feedback.StampWithEventTime;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.SplitByRecordType;
-import dev.pilotlight.jobs.ingest.WallClockWhenIdle;
+import dev.pilotlight.jobs.ingest.GuardWatermarks;
 import dev.pilotlight.jobs.metrics.AssignSeries;
 import dev.pilotlight.jobs.metrics.EmitMetricSample;
 import dev.pilotlight.jobs.metrics.LateEventToDeadLetter;
@@ -37,7 +37,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import dev.pilotlight.jobs.sink.GuardSinks;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -59,9 +58,10 @@ public final class GuardPipeline {
      */
     public static void build(StreamExecutionEnvironment env, Source<Envelope, ?, ?> events, Source<Envelope, ?, ?> control,
                              GuardSinks sinks, GuardSettings settings) {
-        DataStream<Envelope> records = lastRatingsOnly(env.fromSource(events, watermarks(settings), "guard-inputs").uid("guard-inputs"),
+        DataStream<Envelope> records = lastRatingsOnly(env.fromSource(events, GuardWatermarks.events(settings.outOfOrderness(), settings.idleness(),
+                        settings.backlogIdleness()), "guard-inputs").uid("guard-inputs"),
                 settings.feedbackHorizon());
-        DataStream<Envelope> controlRecords = env.fromSource(control, watermarks(settings), "guard-control-inputs")
+        DataStream<Envelope> controlRecords = env.fromSource(control, GuardWatermarks.control(), "guard-control-inputs")
                 .uid("guard-control-inputs");
 
         DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters = records
@@ -81,19 +81,6 @@ public final class GuardPipeline {
             deadLetters = deadLetters.union(alerts(records, broadcasts, sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
-    }
-
-    /**
-     * Event time from each record's own timestamp (bounded at ingest by the broker's append time, so one
-     * bad clock cannot move it), out of order by up to {@code outOfOrderness}; a split with nothing to
-     * read follows the wall clock (WallClockWhenIdle), so silence is seen and quiet partitions do not
-     * hold event time back.
-     */
-    private static WatermarkStrategy<Envelope> watermarks(GuardSettings settings) {
-        java.time.Duration bound = settings.outOfOrderness();
-        java.time.Duration idleness = settings.idleness();
-        return WatermarkStrategy.<Envelope>forGenerator(ctx -> new WallClockWhenIdle<>(bound, idleness, ctx.getInputActivityClock(), System::currentTimeMillis))
-                .withTimestampAssigner((e, kafkaTs) -> e.eventTime());
     }
 
     /**

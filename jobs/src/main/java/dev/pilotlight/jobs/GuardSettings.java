@@ -9,7 +9,8 @@ import java.util.Set;
  * What the pipeline needs besides its sources and sinks.
  *
  * @param outOfOrderness  how late an event may arrive and still be in order for event time
- * @param idleness        after this long without records a source split stops holding back the watermark
+ * @param idleness        after this long without records a caught-up source split follows the wall clock
+ * @param backlogIdleness the same for a split whose last record was read long after it was appended (a backlog)
  * @param metricsWindow   the tumbling window of guard.metrics samples
  * @param allowedLateness how long after its window closed an event still updates it (then: guard.dlq)
  * @param rulesChangedAt  when the rule files last changed; a rule set published to guard.rules later replaces them
@@ -19,7 +20,14 @@ import java.util.Set;
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                             Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
-                            Duration feedbackHorizon) {
+                            Duration feedbackHorizon, Duration backlogIdleness) {
+
+    public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
+                         Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
+                         long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon) {
+        this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
+                rulesChangedAt, miniBatch, feedbackHorizon, Duration.ofMinutes(2));
+    }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,

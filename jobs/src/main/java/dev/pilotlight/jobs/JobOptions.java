@@ -14,7 +14,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                          Duration commandTtl, Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
                          Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon,
-                         Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures) {
+                         Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures,
+                         Duration backlogIdleness) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -22,7 +23,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
                 "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon", "max-clock-skew", "max-event-age",
-                "max-parallelism", "tolerable-checkpoint-failures"));
+                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -37,13 +38,14 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
                 a.get("group-id", "pilotlight-guard"), key,
                 a.duration("command-ttl", "10m"), a.duration("max-decision-lag", "5m"),
-                a.duration("out-of-orderness", "5s"), a.duration("idleness", "30s"),
+                a.duration("out-of-orderness", "5s"), a.duration("idleness", "10s"),
                 a.get("checkpoint-dir", null), // none: the cluster's state.checkpoints.dir
                 a.duration("checkpoint-interval", "30s"), a.startLatest(),
                 a.duration("metrics-window", "1m"), a.duration("allowed-lateness", "5m"),
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
-                a.duration("max-clock-skew", "10s"), a.duration("max-event-age", "24h"),
-                a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000));
+                a.duration("max-clock-skew", "5s"), a.duration("max-event-age", "24h"),
+                a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000),
+                a.duration("backlog-idleness", "2m"));
         a.requireValid();
         return o;
     }

@@ -38,7 +38,7 @@ class GuardApplicationTest {
     @Test
     void timeBoundsAreOptionsWithDefaultsAndCheckedValues() {
         JobOptions o = JobOptions.parse(new String[0], ENV);
-        assertThat(o.maxClockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.maxClockSkew()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.maxEventAge()).isEqualTo(Duration.ofHours(24));
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--max-clock-skew", "soon", "--max-parallelism", "0"}, ENV))
                 .hasMessageContaining("--max-clock-skew").hasMessageContaining("--max-parallelism");

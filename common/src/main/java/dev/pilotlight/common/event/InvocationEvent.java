@@ -7,6 +7,7 @@ import java.util.List;
 public record InvocationEvent(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String eventId,
+        /** When the call ended and the event was sent (epoch ms); it began {@code latencyMs} earlier. */
         @JsonProperty(required = true) long timestamp,
         @JsonProperty(required = true) String gatewayId,
         String tenant,

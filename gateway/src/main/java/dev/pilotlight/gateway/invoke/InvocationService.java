@@ -304,8 +304,13 @@ public final class InvocationService {
         return policies.modelOverride(route.name(), now).filter(m -> catalog.model(m).isPresent()).orElse(first);
     }
 
+    /**
+     * Stamped when the call ends and the event is sent, not when it began: its time is then close to the
+     * broker's append time whatever the model's latency, so the guard's bounded out-of-orderness holds and
+     * a slow call is not late for event-time rules (docs/operations.md, "What the guard job guarantees").
+     */
     private void emit(Principal caller, InvocationEvent.Builder ev) {
-        InvocationEvent e = ev.build();
+        InvocationEvent e = ev.timestamp(System.currentTimeMillis()).build();
         metrics.invocation(e);
         events.emit(Topics.INVOCATIONS, caller.userId(), e);
     }

@@ -11,9 +11,16 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
-/** Event time follows the records while they come, and the clock when nothing does. */
+/**
+ * Event time follows the records while they come, and the clock once a caught-up split is quiet; a split
+ * reading a backlog is not taken for a quiet one, neither under back-pressure nor between fetches.
+ */
 class WallClockWhenIdleTest {
-    private final AtomicLong clock = new AtomicLong(1_000_000);
+    /** A record: its event time and when the broker appended it. */
+    record Rec(long eventTime, long appendedAt) {}
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000);
+    private final AtomicLong active = new AtomicLong(0);
     private final List<Long> emitted = new ArrayList<>();
     private final WatermarkOutput out = new WatermarkOutput() {
         @Override
@@ -29,8 +36,6 @@ class WallClockWhenIdleTest {
         public void markActive() {
         }
     };
-
-    private final AtomicLong active = new AtomicLong(0);
     private final RelativeClock activity = new RelativeClock() {
         @Override
         public long relativeTimeMillis() {
@@ -42,9 +47,13 @@ class WallClockWhenIdleTest {
             return active.get() * 1_000_000;
         }
     };
+    private final WallClockWhenIdle.ReaderProgress reader = new WallClockWhenIdle.ReaderProgress();
+    private final WallClockWhenIdle<Rec> g = split();
 
-    private WallClockWhenIdle<String> generator() {
-        return new WallClockWhenIdle<>(Duration.ofSeconds(5), Duration.ofSeconds(30), activity, clock::get);
+    /** Another split of the same reader. */
+    private WallClockWhenIdle<Rec> split() {
+        return new WallClockWhenIdle<>(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMinutes(2), activity, clock::get,
+                Rec::appendedAt, reader);
     }
 
     /** Both clocks move: the source is not back-pressured. */
@@ -53,45 +62,66 @@ class WallClockWhenIdleTest {
         active.addAndGet(ms);
     }
 
-    @Test
-    void boundedOutOfOrdernessWhileRecordsComeThenTheWallClockWhenIdle() {
-        WallClockWhenIdle<String> g = generator();
-        g.onEvent("a", 900_000, out);
+    private void read(long eventTime, long appendedAt) {
+        g.onEvent(new Rec(eventTime, appendedAt), eventTime, out);
         g.onPeriodicEmit(out);
-        assertThat(emitted).containsExactly(900_000L - 5_000 - 1);
-        elapse(10_000); // quiet, but not yet idle
+    }
+
+    @Test
+    void boundedOutOfOrdernessWhileRecordsComeThenTheWallClockOnceQuiet() {
+        read(clock.get() - 100, clock.get() - 50); // caught up: read 50 ms after its append
+        assertThat(emitted).containsExactly(clock.get() - 100 - 5_000 - 1);
+        elapse(9_000); // quiet, but not for the idleness yet
         g.onPeriodicEmit(out);
         assertThat(emitted).hasSize(1);
-        elapse(25_000); // 35 s without a record: the clock
+        elapse(1_000);
         g.onPeriodicEmit(out);
-        assertThat(emitted).last().isEqualTo(clock.get() - 30_000 - 5_000 - 1);
-        long atIdle = emitted.get(emitted.size() - 1);
-        g.onEvent("late", 950_000, out); // a record again: never backwards
-        g.onPeriodicEmit(out);
-        assertThat(emitted).last().isEqualTo(atIdle);
+        assertThat(emitted).last().isEqualTo(clock.get() - 5_000 - 1);
+        long atQuiet = emitted.get(emitted.size() - 1);
+        read(clock.get() - 20_000, clock.get()); // a late record: the watermark never goes back
+        assertThat(emitted).last().isEqualTo(atQuiet);
     }
 
     @Test
-    void aSplitWithABacklogIsNeverIdleSoReplayedRecordsComeFirst() {
-        WallClockWhenIdle<String> g = generator();
+    void aBacklogIsReadInEventTimeThroughGapsBetweenFetchesAndBackPressure() {
+        long hourAgo = clock.get() - 3_600_000;
         for (int i = 0; i < 100; i++) {
-            elapse(1_000); // a record a second for 100 s, all from an hour ago
-            g.onEvent("replayed", clock.get() - 3_600_000, out);
+            read(hourAgo + i * 1_000L, hourAgo + i * 1_000L); // appended an hour ago, read now
+            elapse(i % 10 == 9 ? 30_000 : 100); // now and then 30 s without a record: other partitions, a slow fetch
             g.onPeriodicEmit(out);
         }
-        assertThat(emitted).allSatisfy(w -> assertThat(w).isLessThan(clock.get() - 3_500_000));
+        clock.addAndGet(600_000); // ten minutes of back-pressure: the activity clock stands still
+        g.onPeriodicEmit(out);
+        assertThat(emitted).allSatisfy(w -> assertThat(w).isLessThan(hourAgo + 100_000));
+        elapse(120_000); // two minutes without a record, even after a backlog: quiet
+        g.onPeriodicEmit(out);
+        assertThat(emitted).last().isEqualTo(clock.get() - 5_000 - 1);
     }
 
     @Test
-    void backPressureIsNotIdleness() {
-        WallClockWhenIdle<String> g = generator();
-        elapse(1_000);
-        g.onEvent("replayed", clock.get() - 3_600_000, out);
-        clock.addAndGet(120_000); // two minutes of back-pressure: the activity clock stands still
-        g.onPeriodicEmit(out);
-        assertThat(emitted).containsExactly(clock.get() - 120_000 - 3_600_000 - 5_000 - 1);
-        active.addAndGet(30_000); // then 30 s with nothing to read: idle
-        g.onPeriodicEmit(out);
-        assertThat(emitted).last().isEqualTo(clock.get() - 30_000 - 5_000 - 1);
+    void anEmptySplitOfACaughtUpReaderFollowsTheClockAfterTheIdleness() {
+        WallClockWhenIdle<Rec> empty = split();
+        read(clock.get(), clock.get()); // the reader's other split is caught up
+        elapse(9_999);
+        empty.onPeriodicEmit(out);
+        assertThat(emitted).hasSize(1);
+        elapse(1);
+        empty.onPeriodicEmit(out);
+        assertThat(emitted).last().isEqualTo(clock.get() - 5_000 - 1);
+    }
+
+    @Test
+    void anEmptySplitWaitsTheBacklogIdlenessWhileItsReaderHasReadNothingOrABacklog() {
+        WallClockWhenIdle<Rec> empty = split();
+        elapse(60_000); // a first fetch that takes a minute: nothing read yet
+        empty.onPeriodicEmit(out);
+        assertThat(emitted).isEmpty();
+        read(clock.get() - 3_600_000, clock.get() - 3_600_000); // then a backlog
+        elapse(59_999);
+        empty.onPeriodicEmit(out);
+        assertThat(emitted).hasSize(1); // only the backlog split's
+        elapse(1);
+        empty.onPeriodicEmit(out);
+        assertThat(emitted).last().isEqualTo(clock.get() - 5_000 - 1);
     }
 }

@@ -289,11 +289,21 @@ public final class AlertingBench {
                     out.printf("  guard job, modules metrics + alerts (%d rules), parallelism 1: %.0f events/s%s (submission took %d ms, not counted)%n",
                             ruleCount, guard, done ? "" : " (INCOMPLETE)", running - t0);
                     out.printf("  ratio guard job / plain consumer: %.2f%n", guard / plain);
+                    deadLetters(kafka);
                 } finally {
                     job.cancel().get();
                 }
             }
         }
+    }
+
+    /** What the run dead-lettered, by reason (the first words): a throughput bought by dropping events would show here. */
+    private void deadLetters(EmbeddedKafka kafka) {
+        Map<String, Long> reasons = dev.pilotlight.testkit.kafka.TopicReader.all(kafka.bootstrapServers(), Topics.DLQ).stream()
+                .map(r -> JsonCodec.decode(r.value(), dev.pilotlight.common.event.DeadLetter.class).reason())
+                .collect(java.util.stream.Collectors.groupingBy(r -> r.length() > 40 ? r.substring(0, 40) + "..." : r,
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        out.printf("  dead letters: %d%s%n", reasons.values().stream().mapToLong(Long::longValue).sum(), reasons.isEmpty() ? "" : " " + reasons);
     }
 
     private static double plainConsumer(EmbeddedKafka kafka, long total) {

@@ -48,6 +48,7 @@ public final class TieredAlertsScenario {
                     return fail("injection attempt " + (i + 1) + " was not blocked: HTTP " + r.status());
                 }
             }
+            long thirdAttempt = System.currentTimeMillis();
             if (!await(alerts, "tier 1 injection-attempt FIRING", a -> firing(a, "injection-attempt"))
                     || !await(alerts, "tier 1 injection-burst-block-user FIRING with BLOCK_USER",
                     a -> firing(a, "injection-burst-block-user") && a.commandId() != null)) {
@@ -57,7 +58,9 @@ public final class TieredAlertsScenario {
             if (!blocked) {
                 return fail("the gateway did not block bob after the BLOCK_USER command");
             }
-            pass("the gateway refuses bob (HTTP 403 user_blocked): the block came back through guard.control");
+            // sequence rules decide in event time: the match waits for the watermark to pass the third attempt
+            pass("the gateway refuses bob (HTTP 403 user_blocked) " + (System.currentTimeMillis() - thirdAttempt)
+                    + " ms after his third attempt: the block came back through guard.control");
 
             out.println("tiered-alerts: user carol rates 12 answers, half of them thumbs-down");
             for (int i = 0; i < 12; i++) {

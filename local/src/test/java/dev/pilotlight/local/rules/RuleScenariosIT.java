@@ -82,7 +82,7 @@ class RuleScenariosIT {
         timelineEnd = t.last();
         collector = new AlertWatcher(kafka.bootstrapServers());
         job = LocalGuardJob.start(kafka.bootstrapServers(), Fixtures.ALERT_RULES, Files.createTempDirectory("scenario-"), KEY, 1,
-                "--idleness", "5s", "--out-of-orderness", "1s", "--max-event-age", "30d"); // the timeline began three days ago
+                "--idleness", "5s", "--backlog-idleness", "15s", "--out-of-orderness", "1s", "--max-event-age", "30d"); // the timeline began three days ago
     }
 
     @AfterAll
