@@ -16,6 +16,25 @@ public final class Fixtures {
     private Fixtures() {}
 
     /**
+     * A tier-3 rule file whose rule {@code id} fires once more than three calls on {@code route} arrive
+     * within a minute: proof that a rule set (published, or of an upgrade) is the one in force.
+     */
+    public static String probeRule(String id, String route) {
+        return """
+                rules:
+                  - id: %s
+                    metric: calls
+                    where:
+                      - {field: route, op: "==", value: %s}
+                    group_by: [route]
+                    window: 1m
+                    op: ">"
+                    threshold: 3
+                    tier: 3
+                """.formatted(id, route);
+    }
+
+    /**
      * A copy of the tests' rule set in {@code dir} (created), plus {@code extra} files (name → YAML): for a
      * test that publishes, upgrades to or starts a job with rules of its own.
      */

@@ -53,18 +53,6 @@ class SavepointUpgradeIT {
                 group_by: [userId]
                 tier: 3
             """;
-    private static final String ADDED = """
-            rules:
-              - id: upgrade-probe
-                metric: calls
-                where:
-                  - {field: route, op: "==", value: r-probe}
-                group_by: [route]
-                window: 1m
-                op: ">"
-                threshold: 3
-                tier: 3
-            """;
     private static final String QUICK_ROLLBACK = """
             rules:
               - id: upgrade-errors
@@ -91,7 +79,7 @@ class SavepointUpgradeIT {
         Path lib = Path.of(System.getProperty("pilotlight.flink.lib", "../flink-cluster/target/lib"));
         assertThat(jar).as("the shaded jar (./mvnw package -pl jobs -am)").exists();
         Path v1 = rules("rules-v1", "retired.yaml", RETIRED);
-        Path v2 = rules("rules-v2", "added.yaml", ADDED);
+        Path v2 = rules("rules-v2", "added.yaml", Fixtures.probeRule("upgrade-probe", "r-probe"));
         ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              FlinkSessionCluster flink = FlinkSessionCluster.start(lib, dir, 2);

@@ -66,7 +66,8 @@ class StandaloneClusterSubmissionIT {
 
             String job = flink.submit(jar, null, List.of("--bootstrap", kafka.bootstrapServers(),
                     "--rules", Fixtures.ALERT_RULES.toAbsolutePath().toString(),
-                    "--metrics-window", "10s", "--idleness", "1s", "--checkpoint-interval", "5s",
+                    // the calls are a backlog when the job starts: partitions without records wait --backlog-idleness
+                    "--metrics-window", "10s", "--idleness", "1s", "--backlog-idleness", "5s", "--checkpoint-interval", "5s",
                     "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()),
                     Map.of("PILOTLIGHT_CONTROL_KEY", KEY));
 

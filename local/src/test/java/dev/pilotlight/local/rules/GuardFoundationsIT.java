@@ -115,18 +115,8 @@ class GuardFoundationsIT {
     void aStartWithoutStateRebuildsReleasesAndPublishedRulesFromTheCompactedTopics() throws Exception {
         String[] args = {"--group-id", "g-restart", "--checkpoint-interval", "1s"};
         JobClient first = LocalGuardJob.start(kafka.bootstrapServers(), Fixtures.ALERT_RULES, dir.resolve("first"), KEY, 1, args);
-        Path published = Fixtures.alertRulesWith(dir.resolve("published"), Map.of("probe.yaml", """
-                rules:
-                  - id: restart-probe
-                    metric: calls
-                    where:
-                      - {field: route, op: "==", value: r-probe}
-                    group_by: [route]
-                    window: 1m
-                    op: ">"
-                    threshold: 3
-                    tier: 3
-                """));
+        Path published = Fixtures.alertRulesWith(dir.resolve("published"), Map.of("probe.yaml",
+                Fixtures.probeRule("restart-probe", "r-probe")));
         String version;
         try {
             Timeline t = new Timeline(CommandSigner.fromSecret(KEY));
