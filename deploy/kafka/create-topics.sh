@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-shot (compose service kafka-init): creates the contract's topics (design.md, "Topics") with
+# One-shot (compose service kafka-init): creates the contract's topics (docs/contract.md, "Topics") with
 # their partitions and retention. Kept equal to Topics.SPECS in common/ by DeployFilesTest.
 set -euo pipefail
 bootstrap=${KAFKA_BOOTSTRAP:-kafka:9092}

@@ -1,6 +1,6 @@
 package dev.pilotlight.common;
 
-/** Topic names of the contract (docs/architecture.md, "Topics"). */
+/** Topic names of the contract (docs/contract.md, "Topics"). */
 public final class Topics {
     public static final String INVOCATIONS = "llm.invocations";
     public static final String FEEDBACK = "llm.feedback";
@@ -19,7 +19,7 @@ public final class Topics {
     private static final String THIRTY_DAYS_MS = String.valueOf(30L * 24 * 3600 * 1000);
 
     /**
-     * Every topic with partitions and retention (docs/architecture.md). Every topic is stamped with the broker's
+     * Every topic with partitions and retention (docs/contract.md). Every topic is stamped with the broker's
      * append time: event topics so the guard can bound each record's own event time by it (one writer
      * with a wrong clock cannot move event time), output topics so that a record stamped with an old
      * event time is not deleted the moment it is written.

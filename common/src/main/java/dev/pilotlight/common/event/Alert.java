@@ -3,7 +3,7 @@ package dev.pilotlight.common.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** A FIRING or RESOLVED transition of one alert episode (docs/architecture.md, "Alerts"). */
+/** A FIRING or RESOLVED transition of one alert episode (docs/contract.md, "Alerts"). */
 public record Alert(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String alertId,

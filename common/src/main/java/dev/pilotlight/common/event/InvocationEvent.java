@@ -3,7 +3,7 @@ package dev.pilotlight.common.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** One model invocation through the gateway (docs/architecture.md). Raw PII never appears here. */
+/** One model invocation through the gateway (docs/contract.md, "Events"). Raw PII never appears here. */
 public record InvocationEvent(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String eventId,

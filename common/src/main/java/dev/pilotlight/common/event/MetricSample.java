@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
 /**
- * The aggregates of one series over one tumbling event-time window (docs/architecture.md, MetricSample).
+ * The aggregates of one series over one tumbling event-time window (docs/architecture.md, "Changes to the contract": MetricSample).
  * A series is a {@code release} (route, promptVersion, variant, model) or a {@code tenant}. Late
  * events within the allowed lateness re-emit the window with a higher {@code revision}; a consumer
  * keeps the highest (the InfluxDB writer overwrites the point with the same tags and time).

@@ -6,7 +6,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes a record as JSON to one topic, keyed as the contract says (docs/architecture.md, "Topics"). */
+/** Writes a record as JSON to one topic, keyed as the contract says (docs/contract.md, "Topics"). */
 final class JsonRecordSchema<T> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
