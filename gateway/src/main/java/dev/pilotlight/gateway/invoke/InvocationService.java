@@ -133,7 +133,7 @@ public final class InvocationService {
         String firstModel = firstModel(call.target(), queryClass, start);
         List<String> flags = new ArrayList<>();
         InvocationEvent.Builder ev = InvocationEvent.builder()
-                .eventId(call.eventId()).timestamp(start).gatewayId(gatewayId)
+                .eventId(call.eventId()).gatewayId(gatewayId) // stamped when sent (emit)
                 .tenant(caller.tenant()).userId(caller.userId())
                 .route(route == null ? Target.DIRECT_ROUTE : route.name())
                 .promptId(route == null ? null : route.promptId()).promptVersion(promptVersion)

@@ -52,6 +52,11 @@ public final class ActionCommands implements Serializable {
         return effectEnds != KeyStatus.NONE && now >= issuedAt + (effectEnds - issuedAt) / 2;
     }
 
+    /** Whether a decision on an event of {@code eventTime} may still issue a command at processing time {@code now}. */
+    public boolean fresh(long eventTime, long now) {
+        return now - eventTime <= maxDecisionLagMs;
+    }
+
     /** The episode part of a rollback's ids: the release revision, so one bad release gets one decision. */
     public static String rollbackEpisode(ReleaseState release) {
         return release == null ? null : "rev" + release.revision();
@@ -64,7 +69,7 @@ public final class ActionCommands implements Serializable {
     public ControlCommand build(Rule rule, Map<String, String> labels, String alertId, String episode, String reason,
                                 long eventTime, long now, ReleaseState release) {
         RuleAction action = rule.action();
-        if (action == null || now - eventTime > maxDecisionLagMs) {
+        if (action == null || !fresh(eventTime, now)) {
             return null;
         }
         String target = labels.get(action.targetLabel());

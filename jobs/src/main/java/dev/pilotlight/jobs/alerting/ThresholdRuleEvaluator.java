@@ -421,7 +421,9 @@ public final class ThresholdRuleEvaluator extends KeyedBroadcastProcessFunction<
     private void keepDecision(ThresholdRule rule, KeyStatus st, double value, double threshold, long samples, long eventTime,
                               ReadOnlyContext ctx) throws Exception {
         long processingNow = ctx.timerService().currentProcessingTime();
-        if (rule.action() == null || !ActionCommands.due(st.commandId, st.commandUntil, st.commandIssuedAt, processingNow)) {
+        // checked before the reason is built: it reads every bucket of the window, on every breaching input while behind
+        if (rule.action() == null || !commands.fresh(eventTime, processingNow)
+                || !ActionCommands.due(st.commandId, st.commandUntil, st.commandIssuedAt, processingNow)) {
             return;
         }
         Map<String, String> labels = rule.labels(Arrays.asList(st.group));

@@ -82,14 +82,20 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
         if (e.rules() != null) {
             return e; // a rule set has no time of its own
         }
-        String problem = bounds.problem(e.eventTime(), appendedAt);
+        String problem = outOfBounds(e.eventTime(), appendedAt);
         if (problem == null) {
             return e;
         }
-        if (outOfRange != null) {
+        throw new DecodeException(problem);
+    }
+
+    /** Why {@code eventTime} is out of the bounds of the broker's append time, counted; null when it is within. */
+    private String outOfBounds(long eventTime, long appendedAt) {
+        String problem = bounds.problem(eventTime, appendedAt);
+        if (problem != null && outOfRange != null) {
             outOfRange.inc();
         }
-        throw new DecodeException(problem);
+        return problem;
     }
 
     /** A published rule set is checked here, once: an invalid one goes to guard.dlq with every problem. */
@@ -104,11 +110,8 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
             if (!Topics.CONTROL.equals(d.sourceTopic())) {
                 return null;
             }
-            if (bounds.problem(d.failedAt(), timestamp) != null) {
-                if (outOfRange != null) {
-                    outOfRange.inc(); // counted, not written to guard.dlq again: that would loop
-                }
-                return null;
+            if (outOfBounds(d.failedAt(), timestamp) != null) {
+                return null; // counted, not written to guard.dlq again: that would loop
             }
             return Envelope.rejectedCommand(d, timestamp);
         } catch (DecodeException e) {
