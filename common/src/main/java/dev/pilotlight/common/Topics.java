@@ -11,12 +11,15 @@ public final class Topics {
     public static final String RELEASES = "guard.releases";
     public static final String DLQ = "guard.dlq";
     public static final String RULES = "guard.rules";
+    /** Drift snapshots: both sides' histograms of every release window (docs/drift.md). */
+    public static final String DRIFT = "guard.drift";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
 
     private static final String SEVEN_DAYS_MS = String.valueOf(7L * 24 * 3600 * 1000);
     private static final String THIRTY_DAYS_MS = String.valueOf(30L * 24 * 3600 * 1000);
+    private static final String FIVE_WEEKS_MS = String.valueOf(35L * 24 * 3600 * 1000);
 
     /**
      * Every topic with partitions and retention (docs/contract.md). Every topic is stamped with the broker's
@@ -33,7 +36,9 @@ public final class Topics {
             new TopicSpec(CONTROL, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(RELEASES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
-            new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+            // a month of windows for the weekly report and baselines captured from a pilot period
+            new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps

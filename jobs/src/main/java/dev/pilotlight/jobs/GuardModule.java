@@ -9,9 +9,11 @@ public enum GuardModule {
     /** Windowed metrics per release and tenant, to guard.metrics. */
     METRICS,
     /** Every rule of alert-rules/ (thresholds incl. rollback triggers, absences, sequences), to guard.alerts and guard.control. */
-    ALERTS;
+    ALERTS,
+    /** Input, output and performance drift of every prompt release, to guard.metrics, guard.drift and the rules' drift stream. */
+    DRIFT;
 
-    /** Parses "metrics,alerts" or "all". */
+    /** Parses "metrics,alerts,drift" or "all". */
     public static Set<GuardModule> parse(String list) {
         if (list == null || list.isBlank() || list.trim().equalsIgnoreCase("all")) {
             return EnumSet.allOf(GuardModule.class);

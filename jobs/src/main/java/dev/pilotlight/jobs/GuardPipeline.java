@@ -35,6 +35,13 @@ import dev.pilotlight.jobs.alerting.ReleaseTotals;
 import dev.pilotlight.jobs.batch.MiniBatchOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import dev.pilotlight.jobs.sink.GuardSinks;
+import dev.pilotlight.common.event.DriftScore;
+import dev.pilotlight.jobs.drift.CompareWithReference;
+import dev.pilotlight.jobs.drift.CountDriftFeatures;
+import dev.pilotlight.jobs.drift.DriftSamples;
+import dev.pilotlight.jobs.drift.DriftSettings;
+import dev.pilotlight.jobs.drift.EmitReleaseWindow;
+import dev.pilotlight.jobs.drift.ReleaseWindow;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -77,8 +84,13 @@ public final class GuardPipeline {
         if (settings.modules().contains(GuardModule.METRICS)) {
             deadLetters = deadLetters.union(metrics(records, sinks, settings));
         }
+        DataStream<Envelope> ruleInputs = records;
+        if (settings.modules().contains(GuardModule.DRIFT)) {
+            ruleInputs = records.union(drift(records, broadcasts, sinks, settings.drift()).map(Envelope::of)
+                    .name("drift-scores-to-rules").uid("drift-scores-to-rules"));
+        }
         if (settings.modules().contains(GuardModule.ALERTS)) {
-            deadLetters = deadLetters.union(alerts(records, broadcasts, sinks, settings));
+            deadLetters = deadLetters.union(alerts(ruleInputs, broadcasts, sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -111,6 +123,28 @@ public final class GuardPipeline {
         samples.sinkTo(sinks.metrics()).name("metrics").uid("metrics-sink");
         return partials.getSideOutput(SeriesBatcher.LATE).flatMap(new LateEventToDeadLetter(settings.allowedLateness()))
                 .name("late-events").uid("late-events");
+    }
+
+    /**
+     * Drift: each release's events counted per tumbling event-time window, then compared by route with
+     * the references the route has; scores to guard.metrics (and back to the caller, for the rules),
+     * snapshots of both sides to guard.drift. Events later than their window are not counted (Flink's
+     * numLateRecordsDropped): a re-emitted window would score twice.
+     */
+    private static DataStream<DriftScore> drift(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks,
+                                                DriftSettings d) {
+        SingleOutputStreamOperator<DriftScore> scores = records
+                .filter(e -> CountDriftFeatures.keyOf(e) != null).name("drift-attributable").uid("drift-attributable")
+                .keyBy(CountDriftFeatures::keyOf)
+                .window(TumblingEventTimeWindows.of(d.window()))
+                .aggregate(new CountDriftFeatures(d.maxCategories()), new EmitReleaseWindow()).name("drift-windows").uid("drift-windows")
+                .keyBy(ReleaseWindow::route)
+                .connect(broadcasts.broadcast(CompareWithReference.HISTORY))
+                .process(new CompareWithReference(d)).name("drift-compare").uid("drift-compare");
+        scores.getSideOutput(CompareWithReference.SNAPSHOTS).sinkTo(sinks.driftSnapshots()).name("drift-snapshots").uid("drift-snapshots-sink");
+        scores.map(DriftSamples::of).name("drift-samples").uid("drift-samples")
+                .sinkTo(sinks.metrics()).name("drift-metrics").uid("drift-metrics-sink");
+        return scores;
     }
 
     /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences; returns commands not issued. */

@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs;
 
+import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.rules.RuleSet;
 import java.time.Duration;
@@ -16,11 +17,25 @@ import java.util.Set;
  * @param rulesChangedAt  when the rule files last changed; a rule set published to guard.rules later replaces them
  * @param miniBatch       how long events are merged on the heap before keyed state is touched (adds at most this to latency)
  * @param feedbackHorizon how long a user's last rating of an invocation is remembered, so a new one replaces it
+ * @param drift           the drift module's windows, references, tests and bounds (docs/drift.md)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                             Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
-                            Duration feedbackHorizon, Duration backlogIdleness) {
+                            Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift) {
+
+    public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
+                         Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
+                         long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon, Duration backlogIdleness) {
+        this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
+                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, DriftSettings.defaults());
+    }
+
+    /** These settings with other drift settings. */
+    public GuardSettings withDrift(DriftSettings d) {
+        return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d);
+    }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,

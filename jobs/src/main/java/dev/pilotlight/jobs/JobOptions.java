@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs;
 
+import dev.pilotlight.jobs.drift.DriftSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,7 +16,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
                          Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon,
                          Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures,
-                         Duration backlogIdleness) {
+                         Duration backlogIdleness, DriftSettings drift) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -23,7 +24,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
                 "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon", "max-clock-skew", "max-event-age",
-                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness"));
+                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -33,6 +34,14 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         String key = a.secret(env, "control-key-env", DEFAULT_KEY_ENV, "the control signing key (at least 32 bytes)");
         if (key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             a.error("the control signing key in " + a.get("control-key-env", DEFAULT_KEY_ENV) + " is shorter than 32 bytes");
+        }
+        DriftSettings drift = DriftSettings.defaults();
+        if (a.get("drift-settings", null) != null) {
+            try {
+                drift = DriftSettings.load(Path.of(a.get("drift-settings", null)));
+            } catch (IllegalArgumentException e) {
+                a.error("--drift-settings:\n    " + e.getMessage().replace("\n", "\n    "));
+            }
         }
         JobOptions o = new JobOptions(
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
@@ -45,7 +54,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
                 a.duration("max-clock-skew", "5s"), a.duration("max-event-age", "24h"),
                 a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000),
-                a.duration("backlog-idleness", "2m"));
+                a.duration("backlog-idleness", "2m"), drift);
         a.requireValid();
         return o;
     }

@@ -14,13 +14,13 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  * name and served by index, so the generator stays serialisable. Paced, so watermarks advance between
  * records as they would from Kafka.
  */
-final class ListSource {
+public final class ListSource {
     private static final Map<String, List<Envelope>> LISTS = new ConcurrentHashMap<>();
 
     private ListSource() {}
 
     /** @param items at least one (a generator source of none still asks for its first) */
-    static DataGeneratorSource<Envelope> of(String name, List<Envelope> items, double perSecond) {
+    public static DataGeneratorSource<Envelope> of(String name, List<Envelope> items, double perSecond) {
         if (items.isEmpty()) {
             throw new IllegalArgumentException(name + ": a list source needs at least one record");
         }

@@ -38,14 +38,22 @@ public record InvocationEvent(
         List<String> citations,
         List<String> outputFlags,
         String inputText,
-        String outputText) {
+        String outputText,
+        /** Why the model stopped (stop, length, content_filter, tool_calls, …); null when no model answered. */
+        String finishReason,
+        /** ISO 639-1 code of the (redacted) input's language, when the gateway sampled it for drift; null otherwise. */
+        String language,
+        /** Nearest topic of the route's topic catalog to the redacted input ("other" when none is near); null when not sampled. */
+        String inputTopic,
+        /** The same for the answer. */
+        String outputTopic) {
 
     /** The same event without its (redacted) input and output text. */
     public InvocationEvent withoutTexts() {
         return new InvocationEvent(schemaVersion, eventId, timestamp, gatewayId, tenant, userId, route, promptId, promptVersion,
                 experimentId, variant, provider, model, modelTier, fallbackUsed, cacheHit, status, errorType, latencyMs,
                 upstreamLatencyMs, inputTokens, outputTokens, costUsd, inputChars, queryClass, piiRedactions, injectionScore,
-                outputChars, refusal, citations, outputFlags, null, null);
+                outputChars, refusal, citations, outputFlags, null, null, finishReason, language, inputTopic, outputTopic);
     }
 
     public static Builder builder() {
@@ -86,6 +94,10 @@ public record InvocationEvent(
         private List<String> outputFlags = List.of();
         private String inputText;
         private String outputText;
+        private String finishReason;
+        private String language;
+        private String inputTopic;
+        private String outputTopic;
 
         public Builder eventId(String v) { eventId = v; return this; }
         public Builder timestamp(long v) { timestamp = v; return this; }
@@ -119,13 +131,17 @@ public record InvocationEvent(
         public Builder outputFlags(List<String> v) { outputFlags = v; return this; }
         public Builder inputText(String v) { inputText = v; return this; }
         public Builder outputText(String v) { outputText = v; return this; }
+        public Builder finishReason(String v) { finishReason = v; return this; }
+        public Builder language(String v) { language = v; return this; }
+        public Builder inputTopic(String v) { inputTopic = v; return this; }
+        public Builder outputTopic(String v) { outputTopic = v; return this; }
 
         public InvocationEvent build() {
             return new InvocationEvent(SchemaVersion.CURRENT, eventId, timestamp, gatewayId, tenant, userId, route,
                     promptId, promptVersion, experimentId, variant, provider, model, modelTier, fallbackUsed,
                     cacheHit, status, errorType, latencyMs, upstreamLatencyMs, inputTokens, outputTokens, costUsd,
                     inputChars, queryClass, piiRedactions, injectionScore, outputChars, refusal, citations,
-                    outputFlags, inputText, outputText);
+                    outputFlags, inputText, outputText, finishReason, language, inputTopic, outputTopic);
         }
     }
 }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The aggregates of one series over one tumbling event-time window (docs/architecture.md, "Changes to the contract": MetricSample).
- * A series is a {@code release} (route, promptVersion, variant, model) or a {@code tenant}. Late
+ * A series is a {@code release} (route, promptVersion, variant, model), a {@code tenant}, or a
+ * {@code drift} score (route, promptVersion, feature, kind, reference: docs/drift.md) whose figures are in {@code values}. Late
  * events within the allowed lateness re-emit the window with a higher {@code revision}; a consumer
  * keeps the highest (the InfluxDB writer overwrites the point with the same tags and time).
  * Ratios are null when their denominator is zero; latencies when there were no calls.
@@ -38,4 +39,6 @@ public record MetricSample(
         long thumbsUp,
         long thumbsDown,
         Double thumbsDownShare,
-        Double acceptanceRate) {}
+        Double acceptanceRate,
+        /** Dimension {@code drift} only: psi, js_distance, wasserstein, p_value, score, threshold, drifted (1/0), change, reference_count. */
+        java.util.Map<String, Double> values) {}

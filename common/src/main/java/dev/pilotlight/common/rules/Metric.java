@@ -40,7 +40,12 @@ public enum Metric {
             || fb(e).acceptance() == FeedbackEvent.Acceptance.MINOR_EDITS ? fb(e).sign() : 0,
             e -> fb(e).acceptance() == null ? 0 : fb(e).sign()),
     HEARTBEATS(RuleStream.HEARTBEATS, Aggregation.COUNT, e -> 1),
-    REJECTED_COMMANDS(RuleStream.REJECTED_COMMANDS, Aggregation.COUNT, e -> 1);
+    REJECTED_COMMANDS(RuleStream.REJECTED_COMMANDS, Aggregation.COUNT, e -> 1),
+    /** Mean PSI of the drift scores in the window (those with a score). */
+    DRIFT_PSI(RuleStream.DRIFT, Aggregation.RATIO, e -> drift(e).psi() == null ? 0 : drift(e).psi(), e -> drift(e).psi() == null ? 0 : 1),
+    /** Share of the window's drift scores whose test says drifted (those with a decision). */
+    DRIFT_DETECTED(RuleStream.DRIFT, Aggregation.RATIO, e -> Boolean.TRUE.equals(drift(e).drifted()) ? 1 : 0,
+            e -> drift(e).drifted() == null ? 0 : 1);
 
     /** How contributions combine into the metric's value. */
     public enum Aggregation {
@@ -104,7 +109,7 @@ public enum Metric {
     /** Rates and shares lie between 0 and 1; a threshold outside that range is a mistake. */
     public boolean isShare() {
         return this == ERROR_RATE || this == CACHE_HIT_RATIO || this == FALLBACK_RATIO || this == THUMBS_DOWN_SHARE
-                || this == ACCEPTANCE_RATE;
+                || this == ACCEPTANCE_RATE || this == DRIFT_DETECTED;
     }
 
     public String yamlName() {
@@ -125,6 +130,10 @@ public enum Metric {
 
     private static InvocationEvent inv(Object e) {
         return (InvocationEvent) e;
+    }
+
+    private static dev.pilotlight.common.event.DriftScore drift(Object e) {
+        return (dev.pilotlight.common.event.DriftScore) e;
     }
 
     private static FeedbackEvent fb(Object e) {

@@ -26,7 +26,9 @@ public enum RuleStream {
     INVOCATIONS(InvocationEvent.class),
     FEEDBACK(FeedbackEvent.class),
     HEARTBEATS(Heartbeat.class),
-    REJECTED_COMMANDS(DeadLetter.class);
+    REJECTED_COMMANDS(DeadLetter.class),
+    /** Drift scores of the drift module, one per feature, release, reference and window (docs/drift.md). */
+    DRIFT(dev.pilotlight.common.event.DriftScore.class);
 
     private final Class<? extends Record> type;
     /** Read for every event and rule: generated accessors, as fast as a direct call (Method.invoke was 16 % of the matcher). */
@@ -76,7 +78,7 @@ public enum RuleStream {
 
     /** Free text and ids: one group per event would grow state without bound. */
     private static final java.util.Set<String> UNBOUNDED = java.util.Set.of("eventId", "invocationId", "inputText",
-            "outputText", "comment", "payload", "reason", "key");
+            "outputText", "comment", "payload", "reason", "key", "referenceLabel");
 
     /** Text and enum fields of bounded cardinality: the ones that make sense as group labels. */
     public List<String> groupableFields() {

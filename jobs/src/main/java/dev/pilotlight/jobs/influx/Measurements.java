@@ -14,6 +14,8 @@ public final class Measurements {
     public static final String RELEASE = "llm_release";
     /** Metric windows per tenant; time = window start. */
     public static final String TENANT = "llm_tenant";
+    /** Drift scores per release, feature and reference (docs/drift.md); time = window start. */
+    public static final String DRIFT = "llm_drift";
     /** Alert transitions; time = startsAt for FIRING, endsAt for RESOLVED. */
     public static final String ALERT = "llm_alert";
     /** Control commands decided by the jobs or an operator; time = issuedAt. */
@@ -28,6 +30,11 @@ public final class Measurements {
             "fallbacks", "fallback_ratio", "injection_attempts", "unique_users", "feedback", "thumbs_up",
             "thumbs_down", "thumbs_down_share", "acceptance_rate", "revision", "window_seconds");
 
+    /** The drift sample's values, plus the current side's count. */
+    public static final List<String> DRIFT_FIELDS = List.of(
+            "psi", "js_distance", "wasserstein", "p_value", "score", "threshold", "drifted", "change", "reference_count",
+            "current_count", "window_seconds");
+
     public static final List<String> ALERT_FIELDS = List.of(
             "value", "threshold", "firing", "duration_seconds", "alert_id", "summary", "runbook", "command_id",
             "rules_version", "user_id");
@@ -40,7 +47,7 @@ public final class Measurements {
     /** Measurement → fields, for the consistency test and the docs. */
     public static final Map<String, List<String>> FIELDS = Map.of(
             RELEASE, WINDOW_FIELDS, TENANT, WINDOW_FIELDS, ALERT, ALERT_FIELDS, COMMAND, COMMAND_FIELDS,
-            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS);
+            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS);
 
     /** Measurement → tags it can carry (alerts also carry their rule's labels, in snake_case). */
     public static final Map<String, Set<String>> TAGS = Map.of(
@@ -48,7 +55,8 @@ public final class Measurements {
             TENANT, Set.of("tenant"),
             ALERT, Set.of("rule_id", "tier", "state", "user"),
             COMMAND, Set.of("type", "target", "issuer", "user"),
-            RELEASE_CHANGE, Set.of("prompt_id", "route"));
+            RELEASE_CHANGE, Set.of("prompt_id", "route"),
+            DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"));
 
     private Measurements() {}
 }

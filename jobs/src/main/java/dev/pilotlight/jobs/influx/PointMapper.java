@@ -25,6 +25,9 @@ final class PointMapper {
     }
 
     Point window(MetricSample s) {
+        if (s.values() != null) {
+            return drift(s);
+        }
         Point p = Point.measurement("llm_" + s.dimension()).time(s.windowStart(), WritePrecision.MS);
         if (s.labels() != null) {
             s.labels().forEach((k, v) -> tag(p, snake(k), v));
@@ -47,6 +50,14 @@ final class PointMapper {
         optional(p, "thumbs_down_share", s.thumbsDownShare());
         optional(p, "acceptance_rate", s.acceptanceRate());
         return p;
+    }
+
+    /** A drift score: its labels as tags, its values as fields (docs/drift.md). */
+    private Point drift(MetricSample s) {
+        Point p = Point.measurement(Measurements.DRIFT).time(s.windowStart(), WritePrecision.MS);
+        s.labels().forEach((k, v) -> tag(p, snake(k), v));
+        s.values().forEach(p::addField);
+        return p.addField("current_count", s.calls()).addField("window_seconds", (s.windowEnd() - s.windowStart()) / 1000);
     }
 
     Point alert(Alert a) {

@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs.ingest;
 
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.DriftScore;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
@@ -14,34 +15,40 @@ import dev.pilotlight.common.rules.RuleStream;
  * way in; {@code rejectedCommand} is a gateway's dead letter of guard.control, read as a security event.
  */
 public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heartbeat heartbeat, ReleaseState release,
-                       DeadLetter deadLetter, DeadLetter rejectedCommand, RuleSetUpdate rules, long kafkaTimestamp) {
+                       DeadLetter deadLetter, DeadLetter rejectedCommand, RuleSetUpdate rules, DriftScore drift,
+                       long kafkaTimestamp) {
 
     public static Envelope of(InvocationEvent e, long ts) {
-        return new Envelope(e, null, null, null, null, null, null, ts);
+        return new Envelope(e, null, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(FeedbackEvent e, long ts) {
-        return new Envelope(null, e, null, null, null, null, null, ts);
+        return new Envelope(null, e, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(Heartbeat e, long ts) {
-        return new Envelope(null, null, e, null, null, null, null, ts);
+        return new Envelope(null, null, e, null, null, null, null, null, ts);
     }
 
     public static Envelope of(ReleaseState e, long ts) {
-        return new Envelope(null, null, null, e, null, null, null, ts);
+        return new Envelope(null, null, null, e, null, null, null, null, ts);
     }
 
     public static Envelope of(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, e, null, null, ts);
+        return new Envelope(null, null, null, null, e, null, null, null, ts);
     }
 
     public static Envelope rejectedCommand(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, null, e, null, ts);
+        return new Envelope(null, null, null, null, null, e, null, null, ts);
     }
 
     public static Envelope of(RuleSetUpdate e, long ts) {
-        return new Envelope(null, null, null, null, null, null, e, ts);
+        return new Envelope(null, null, null, null, null, null, e, null, ts);
+    }
+
+    /** A drift module's score, fed to the threshold rules of the same job (stream {@code drift}). */
+    public static Envelope of(DriftScore e) {
+        return new Envelope(null, null, null, null, null, null, null, e, e.windowEnd());
     }
 
     /**
@@ -52,7 +59,7 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         if (invocation == null || (invocation.inputText() == null && invocation.outputText() == null)) {
             return this;
         }
-        return new Envelope(invocation.withoutTexts(), feedback, heartbeat, release, deadLetter, rejectedCommand, rules, kafkaTimestamp);
+        return new Envelope(invocation.withoutTexts(), feedback, heartbeat, release, deadLetter, rejectedCommand, rules, drift, kafkaTimestamp);
     }
 
     /** The record a rule on {@code stream} looks at, or null when this envelope carries another kind. */
@@ -62,6 +69,7 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
             case FEEDBACK -> feedback;
             case HEARTBEATS -> heartbeat;
             case REJECTED_COMMANDS -> rejectedCommand;
+            case DRIFT -> drift;
         };
     }
 
@@ -78,6 +86,9 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         }
         if (rejectedCommand != null) {
             return rejectedCommand.failedAt();
+        }
+        if (drift != null) {
+            return drift.windowEnd() - 1; // the last instant of the window it scores
         }
         if (release != null) {
             return release.updatedAt(); // when the release changed, not when the compacted topic was written

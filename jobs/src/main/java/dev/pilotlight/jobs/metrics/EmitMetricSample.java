@@ -42,7 +42,7 @@ public final class EmitMetricSample extends ProcessWindowFunction<SeriesAccumula
                 a.fallbacks, anyCalls ? (double) a.fallbacks / a.calls : null,
                 a.injectionAttempts, a.users == null ? 0 : Math.round(DistinctSketch.estimate(List.of(a.users))),
                 a.feedback, a.thumbsUp, a.thumbsDown, rated > 0 ? (double) a.thumbsDown / rated : null,
-                a.acceptanceStated > 0 ? (double) a.accepted / a.acceptanceStated : null));
+                a.acceptanceStated > 0 ? (double) a.accepted / a.acceptanceStated : null, null));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.DriftSnapshot;
 import dev.pilotlight.common.event.MetricSample;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -22,7 +23,8 @@ public final class KafkaGuardSinks {
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<Alert>(Topics.ALERTS, Alert::alertId)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<ControlCommand>(Topics.CONTROL, ControlCommand::target)),
                 deadLetters(bootstrap, producerOverrides),
-                sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)));
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<DriftSnapshot>(Topics.DRIFT, DriftSnapshot::route)));
     }
 
     /** Dead letters alone, for jobs that write elsewhere (the InfluxDB writer). */

@@ -66,6 +66,12 @@ class InfluxWriterPipelineIT {
         INPUT.add(record(Topics.METRICS, window("release", Map.of("route", "claims-letter", "promptVersion", "1.1.0",
                 "variant", "b", "model", "sim-model"), minute, 40, 4)));
         INPUT.add(record(Topics.METRICS, window("tenant", Map.of("tenant", "acme"), minute, 55, 1)));
+        INPUT.add(record(Topics.METRICS, dev.pilotlight.jobs.drift.DriftSamples.of(new dev.pilotlight.common.event.DriftScore(1,
+                "claims-letter", "1.1.0", "acceptance", "performance", "trailing", "24 previous windows", minute, minute + 60_000, 120, 2400,
+                "scored", 0.31, 0.22, null, 0.0004, "two_proportion", 0.0004, 0.05, true, -0.18, List.of()))));
+        INPUT.add(record(Topics.METRICS, dev.pilotlight.jobs.drift.DriftSamples.of(new dev.pilotlight.common.event.DriftScore(1,
+                "claims-letter", "1.1.0", "output_tokens", "output", "trailing", "24 previous windows", minute, minute + 60_000, 300, 7200,
+                "scored", 0.45, 0.3, 0.8, null, "wasserstein", 0.8, 0.1, true, null, List.of()))));
         INPUT.add(record(Topics.ALERTS, new Alert(1, "alert-1", "injection-burst", 1, Alert.State.FIRING,
                 Map.of("userId", "mallory", "severity", "page"), 3, 3, minute + 1_000, null, "3 injections", "docs/runbooks/security-event.md",
                 "cmd-1", "v-abc")));
@@ -83,7 +89,7 @@ class InfluxWriterPipelineIT {
         try (VictoriaMetrics vm = VictoriaMetrics.start(LoopbackPorts.free(), dir.resolve("vm"))) {
             run(vm.url(), dead).getJobExecutionResult().get(60, TimeUnit.SECONDS);
 
-            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.size() >= 40);
+            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.size() >= 40 && s.stream().anyMatch(x -> x.name().startsWith("llm_drift_")));
             assertThat(find(all, "llm_release_calls", Map.of("route", "claims-letter", "prompt_version", "1.1.0",
                     "variant", "b", "model", "sim-model"))).hasValueSatisfying(s -> {
                         assertThat(s.last()).isEqualTo(40);
@@ -93,6 +99,8 @@ class InfluxWriterPipelineIT {
                     assertThat(s.last()).isEqualTo(0.1));
             assertThat(find(all, "llm_tenant_calls", Map.of("tenant", "acme"))).hasValueSatisfying(s ->
                     assertThat(s.last()).isEqualTo(55));
+            assertThat(find(all, "llm_drift_psi", Map.of("route", "claims-letter", "feature", "output_tokens", "reference", "trailing",
+                    "kind", "output"))).hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(0.45));
             assertThat(find(all, "llm_alert_firing", Map.of("rule_id", "injection-burst", "state", "FIRING", "tier", "1",
                     "user", "mallory", "severity", "page"))).hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(1));
             assertThat(find(all, "llm_alert_duration_seconds", Map.of("rule_id", "error-rate-page", "state", "RESOLVED")))
@@ -219,6 +227,6 @@ class InfluxWriterPipelineIT {
     private static MetricSample window(String dimension, Map<String, String> labels, long start, long calls, long errors) {
         return new MetricSample(1, dimension + ":" + labels.values(), dimension, labels, start, start + 60_000, 0, calls, errors,
                 calls == 0 ? null : (double) errors / calls, 120.0, 900.0, 1500.0, calls * 100, calls * 50, calls * 0.01,
-                0.01, 0, 0.0, 0, 0.0, 0, calls / 2, 3, 2, 1, 1.0 / 3, 0.5);
+                0.01, 0, 0.0, 0, 0.0, 0, calls / 2, 3, 2, 1, 1.0 / 3, 0.5, null);
     }
 }

@@ -1,0 +1,138 @@
+package dev.pilotlight.jobs.drift;
+
+import dev.pilotlight.common.event.DriftScore;
+import dev.pilotlight.common.event.DriftSnapshot;
+import dev.pilotlight.common.event.SchemaVersion;
+import dev.pilotlight.jobs.alerting.GuardBroadcast;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by route: compares each release window with every reference it has (the release's own
+ * trailing windows, the release it replaced or competes with, a pinned baseline) feature by feature,
+ * then keeps the window for the references of later ones. Emits a {@link DriftScore} per feature and
+ * reference, and one {@link DriftSnapshot} of both sides per window. State is bounded by
+ * {@code trailing_windows} per release and {@code max_versions_per_route} releases; a route silent for
+ * twice the trailing span is forgotten (docs/drift.md, "Bounds").
+ */
+public final class CompareWithReference extends KeyedBroadcastProcessFunction<String, ReleaseWindow, GuardBroadcast, DriftScore> {
+    public static final MapStateDescriptor<String, ReleaseHistory> HISTORY = new MapStateDescriptor<>("drift-release-history",
+            Types.STRING, TypeInformation.of(ReleaseHistory.class));
+    public static final OutputTag<DriftSnapshot> SNAPSHOTS = new OutputTag<>("drift-snapshots", TypeInformation.of(DriftSnapshot.class)) {};
+
+    private final DriftSettings settings;
+    private final DecideFeatureDrift decide;
+    private transient MapState<String, TrailingWindows> windows;
+    private transient ValueState<Long> forgetAt;
+
+    public CompareWithReference(DriftSettings settings) {
+        this.settings = settings;
+        this.decide = new DecideFeatureDrift(settings);
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("drift-release-windows", Types.STRING,
+                TypeInformation.of(TrailingWindows.class)));
+        forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("drift-forget-at", Types.LONG));
+    }
+
+    @Override
+    public void processElement(ReleaseWindow w, ReadOnlyContext ctx, Collector<DriftScore> out) throws Exception {
+        ReleaseHistory history = ctx.getBroadcastState(HISTORY).get(w.route());
+        history = history == null ? ReleaseHistory.empty() : history;
+        List<String> changes = history.near(w.windowStart(), w.windowEnd(), settings.releaseLookback());
+        List<DriftScore> scores = new ArrayList<>();
+        Map<String, Map<String, Map<String, Long>>> sides = new HashMap<>();
+        for (DriftReference ref : references(w, history)) {
+            sides.put(ref.kind(), ref.counts().counts);
+            for (DriftFeature f : DriftFeature.values()) {
+                if (w.histograms().total(f) > 0 || ref.counts().total(f) > 0) {
+                    DriftScore s = decide.score(f, w, ref, changes);
+                    scores.add(s);
+                    out.collect(s);
+                }
+            }
+        }
+        ctx.output(SNAPSHOTS, new DriftSnapshot(SchemaVersion.CURRENT, w.route(), w.promptVersion(), w.windowStart(), w.windowEnd(),
+                w.histograms().counts, sides, w.histograms().missing, scores, changes));
+        remember(w);
+        long forget = w.windowEnd() + 2 * settings.trailingSpan().toMillis();
+        Long previous = forgetAt.value();
+        if (previous == null || forget > previous) {
+            if (previous != null) {
+                ctx.timerService().deleteEventTimeTimer(previous);
+            }
+            ctx.timerService().registerEventTimeTimer(forget);
+            forgetAt.update(forget);
+        }
+    }
+
+    /** The references a window has: its release's trailing windows, and the previous release's, when there are any. */
+    private List<DriftReference> references(ReleaseWindow w, ReleaseHistory history) throws Exception {
+        List<DriftReference> refs = new ArrayList<>();
+        TrailingWindows own = windows.get(w.promptVersion());
+        if (own != null) {
+            own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis());
+            if (own.size() > 0) {
+                refs.add(new DriftReference(DriftReference.TRAILING, own.size() + " previous windows of " + w.promptVersion(),
+                        own.merged(settings.maxCategories())));
+            }
+        }
+        String previous = history.previousOf(w.promptVersion());
+        TrailingWindows prev = previous == null ? null : windows.get(previous);
+        if (prev != null && prev.size() > 0) {
+            refs.add(new DriftReference(DriftReference.PREVIOUS_RELEASE, previous + " (" + prev.size() + " windows)",
+                    prev.merged(settings.maxCategories())));
+        }
+        return refs;
+    }
+
+    /** Keeps the window for later references; forgets the release seen least recently beyond the bound. */
+    private void remember(ReleaseWindow w) throws Exception {
+        TrailingWindows own = windows.get(w.promptVersion());
+        own = own == null ? new TrailingWindows() : own;
+        own.add(w.windowStart(), w.histograms());
+        own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis() + 1);
+        windows.put(w.promptVersion(), own);
+        List<String> versions = new ArrayList<>();
+        windows.keys().forEach(versions::add);
+        while (versions.size() > settings.maxVersionsPerRoute()) {
+            String oldest = versions.get(0);
+            for (String v : versions) {
+                if (windows.get(v).latestStart() < windows.get(oldest).latestStart()) {
+                    oldest = v;
+                }
+            }
+            windows.remove(oldest);
+            versions.remove(oldest);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftScore> out) {
+        windows.clear();
+        forgetAt.clear();
+    }
+
+    @Override
+    public void processBroadcastElement(GuardBroadcast b, Context ctx, Collector<DriftScore> out) throws Exception {
+        if (b.release() == null) {
+            return;
+        }
+        ReleaseHistory h = ctx.getBroadcastState(HISTORY).get(b.release().route());
+        ctx.getBroadcastState(HISTORY).put(b.release().route(), (h == null ? ReleaseHistory.empty() : h).with(b.release()));
+    }
+}

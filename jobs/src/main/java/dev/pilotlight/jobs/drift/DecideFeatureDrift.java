@@ -1,0 +1,106 @@
+package dev.pilotlight.jobs.drift;
+
+import dev.pilotlight.common.event.DriftScore;
+import dev.pilotlight.common.event.SchemaVersion;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Scores one feature of one window against one reference and decides whether it drifted, by
+ * Evidently's rule (docs/drift.md, "Decision"): with a small reference a chi-square test at
+ * {@code significance}, with a large one a distance over its threshold (Jensen–Shannon for
+ * categories, normalised Wasserstein for numbers); performance outcomes by a two-proportion test that
+ * counts only a change for the worse. PSI is always reported, for the rules' bands.
+ */
+public final class DecideFeatureDrift implements Serializable {
+    private final DriftSettings settings;
+
+    public DecideFeatureDrift(DriftSettings settings) {
+        this.settings = settings;
+    }
+
+    public DriftScore score(DriftFeature f, ReleaseWindow w, DriftReference ref, List<String> changes) {
+        Map<String, Long> cur = w.histograms().of(f);
+        Map<String, Long> past = ref.counts().of(f);
+        List<String> labels = labels(f, past, cur);
+        long[] c = aligned(labels, cur);
+        long[] r = aligned(labels, past);
+        long nCur = sum(c);
+        long nRef = sum(r);
+        int min = f.kind() == DriftFeature.Kind.PERFORMANCE ? settings.performanceMinSamples() : settings.minSamples();
+        if (nCur < min || nRef < min) {
+            return new DriftScore(SchemaVersion.CURRENT, w.route(), w.promptVersion(), f.yamlName(), f.kind().yamlName(), ref.kind(),
+                    ref.label(), w.windowStart(), w.windowEnd(), nCur, nRef, DriftScore.INSUFFICIENT_DATA, null, null, null, null,
+                    null, null, null, null, null, changes);
+        }
+        double psi = DriftMeasures.psi(r, c);
+        double js = DriftMeasures.jensenShannon(r, c);
+        Double wasserstein = f.numeric() ? DriftMeasures.wassersteinNormed(f.bins(), r, c) : null;
+        Double p = null;
+        Double change = null;
+        String method;
+        double score;
+        double threshold;
+        boolean drifted;
+        if (f.badOutcome() != null) {
+            int bad = labels.indexOf(f.badOutcome());
+            double curGood = 1 - (bad < 0 ? 0 : c[bad] / (double) nCur);
+            double refGood = 1 - (bad < 0 ? 0 : r[bad] / (double) nRef);
+            change = curGood - refGood;
+            p = DriftMeasures.chiSquarePValue(r, c);
+            method = "two_proportion";
+            score = p;
+            threshold = settings.significance();
+            drifted = p < threshold && change < 0;
+        } else if (nRef <= settings.largeReference()) {
+            p = DriftMeasures.chiSquarePValue(r, c);
+            method = "chi_square";
+            score = p;
+            threshold = settings.significance();
+            drifted = p < threshold;
+        } else if (f.numeric()) {
+            method = "wasserstein";
+            score = wasserstein;
+            threshold = settings.wassersteinThreshold();
+            drifted = score > threshold;
+        } else {
+            method = "jensen_shannon";
+            score = js;
+            threshold = settings.jsThreshold();
+            drifted = score > threshold;
+        }
+        return new DriftScore(SchemaVersion.CURRENT, w.route(), w.promptVersion(), f.yamlName(), f.kind().yamlName(), ref.kind(),
+                ref.label(), w.windowStart(), w.windowEnd(), nCur, nRef, DriftScore.SCORED, psi, js, wasserstein, p, method, score,
+                threshold, drifted, change, changes);
+    }
+
+    /** A numeric feature's fixed bins in order; a categorical feature's categories seen on either side, sorted. */
+    static List<String> labels(DriftFeature f, Map<String, Long> a, Map<String, Long> b) {
+        if (f.numeric()) {
+            return f.bins().labels();
+        }
+        TreeSet<String> all = new TreeSet<>(a.keySet());
+        all.addAll(b.keySet());
+        return new ArrayList<>(all);
+    }
+
+    /** Counts in label order; negative counts (a retraction whose rating fell in an earlier window) count as 0. */
+    static long[] aligned(List<String> labels, Map<String, Long> counts) {
+        long[] out = new long[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(0, counts.getOrDefault(labels.get(i), 0L));
+        }
+        return out;
+    }
+
+    private static long sum(long[] a) {
+        long s = 0;
+        for (long x : a) {
+            s += x;
+        }
+        return s;
+    }
+}

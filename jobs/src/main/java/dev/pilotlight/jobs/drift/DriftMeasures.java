@@ -1,0 +1,114 @@
+package dev.pilotlight.jobs.drift;
+
+import org.apache.commons.math3.stat.inference.ChiSquareTest;
+
+/**
+ * The distances and tests that compare a current histogram with a reference one, on aligned counts
+ * (the same bins in the same order). Definitions follow Evidently's, so the figures mean what a data
+ * scientist expects (docs/drift.md, "Measures"); the tests are commons-math3's.
+ */
+public final class DriftMeasures {
+    /** Share given to an empty bin by PSI, as Evidently does, so a bin seen on one side only is finite. */
+    static final double EMPTY_SHARE = 0.0001;
+    private static final ChiSquareTest CHI_SQUARE = new ChiSquareTest();
+
+    private DriftMeasures() {}
+
+    /** Population stability index: Σ (cur − ref) · ln(cur / ref) over bin shares, empty bins at 0.0001. */
+    public static double psi(long[] reference, long[] current) {
+        double[] p = shares(reference);
+        double[] q = shares(current);
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            double a = Math.max(p[i], EMPTY_SHARE);
+            double b = Math.max(q[i], EMPTY_SHARE);
+            sum += (b - a) * Math.log(b / a);
+        }
+        return sum;
+    }
+
+    /** Jensen–Shannon distance (natural logarithm, as scipy's jensenshannon): 0 identical, at most √ln2 ≈ 0.83. */
+    public static double jensenShannon(long[] reference, long[] current) {
+        double[] p = shares(reference);
+        double[] q = shares(current);
+        double js = 0;
+        for (int i = 0; i < p.length; i++) {
+            double m = (p[i] + q[i]) / 2;
+            js += half(p[i], m) + half(q[i], m);
+        }
+        return Math.sqrt(Math.max(0, js));
+    }
+
+    private static double half(double x, double m) {
+        return x == 0 ? 0 : 0.5 * x * Math.log(x / m);
+    }
+
+    /**
+     * Wasserstein-1 distance between the two histograms placed at their bins' representative values,
+     * divided by the reference's standard deviation (at least 0.001), as Evidently normalises it.
+     */
+    public static double wassersteinNormed(Bins bins, long[] reference, long[] current) {
+        double[] p = shares(reference);
+        double[] q = shares(current);
+        double cdfP = 0;
+        double cdfQ = 0;
+        double distance = 0;
+        for (int i = 0; i + 1 < p.length; i++) {
+            cdfP += p[i];
+            cdfQ += q[i];
+            distance += Math.abs(cdfP - cdfQ) * (bins.representative(i + 1) - bins.representative(i));
+        }
+        return distance / Math.max(standardDeviation(bins, p), 0.001);
+    }
+
+    private static double standardDeviation(Bins bins, double[] shares) {
+        double mean = 0;
+        for (int i = 0; i < shares.length; i++) {
+            mean += shares[i] * bins.representative(i);
+        }
+        double var = 0;
+        for (int i = 0; i < shares.length; i++) {
+            double d = bins.representative(i) - mean;
+            var += shares[i] * d * d;
+        }
+        return Math.sqrt(var);
+    }
+
+    /**
+     * p-value of the chi-square test that both histograms come from one distribution (commons-math3's
+     * two-sample comparison, which allows different totals). Bins empty on both sides are left out; with
+     * fewer than two bins left the two are identical (p = 1).
+     */
+    public static double chiSquarePValue(long[] reference, long[] current) {
+        int used = 0;
+        for (int i = 0; i < reference.length; i++) {
+            if (reference[i] + current[i] > 0) {
+                used++;
+            }
+        }
+        if (used < 2) {
+            return 1.0;
+        }
+        long[] a = new long[used];
+        long[] b = new long[used];
+        for (int i = 0, j = 0; i < reference.length; i++) {
+            if (reference[i] + current[i] > 0) {
+                a[j] = reference[i];
+                b[j++] = current[i];
+            }
+        }
+        return CHI_SQUARE.chiSquareTestDataSetsComparison(a, b);
+    }
+
+    private static double[] shares(long[] counts) {
+        long total = 0;
+        for (long c : counts) {
+            total += Math.max(0, c);
+        }
+        double[] s = new double[counts.length];
+        for (int i = 0; i < counts.length && total > 0; i++) {
+            s[i] = Math.max(0, counts[i]) / (double) total;
+        }
+        return s;
+    }
+}
