@@ -30,6 +30,8 @@ import dev.pilotlight.gateway.limits.SpendLedger;
 import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.cache.ResponseCache;
+import dev.pilotlight.gateway.catalog.Route;
+import dev.pilotlight.gateway.drift.DriftSampler;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
@@ -69,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final OkHttpTransports transports;
     private final Policies policies;
     private final AuditLog audit;
+    private final DriftSampler sampler;
 
     private Gateway(GatewayConfig config, Map<String, String> variables) throws IOException {
         this.config = config;
@@ -98,13 +101,15 @@ public final class Gateway implements AutoCloseable {
         transports = new OkHttpTransports(256);
         models = new ModelChain(catalog, spec -> new Langchain4jClient(spec, transports));
         metrics = new GatewayMetrics();
+        sampler = new DriftSampler(catalog.routes().values().stream().filter(r -> r.drift().enabled())
+                .collect(java.util.stream.Collectors.toMap(Route::name, Route::drift)));
         RateLimits rateLimits = new RateLimits();
         RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
                 new QueryClassifier(400, 2), events,
                 new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics,
-                new ResponseCache(catalog.routes().values()));
+                new ResponseCache(catalog.routes().values()), sampler);
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
@@ -125,6 +130,9 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.ADMIN_PROMPTS, admin::promptVersions)
                 .bind(Endpoint.ADMIN_CONTROL, admin::controlStatus)
                 .requireAllBound();
+        metrics.gauges("pilotlight_gateway_drift_samples", "Answered calls given drift features (sampled), emitted without "
+                + "them over the route's rate or at a full queue (skipped_rate, skipped_busy), since start; queued now", "outcome",
+                sampler::counts);
         metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
         metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);
         metrics.gauge("pilotlight_gateway_spool_depth", "Events on disk waiting for Kafka", events::spoolDepth);
@@ -211,6 +219,7 @@ public final class Gateway implements AutoCloseable {
         if (edge != null) {
             edge.close();
         }
+        sampler.close(); // emits what it still holds, before the event emitter closes
         heartbeat.close();
         control.close();
         events.close();

@@ -1,5 +1,6 @@
 package dev.pilotlight.gateway.catalog;
 
+import dev.pilotlight.gateway.drift.DriftSampling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -156,7 +157,8 @@ public final class Catalog {
         }
 
         private Route route(JsonNode n, String at, Map<String, ModelSpec> models) {
-            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer", "guards", "cache"));
+            unknownKeys(n, at, Set.of("route", "prompt", "model", "fallbacks", "cheap-model", "production", "degraded-answer", "guards", "cache",
+                    "drift"));
             String name = text(n, at, "route", true);
             String prompt = text(n, at, "prompt", true);
             String model = modelRef(text(n, at, "model", true), at + ".model", models);
@@ -174,11 +176,45 @@ public final class Catalog {
             }
             Guards guards = guards(n.path("guards"), at + ".guards"); // checked even when the route has other problems
             ResponseCache.Settings cache = cache(n.path("cache"), at + ".cache");
+            DriftSampling drift = drift(n.path("drift"), at + ".drift");
             if (name == null || prompt == null || model == null || production == null) {
                 return null;
             }
             return new Route(name, prompt, model, List.copyOf(fallbacks), cheap, production, text(n, at, "degraded-answer", false),
-                    guards, cache);
+                    guards, cache, drift);
+        }
+
+        /** {@code drift: {sample: 0.2, max-per-second: 10, min-similarity: 0.3, topics: {name: [example, ...]}}} */
+        private DriftSampling drift(JsonNode d, String at) {
+            if (d.isMissingNode()) {
+                return DriftSampling.OFF;
+            }
+            unknownKeys(d, at, Set.of("sample", "max-per-second", "min-similarity", "topics"));
+            double sample = d.path("sample").asDouble(0.1);
+            if (sample < 0 || sample > 1) {
+                errors.add(file + ": " + at + ".sample must be from 0 to 1");
+            }
+            int rate = d.path("max-per-second").asInt(10);
+            if (rate < 1 || rate > 1000) {
+                errors.add(file + ": " + at + ".max-per-second must be from 1 to 1000");
+            }
+            double minSimilarity = d.path("min-similarity").asDouble(0.3);
+            if (minSimilarity < -1 || minSimilarity > 1) {
+                errors.add(file + ": " + at + ".min-similarity must be from -1 to 1");
+            }
+            Map<String, List<String>> topics = new java.util.LinkedHashMap<>();
+            d.path("topics").fields().forEachRemaining(t -> {
+                List<String> examples = new ArrayList<>();
+                t.getValue().forEach(x -> examples.add(x.asText()));
+                if (examples.isEmpty() || examples.stream().anyMatch(String::isBlank)) {
+                    errors.add(file + ": " + at + ".topics." + t.getKey() + " needs a list of example phrases");
+                }
+                topics.put(t.getKey(), List.copyOf(examples));
+            });
+            if (topics.containsKey(dev.pilotlight.gateway.drift.TopicModel.OTHER)) {
+                errors.add(file + ": " + at + ".topics: 'other' is the name of texts near no topic; choose another");
+            }
+            return new DriftSampling(sample, rate, Map.copyOf(topics), minSimilarity);
         }
 
         private Guards guards(JsonNode g, String at) {

@@ -13,9 +13,11 @@ import java.util.List;
  * @param degradedAnswer answer given when every model failed; null means the caller gets an error
  * @param guards input and output guards of this route
  * @param cache the exact-match response cache of this route
+ * @param drift which answered calls get drift features (language, topics) and the route's topics (docs/drift.md)
  */
 public record Route(String name, String promptId, String model, List<String> fallbacks, String cheapModel,
-                    Semver initialProduction, String degradedAnswer, Guards guards, ResponseCache.Settings cache) {
+                    Semver initialProduction, String degradedAnswer, Guards guards, ResponseCache.Settings cache,
+                    dev.pilotlight.gateway.drift.DriftSampling drift) {
 
     /** Primary first, then the fallbacks. */
     public List<String> chain(String first) {

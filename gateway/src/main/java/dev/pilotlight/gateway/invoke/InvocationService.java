@@ -2,6 +2,8 @@ package dev.pilotlight.gateway.invoke;
 
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.gateway.drift.DriftSampler;
+import dev.pilotlight.gateway.output.RefusalCheck;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.cache.ResponseCache;
@@ -65,12 +67,14 @@ public final class InvocationService {
     private final RecentInvocations recent;
     private final GatewayMetrics metrics;
     private final ResponseCache cache;
+    private final DriftSampler sampler;
 
     public InvocationService(String gatewayId, Catalog catalog, PromptRegistry prompts, ReleaseBook releases,
                              ModelChain models, QueryClassifier classifier, EventEmitter events,
                              Admission admission, SpendLedger ledger, Policies policies, RecentInvocations recent,
-                             GatewayMetrics metrics, ResponseCache cache) {
+                             GatewayMetrics metrics, ResponseCache cache, DriftSampler sampler) {
         this.metrics = metrics;
+        this.sampler = sampler;
         this.cache = cache;
         this.gatewayId = gatewayId;
         this.catalog = catalog;
@@ -141,7 +145,8 @@ public final class InvocationService {
                 .inputChars(call.turns().stream().mapToLong(t -> t.content().length()).sum()).queryClass(queryClass).model(firstModel)
                 .outputFlags(flags);
         Route chain = route != null ? route
-                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF);
+                : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF,
+                        dev.pilotlight.gateway.drift.DriftSampling.OFF);
         ConversationScreen.Verdict screened;
         try {
             screened = screen.screen(call.turns(), call.sources(), guards, route != null);
@@ -246,7 +251,7 @@ public final class InvocationService {
                 : OutputChecks.check(r.text(), p.redaction(), p.guards(), p.guards().outputSchema(),
                         call.sources().stream().map(Source::id).collect(Collectors.toSet()));
         p.flags().addAll(verdict.flags());
-        ev.citations(verdict.citations());
+        ev.citations(verdict.citations()).finishReason(r.finishReason()).refusal(RefusalCheck.isRefusal(r.finishReason(), r.text()));
         String blockedBy = verdict.withholdBecause();
         if (blockedBy != null && call.onDelta() == null) {
             emit(call.caller(), ev.status(InvocationStatus.BLOCKED_OUTPUT).errorType(blockedBy));
@@ -259,7 +264,7 @@ public final class InvocationService {
         } else {
             ev.status(InvocationStatus.OK);
         }
-        emit(call.caller(), ev);
+        emitSampled(call.caller(), p, ev, r.text());
         if (!ans.degraded() && p.flags().isEmpty()) { // a flagged answer (streamed despite a guard) is never served again
             cache.put(p.chain().name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
         }
@@ -279,7 +284,8 @@ public final class InvocationService {
         }
         ModelSpec model = catalog.model(hit.modelAlias()).orElseThrow();
         emit(call.caller(), p.event().status(InvocationStatus.OK).cacheHit(true).model(model.alias()).provider(model.provider())
-                .modelTier(model.tier()).outputChars(hit.text().length()).latencyMs(millisSince(p.startNanos())));
+                .modelTier(model.tier()).outputChars(hit.text().length()).finishReason(hit.finishReason())
+                .latencyMs(millisSince(p.startNanos())));
         recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), model.alias());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(),
                 new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null), millisSince(p.startNanos()), 0);
@@ -310,7 +316,21 @@ public final class InvocationService {
      * a slow call is not late for event-time rules (docs/operations.md, "What the guard job guarantees").
      */
     private void emit(Principal caller, InvocationEvent.Builder ev) {
-        InvocationEvent e = ev.timestamp(System.currentTimeMillis()).build();
+        send(caller, ev.timestamp(System.currentTimeMillis()));
+    }
+
+    /**
+     * An answered call: stamped now, then sent now or, when its route samples it for drift, by the
+     * sampler once its redacted texts have a language and topics (docs/drift.md).
+     */
+    private void emitSampled(Principal caller, Prepared p, InvocationEvent.Builder ev, String redactedAnswer) {
+        ev.timestamp(System.currentTimeMillis());
+        String question = p.turns().get(p.turns().size() - 1).content(); // redacted, as the provider saw it
+        sampler.emit(p.chain().name(), question, redactedAnswer, ev, b -> send(caller, b));
+    }
+
+    private void send(Principal caller, InvocationEvent.Builder ev) {
+        InvocationEvent e = ev.build();
         metrics.invocation(e);
         events.emit(Topics.INVOCATIONS, caller.userId(), e);
     }

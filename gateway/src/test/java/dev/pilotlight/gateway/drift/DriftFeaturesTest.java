@@ -1,0 +1,57 @@
+package dev.pilotlight.gateway.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pilotlight.gateway.output.RefusalCheck;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The drift features the gateway computes on redacted texts: language, nearest topic, refusal. */
+class DriftFeaturesTest {
+    static final Map<String, List<String>> TOPICS = Map.of(
+            "denial", List.of("Draft a denial letter for a claim that is not covered by the policy",
+                    "Write a letter rejecting the claim because flood damage is excluded"),
+            "missing-documents", List.of("Ask the customer to send the missing receipts and the police report",
+                    "Request the additional documents we need before we can process the claim"),
+            "status-update", List.of("Tell the customer their claim is still under review",
+                    "Write a short update on the progress of the claim"));
+    private static TopicModel topics;
+
+    @BeforeAll
+    static void loadModel() {
+        topics = new TopicModel(Map.of("claims-letter", new DriftSampling(1, 10, TOPICS, 0.3)));
+    }
+
+    @Test
+    void textsGoToTheNearestTopicAndUnrelatedOnesToOther() {
+        assertThat(topics.nearest("claims-letter", "Please write to the policyholder that we decline claim 4411, water damage is not covered", 0.3))
+                .isEqualTo("denial");
+        assertThat(topics.nearest("claims-letter", "We still need the invoice for the repair and a copy of [EMAIL_1]'s ID", 0.3))
+                .isEqualTo("missing-documents");
+        assertThat(topics.nearest("claims-letter", "Give them an update: the adjuster is still reviewing their file", 0.3))
+                .isEqualTo("status-update");
+        assertThat(topics.nearest("claims-letter", "What is the boiling point of tungsten in kelvin?", 0.3)).isEqualTo(TopicModel.OTHER);
+        assertThat(topics.nearest("other-route", "anything", 0.3)).isNull();
+    }
+
+    @Test
+    void languagesAreTheIsoCodesAndShortNoiseIsUndetermined() {
+        LanguageGuess g = new LanguageGuess();
+        assertThat(g.of("Please draft a letter telling the customer that the claim has been approved.")).isEqualTo("en");
+        assertThat(g.of("Bitte schreiben Sie dem Kunden, dass der Schaden von der Versicherung übernommen wird.")).isEqualTo("de");
+        assertThat(g.of("Veuillez informer le client que son dossier est toujours en cours d'examen.")).isEqualTo("fr");
+        assertThat(g.of("")).isEqualTo(LanguageGuess.UNDETERMINED);
+    }
+
+    @Test
+    void refusalsAreReadFromTheOpeningOrTheFinishReason() {
+        assertThat(RefusalCheck.isRefusal("stop", "I'm sorry, but I can't help with drafting that letter.")).isTrue();
+        assertThat(RefusalCheck.isRefusal("stop", "I cannot provide legal advice.")).isTrue();
+        assertThat(RefusalCheck.isRefusal("stop", "I can’t assist with that request.")).isTrue();
+        assertThat(RefusalCheck.isRefusal("content_filter", "")).isTrue();
+        assertThat(RefusalCheck.isRefusal("stop", "Dear Ms. Smith, we cannot approve the claim because the policy lapsed.")).isFalse();
+        assertThat(RefusalCheck.isRefusal("stop", "Here is the letter. The customer wrote: 'I can't help with the deductible'.")).isFalse();
+    }
+}
