@@ -3,6 +3,7 @@ package dev.pilotlight.local.cli;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.local.progress.Progress;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
+import dev.pilotlight.local.scenario.DriftScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.scenario.TieredAlertsScenario;
 import dev.pilotlight.testkit.DemoKeys;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "all",
-            description = "Scenario: bad-release, tiered-alerts, all (both, the default) or none.")
+            description = "Scenario: bad-release, tiered-alerts, drift, all (every one, the default) or none.")
     String scenario;
 
     @Option(names = "--alertmanager", defaultValue = "auto",
@@ -64,10 +65,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--deadline", defaultValue = "60", description = "Seconds the rollback may take before the scenario fails. Default ${DEFAULT-VALUE}.")
     int deadlineSeconds;
 
+    @Option(names = "--drift-control", defaultValue = "60", description = "Seconds of unshifted traffic before the drift scenario's "
+            + "shift (the control period must raise nothing). Default ${DEFAULT-VALUE}.")
+    int driftControlSeconds;
+
     @Override
     public Integer call() throws Exception {
-        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, "all", "none").contains(scenario)) {
-            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, all, none)");
+        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, DriftScenario.NAME, "all", "none").contains(scenario)) {
+            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, drift, all, none)");
             return 2;
         }
         if (rate < 1 || rate > 1000) {
@@ -116,6 +121,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (rc == 0 && (scenario.equals(TieredAlertsScenario.NAME) || scenario.equals("all"))) {
             TieredAlertsScenario.Result r = new TieredAlertsScenario(stack, Duration.ofSeconds(deadlineSeconds), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        if (rc == 0 && (scenario.equals(DriftScenario.NAME) || scenario.equals("all"))) {
+            DriftScenario.Result r = new DriftScenario(stack, new DriftScenario.Options(rate, Duration.ofSeconds(driftControlSeconds),
+                    Duration.ofSeconds(Math.max(deadlineSeconds, 90))), System.out).run();
             System.out.println(JsonCodec.encodeToString(r));
             rc = r.passed() ? 0 : 1;
         }

@@ -51,7 +51,8 @@ public final class EmbeddedStack implements AutoCloseable {
             kafka.createContractTopics();
             upstream = SimulatedUpstream.start(o.upstreamPort(), o.seed(), 64);
 
-            job = LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism());
+            job = LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism(),
+                    "--drift-settings", o.driftSettingsFile().toString());
 
             GatewayConfig gc = GatewayConfig.from(Map.ofEntries(
                     Map.entry("pilotlight.gateway.id", "gw-local-1"),
@@ -63,7 +64,9 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.entry("pilotlight.events.spool-dir", work.resolve("spool").toString()),
                     Map.entry("pilotlight.audit.file", work.resolve("audit/gateway-audit.log").toString()),
                     Map.entry("pilotlight.control.key", controlKey),
-                    Map.entry("pilotlight.heartbeat.interval", "5s")));
+                    Map.entry("pilotlight.heartbeat.interval", "5s"),
+                    // every simulated user of the scenarios calls from the loopback address: one address is a whole pilot group here
+                    Map.entry("pilotlight.limits.ip-per-minute", "6000")));
             Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
             Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
             return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work);

@@ -21,6 +21,11 @@ public record StackOptions(Path home, Path rulesDir, int gatewayPort, int upstre
         return home.resolve("config/catalog.local.yaml");
     }
 
+    /** The demo profile's drift windows: seconds, not an hour. */
+    public Path driftSettingsFile() {
+        return home.resolve("config/drift.demo.yaml");
+    }
+
     public Path apiKeysFile() {
         return home.resolve("config/api-keys.local.yaml");
     }

@@ -44,6 +44,10 @@ public record FaultProfile(double errorRate, int errorStatus, long latencyMedian
         return new FaultProfile(errorRate, errorStatus, latencyMedianMs, latencySigma, outputTokens, text, chunkDelayMs);
     }
 
+    public FaultProfile withOutputTokens(int tokens) {
+        return new FaultProfile(errorRate, errorStatus, latencyMedianMs, latencySigma, tokens, answer, chunkDelayMs);
+    }
+
     public FaultProfile withChunkDelay(long ms) {
         return new FaultProfile(errorRate, errorStatus, latencyMedianMs, latencySigma, outputTokens, answer, ms);
     }
