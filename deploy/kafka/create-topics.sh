@@ -24,4 +24,5 @@ topic guard.releases  1 cleanup.policy=compact message.timestamp.type=LogAppendT
 topic guard.dlq       1 retention.ms=2592000000 message.timestamp.type=LogAppendTime
 topic guard.rules     1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 topic guard.drift     1 retention.ms=3024000000 message.timestamp.type=LogAppendTime
+topic guard.drift-baselines 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 echo "topics ready"

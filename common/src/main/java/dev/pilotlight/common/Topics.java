@@ -13,6 +13,8 @@ public final class Topics {
     public static final String RULES = "guard.rules";
     /** Drift snapshots: both sides' histograms of every release window (docs/drift.md). */
     public static final String DRIFT = "guard.drift";
+    /** Pinned drift baselines, one per route, signed (docs/drift.md, "Baselines"). */
+    public static final String DRIFT_BASELINES = "guard.drift-baselines";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
@@ -38,7 +40,8 @@ public final class Topics {
             new TopicSpec(DLQ, 1, java.util.Map.of("retention.ms", THIRTY_DAYS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
             // a month of windows for the weekly report and baselines captured from a pilot period
-            new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(DRIFT_BASELINES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps
@@ -48,12 +51,13 @@ public final class Topics {
 
     /**
      * Compacted control topics the guard application reads with a source of their own, from the beginning
-     * whenever it starts without state: release states and rule sets published at run time.
+     * whenever it starts without state: release states, rule sets and drift baselines published at run time.
      */
-    public static final java.util.List<String> GUARD_CONTROL_INPUTS = java.util.List.of(RELEASES, RULES);
+    public static final java.util.List<String> GUARD_CONTROL_INPUTS = java.util.List.of(RELEASES, RULES, DRIFT_BASELINES);
 
     /** Every topic the guard application reads. */
-    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, DLQ, RELEASES, RULES);
+    public static final java.util.List<String> GUARD_INPUTS = java.util.List.of(INVOCATIONS, FEEDBACK, HEARTBEATS, DLQ, RELEASES, RULES,
+            DRIFT_BASELINES);
 
     private Topics() {}
 }

@@ -80,13 +80,15 @@ public final class GuardPipeline {
                 .name("release-changes").uid("release-changes")
                 .union(controlSplit.getSideOutput(SplitByRecordType.RULES).map(GuardBroadcast::of).name("published-rule-sets").uid("published-rule-sets"));
         deadLetters = deadLetters.union(controlSplit.getSideOutput(SplitByRecordType.DEAD_LETTERS));
+        DataStream<GuardBroadcast> driftBroadcasts = broadcasts.union(controlSplit.getSideOutput(SplitByRecordType.BASELINES)
+                .map(GuardBroadcast::of).name("drift-baselines").uid("drift-baselines"));
 
         if (settings.modules().contains(GuardModule.METRICS)) {
             deadLetters = deadLetters.union(metrics(records, sinks, settings));
         }
         DataStream<Envelope> ruleInputs = records;
         if (settings.modules().contains(GuardModule.DRIFT)) {
-            ruleInputs = records.union(drift(records, broadcasts, sinks, settings.drift()).map(Envelope::of)
+            ruleInputs = records.union(drift(records, driftBroadcasts, sinks, settings.drift()).map(Envelope::of)
                     .name("drift-scores-to-rules").uid("drift-scores-to-rules"));
         }
         if (settings.modules().contains(GuardModule.ALERTS)) {
@@ -139,7 +141,7 @@ public final class GuardPipeline {
                 .window(TumblingEventTimeWindows.of(d.window()))
                 .aggregate(new CountDriftFeatures(d.maxCategories()), new EmitReleaseWindow()).name("drift-windows").uid("drift-windows")
                 .keyBy(ReleaseWindow::route)
-                .connect(broadcasts.broadcast(CompareWithReference.HISTORY))
+                .connect(broadcasts.broadcast(CompareWithReference.HISTORY, CompareWithReference.BASELINES))
                 .process(new CompareWithReference(d)).name("drift-compare").uid("drift-compare");
         scores.getSideOutput(CompareWithReference.SNAPSHOTS).sinkTo(sinks.driftSnapshots()).name("drift-snapshots").uid("drift-snapshots-sink");
         scores.map(DriftSamples::of).name("drift-samples").uid("drift-samples")

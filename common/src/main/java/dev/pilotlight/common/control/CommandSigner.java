@@ -55,6 +55,10 @@ public final class CommandSigner implements java.io.Serializable {
         return update.withSignature(signatureOf(update.withSignature(null)));
     }
 
+    public dev.pilotlight.common.event.DriftBaseline sign(dev.pilotlight.common.event.DriftBaseline baseline) {
+        return baseline.withSignature(signatureOf(baseline.withSignature(null)));
+    }
+
     private String signatureOf(Object unsigned) {
         ObjectNode tree = JsonCodec.mapper().valueToTree(unsigned);
         return hmac(tree);

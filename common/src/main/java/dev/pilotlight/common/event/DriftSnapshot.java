@@ -11,6 +11,7 @@ import java.util.Map;
  * @param current    feature → bin or category → count in this window
  * @param references reference kind (baseline, previous_release, trailing) → feature → bin → count
  * @param missing    feature → events of this window that carried no value for it
+ * @param releaseChanges the route's release changes from {@code release_lookback} before the window to its end, newest first
  */
 public record DriftSnapshot(
         @JsonProperty(required = true) int schemaVersion,
@@ -22,4 +23,4 @@ public record DriftSnapshot(
         Map<String, Map<String, Map<String, Long>>> references,
         Map<String, Long> missing,
         List<DriftScore> scores,
-        List<String> releaseChanges) {}
+        List<ReleaseChange> releaseChanges) {}

@@ -1,7 +1,9 @@
 package dev.pilotlight.jobs.drift;
 
+import dev.pilotlight.common.event.DriftBaseline;
 import dev.pilotlight.common.event.DriftScore;
 import dev.pilotlight.common.event.DriftSnapshot;
+import dev.pilotlight.common.event.ReleaseChange;
 import dev.pilotlight.common.event.SchemaVersion;
 import dev.pilotlight.jobs.alerting.GuardBroadcast;
 import java.util.ArrayList;
@@ -30,6 +32,9 @@ import org.apache.flink.util.OutputTag;
 public final class CompareWithReference extends KeyedBroadcastProcessFunction<String, ReleaseWindow, GuardBroadcast, DriftScore> {
     public static final MapStateDescriptor<String, ReleaseHistory> HISTORY = new MapStateDescriptor<>("drift-release-history",
             Types.STRING, TypeInformation.of(ReleaseHistory.class));
+    /** Pinned baselines by route (guard.drift-baselines). */
+    public static final MapStateDescriptor<String, DriftBaseline> BASELINES = new MapStateDescriptor<>("drift-baselines",
+            Types.STRING, TypeInformation.of(DriftBaseline.class));
     public static final OutputTag<DriftSnapshot> SNAPSHOTS = new OutputTag<>("drift-snapshots", TypeInformation.of(DriftSnapshot.class)) {};
 
     private final DriftSettings settings;
@@ -53,10 +58,11 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
     public void processElement(ReleaseWindow w, ReadOnlyContext ctx, Collector<DriftScore> out) throws Exception {
         ReleaseHistory history = ctx.getBroadcastState(HISTORY).get(w.route());
         history = history == null ? ReleaseHistory.empty() : history;
-        List<String> changes = history.near(w.windowStart(), w.windowEnd(), settings.releaseLookback());
+        List<ReleaseChange> near = history.near(w.windowStart(), w.windowEnd(), settings.releaseLookback());
+        List<String> changes = ReleaseHistory.described(near, w.windowEnd());
         List<DriftScore> scores = new ArrayList<>();
         Map<String, Map<String, Map<String, Long>>> sides = new HashMap<>();
-        for (DriftReference ref : references(w, history)) {
+        for (DriftReference ref : references(w, history, ctx.getBroadcastState(BASELINES).get(w.route()))) {
             sides.put(ref.kind(), ref.counts().counts);
             for (DriftFeature f : DriftFeature.values()) {
                 if (w.histograms().total(f) > 0 || ref.counts().total(f) > 0) {
@@ -67,7 +73,7 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
             }
         }
         ctx.output(SNAPSHOTS, new DriftSnapshot(SchemaVersion.CURRENT, w.route(), w.promptVersion(), w.windowStart(), w.windowEnd(),
-                w.histograms().counts, sides, w.histograms().missing, scores, changes));
+                w.histograms().counts, sides, w.histograms().missing, scores, near));
         remember(w);
         long forget = w.windowEnd() + 2 * settings.trailingSpan().toMillis();
         Long previous = forgetAt.value();
@@ -80,9 +86,14 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         }
     }
 
-    /** The references a window has: its release's trailing windows, and the previous release's, when there are any. */
-    private List<DriftReference> references(ReleaseWindow w, ReleaseHistory history) throws Exception {
+    /** The references a window has: the route's pinned baseline, its release's trailing windows, and the previous release's. */
+    private List<DriftReference> references(ReleaseWindow w, ReleaseHistory history, DriftBaseline pinned) throws Exception {
         List<DriftReference> refs = new ArrayList<>();
+        if (pinned != null) {
+            DriftHistograms counts = new DriftHistograms();
+            pinned.counts().forEach((f, bins) -> counts.counts.put(f, new HashMap<>(bins)));
+            refs.add(new DriftReference(DriftReference.BASELINE, pinned.label(), counts));
+        }
         TrailingWindows own = windows.get(w.promptVersion());
         if (own != null) {
             own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis());
@@ -121,6 +132,19 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         }
     }
 
+    /** The newest baseline of a route wins; one without counts clears it. */
+    static void pin(DriftBaseline b, org.apache.flink.api.common.state.BroadcastState<String, DriftBaseline> pinned) throws Exception {
+        DriftBaseline known = pinned.get(b.route());
+        if (known != null && known.createdAt() > b.createdAt()) {
+            return;
+        }
+        if (b.clears()) {
+            pinned.remove(b.route());
+        } else {
+            pinned.put(b.route(), b);
+        }
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftScore> out) {
         windows.clear();
@@ -129,6 +153,10 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
 
     @Override
     public void processBroadcastElement(GuardBroadcast b, Context ctx, Collector<DriftScore> out) throws Exception {
+        if (b.baseline() != null) {
+            pin(b.baseline(), ctx.getBroadcastState(BASELINES));
+            return;
+        }
         if (b.release() == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs.drift;
 
+import dev.pilotlight.common.drift.DriftMeasures;
 import dev.pilotlight.common.event.DriftScore;
 import dev.pilotlight.common.event.SchemaVersion;
 import java.io.Serializable;

@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs.drift;
 
+import dev.pilotlight.common.drift.Bins;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;

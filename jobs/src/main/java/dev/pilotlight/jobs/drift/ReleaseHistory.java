@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs.drift;
 
+import dev.pilotlight.common.event.ReleaseChange;
 import dev.pilotlight.common.event.ReleaseState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,19 +11,16 @@ import java.util.Objects;
  * The latest release state of one route and its recent changes, newest first, so that a drift score
  * can name the release changes near its window. Kept in broadcast state: bounded to {@value #KEPT} changes.
  */
-public record ReleaseHistory(ReleaseState latest, List<Change> changes) {
+public record ReleaseHistory(ReleaseState latest, List<ReleaseChange> changes) {
     static final int KEPT = 16;
-
-    /** One change: when, and what in words ("1.3.0 to production (was 1.2.0)"). */
-    public record Change(long at, String what) {}
 
     /** This history with {@code s} applied; the same history when {@code s} is not newer. */
     public ReleaseHistory with(ReleaseState s) {
         if (latest != null && s.revision() <= latest.revision()) {
             return this;
         }
-        List<Change> next = new ArrayList<>();
-        describe(latest, s).forEach(w -> next.add(new Change(s.updatedAt(), w)));
+        List<ReleaseChange> next = new ArrayList<>();
+        describe(latest, s).forEach(w -> next.add(new ReleaseChange(s.updatedAt(), w)));
         next.addAll(changes);
         return new ReleaseHistory(s, List.copyOf(next.subList(0, Math.min(KEPT, next.size()))));
     }
@@ -47,15 +45,14 @@ public record ReleaseHistory(ReleaseState latest, List<Change> changes) {
         return out;
     }
 
-    /** The changes from {@code lookback} before the window's start to its end, each with how long before the window's end it was. */
-    public List<String> near(long windowStart, long windowEnd, Duration lookback) {
-        List<String> out = new ArrayList<>();
-        for (Change c : changes) {
-            if (c.at() >= windowStart - lookback.toMillis() && c.at() < windowEnd) {
-                out.add(c.what() + ", " + ago(windowEnd - c.at()) + " before the window ended");
-            }
-        }
-        return out;
+    /** The changes from {@code lookback} before the window's start to its end, newest first. */
+    public List<ReleaseChange> near(long windowStart, long windowEnd, Duration lookback) {
+        return changes.stream().filter(c -> c.at() >= windowStart - lookback.toMillis() && c.at() < windowEnd).toList();
+    }
+
+    /** The same in words, each with how long before the window's end it was. */
+    public static List<String> described(List<ReleaseChange> near, long windowEnd) {
+        return near.stream().map(c -> c.what() + ", " + ago(windowEnd - c.at()) + " before the window ended").toList();
     }
 
     /**

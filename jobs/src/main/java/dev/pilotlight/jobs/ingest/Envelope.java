@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs.ingest;
 
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.DriftBaseline;
 import dev.pilotlight.common.event.DriftScore;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
@@ -16,39 +17,44 @@ import dev.pilotlight.common.rules.RuleStream;
  */
 public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heartbeat heartbeat, ReleaseState release,
                        DeadLetter deadLetter, DeadLetter rejectedCommand, RuleSetUpdate rules, DriftScore drift,
-                       long kafkaTimestamp) {
+                       DriftBaseline baseline, long kafkaTimestamp) {
 
     public static Envelope of(InvocationEvent e, long ts) {
-        return new Envelope(e, null, null, null, null, null, null, null, ts);
+        return new Envelope(e, null, null, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(FeedbackEvent e, long ts) {
-        return new Envelope(null, e, null, null, null, null, null, null, ts);
+        return new Envelope(null, e, null, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(Heartbeat e, long ts) {
-        return new Envelope(null, null, e, null, null, null, null, null, ts);
+        return new Envelope(null, null, e, null, null, null, null, null, null, ts);
     }
 
     public static Envelope of(ReleaseState e, long ts) {
-        return new Envelope(null, null, null, e, null, null, null, null, ts);
+        return new Envelope(null, null, null, e, null, null, null, null, null, ts);
     }
 
     public static Envelope of(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, e, null, null, null, ts);
+        return new Envelope(null, null, null, null, e, null, null, null, null, ts);
     }
 
     public static Envelope rejectedCommand(DeadLetter e, long ts) {
-        return new Envelope(null, null, null, null, null, e, null, null, ts);
+        return new Envelope(null, null, null, null, null, e, null, null, null, ts);
     }
 
     public static Envelope of(RuleSetUpdate e, long ts) {
-        return new Envelope(null, null, null, null, null, null, e, null, ts);
+        return new Envelope(null, null, null, null, null, null, e, null, null, ts);
+    }
+
+    /** A pinned drift baseline from guard.drift-baselines. */
+    public static Envelope of(DriftBaseline e, long ts) {
+        return new Envelope(null, null, null, null, null, null, null, null, e, ts);
     }
 
     /** A drift module's score, fed to the threshold rules of the same job (stream {@code drift}). */
     public static Envelope of(DriftScore e) {
-        return new Envelope(null, null, null, null, null, null, null, e, e.windowEnd());
+        return new Envelope(null, null, null, null, null, null, null, e, null, e.windowEnd());
     }
 
     /**
@@ -59,7 +65,7 @@ public record Envelope(InvocationEvent invocation, FeedbackEvent feedback, Heart
         if (invocation == null || (invocation.inputText() == null && invocation.outputText() == null)) {
             return this;
         }
-        return new Envelope(invocation.withoutTexts(), feedback, heartbeat, release, deadLetter, rejectedCommand, rules, drift, kafkaTimestamp);
+        return new Envelope(invocation.withoutTexts(), feedback, heartbeat, release, deadLetter, rejectedCommand, rules, drift, baseline, kafkaTimestamp);
     }
 
     /** The record a rule on {@code stream} looks at, or null when this envelope carries another kind. */

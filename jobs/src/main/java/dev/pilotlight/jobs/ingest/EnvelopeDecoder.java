@@ -5,6 +5,7 @@ import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.event.DeadLetter;
+import dev.pilotlight.common.event.DriftBaseline;
 import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.Heartbeat;
 import dev.pilotlight.common.event.InvocationEvent;
@@ -55,7 +56,7 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
      * dead letters other than rejected commands (a bad one is already where it belongs).
      */
     public Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
-        if (value == null && (Topics.RELEASES.equals(topic) || Topics.RULES.equals(topic))) {
+        if (value == null && (Topics.RELEASES.equals(topic) || Topics.RULES.equals(topic) || Topics.DRIFT_BASELINES.equals(topic))) {
             return null;
         }
         if (Topics.DLQ.equals(topic)) {
@@ -68,6 +69,7 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
                 case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
                 case Topics.RELEASES -> Envelope.of(signer.verify(value, ReleaseState.class, "release state"), timestamp);
                 case Topics.RULES -> Envelope.of(validRules(signer.verify(value, RuleSetUpdate.class, "rule set")), timestamp);
+                case Topics.DRIFT_BASELINES -> Envelope.of(signer.verify(value, DriftBaseline.class, "drift baseline"), timestamp);
                 default -> throw new DecodeException("no decoder for topic " + topic);
             }, timestamp);
         } catch (DecodeException | RuleValidationException | CommandSigner.SignatureException e) {
@@ -79,8 +81,8 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
 
     /** The envelope, if its event time is within the bounds of the broker's append time (else a dead letter). */
     private Envelope inBounds(Envelope e, long appendedAt) {
-        if (e.rules() != null) {
-            return e; // a rule set has no time of its own
+        if (e.rules() != null || e.baseline() != null) {
+            return e; // a rule set or a baseline has no event time of its own
         }
         String problem = outOfBounds(e.eventTime(), appendedAt);
         if (problem == null) {

@@ -19,6 +19,7 @@ public final class SplitByRecordType extends ProcessFunction<Envelope, Invocatio
     public static final OutputTag<ReleaseState> RELEASES = new OutputTag<>("releases") {};
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     public static final OutputTag<RuleSetUpdate> RULES = new OutputTag<>("rule-sets") {};
+    public static final OutputTag<dev.pilotlight.common.event.DriftBaseline> BASELINES = new OutputTag<>("drift-baselines") {};
 
     @Override
     public void processElement(Envelope e, Context ctx, Collector<InvocationEvent> out) {
@@ -32,6 +33,8 @@ public final class SplitByRecordType extends ProcessFunction<Envelope, Invocatio
             ctx.output(RELEASES, e.release());
         } else if (e.rules() != null) {
             ctx.output(RULES, e.rules());
+        } else if (e.baseline() != null) {
+            ctx.output(BASELINES, e.baseline());
         } else if (e.deadLetter() != null) {
             ctx.output(DEAD_LETTERS, e.deadLetter());
         }

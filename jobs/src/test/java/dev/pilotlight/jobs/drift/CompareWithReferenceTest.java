@@ -130,7 +130,7 @@ class CompareWithReferenceTest {
     private static KeyedBroadcastOperatorTestHarness<String, ReleaseWindow, GuardBroadcast, DriftScore> harness(OperatorSubtaskState restore)
             throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new CompareWithReference(SETTINGS), List.of(CompareWithReference.HISTORY)),
+                new CoBroadcastWithKeyedOperator<>(new CompareWithReference(SETTINGS), List.of(CompareWithReference.HISTORY, CompareWithReference.BASELINES)),
                 ReleaseWindow::route, Types.STRING, 1, 1, 0);
         if (restore != null) {
             h.initializeState(restore);

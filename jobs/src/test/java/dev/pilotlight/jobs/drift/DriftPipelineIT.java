@@ -126,7 +126,10 @@ class DriftPipelineIT {
         assertThat(queryClass.values().get("reference_count")).isEqualTo(1800.0); // above 1,000: decided by the distance
         assertThat(snapshots.values()).anySatisfy(s -> {
             assertThat(s.windowStart()).isEqualTo(w0);
-            assertThat(s.releaseChanges()).containsExactly("claims 1.3.0 to production (was 1.2.0), 15 s before the window ended");
+            assertThat(s.releaseChanges()).containsExactly(new dev.pilotlight.common.event.ReleaseChange(t0 + 95_000,
+                    "claims 1.3.0 to production (was 1.2.0)"));
+            assertThat(s.scores()).allSatisfy(x -> assertThat(x.releaseChanges())
+                    .containsExactly("claims 1.3.0 to production (was 1.2.0), 15 s before the window ended"));
             assertThat(s.references()).containsKey("trailing");
         });
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Also: ./pilotlight test [--unit|--integration] runs the test suite, installing what it needs first "
                 + "(handled by the ./pilotlight script before Java starts; ./pilotlight test --help)."},
         subcommands = {DemoCommand.class, RulesCommand.class, NotifyCommand.class, BenchCommand.class, AuditCommand.class,
-                UpstreamCommand.class})
+                UpstreamCommand.class, DriftCommand.class, ReportCommand.class})
 public final class PilotlightCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -23,12 +23,15 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
     private final SimulatedUpstream upstream;
-    private final JobClient job;
+    private volatile JobClient job;
+    private final StackOptions options;
     private final Gateway gateway;
     private final String controlKey;
     private final Path workDir;
 
-    private EmbeddedStack(EmbeddedKafka kafka, SimulatedUpstream upstream, JobClient job, Gateway gateway, String controlKey, Path workDir) {
+    private EmbeddedStack(EmbeddedKafka kafka, SimulatedUpstream upstream, JobClient job, Gateway gateway, String controlKey, Path workDir,
+                          StackOptions options) {
+        this.options = options;
         this.kafka = kafka;
         this.upstream = upstream;
         this.job = job;
@@ -51,8 +54,7 @@ public final class EmbeddedStack implements AutoCloseable {
             kafka.createContractTopics();
             upstream = SimulatedUpstream.start(o.upstreamPort(), o.seed(), 64);
 
-            job = LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism(),
-                    "--drift-settings", o.driftSettingsFile().toString());
+            job = startGuardJob(kafka, o, work, controlKey);
 
             GatewayConfig gc = GatewayConfig.from(Map.ofEntries(
                     Map.entry("pilotlight.gateway.id", "gw-local-1"),
@@ -69,7 +71,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.entry("pilotlight.limits.ip-per-minute", "6000")));
             Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
             Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
-            return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work);
+            return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work, o);
         } catch (Exception | Error e) {
             if (job != null) {
                 job.cancel();
@@ -82,6 +84,20 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static JobClient startGuardJob(EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) throws Exception {
+        return LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism(),
+                "--drift-settings", o.driftSettingsFile().toString());
+    }
+
+    /**
+     * Cancels the guard job and starts it again without state (as after an incompatible upgrade): it
+     * resumes the events from its group's offsets and reads the compacted control topics from the beginning.
+     */
+    public void restartGuardJobWithoutState() throws Exception {
+        job.cancel().get();
+        job = startGuardJob(kafka, options, workDir, controlKey);
     }
 
     public EmbeddedKafka kafka() {

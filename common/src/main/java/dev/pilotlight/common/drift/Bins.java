@@ -1,4 +1,4 @@
-package dev.pilotlight.jobs.drift;
+package dev.pilotlight.common.drift;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ public final class Bins implements java.io.Serializable {
     private final double[] lower;
     private final List<String> labels;
 
-    Bins(double[] lower) {
+    public Bins(double[] lower) {
         this.lower = lower.clone();
         List<String> l = new ArrayList<>();
         for (int i = 0; i < lower.length; i++) {
@@ -47,7 +47,7 @@ public final class Bins implements java.io.Serializable {
         return labels.get(indexOf(v));
     }
 
-    int indexOf(double v) {
+    public int indexOf(double v) {
         int i = Arrays.binarySearch(lower, v);
         if (i >= 0) {
             return i;

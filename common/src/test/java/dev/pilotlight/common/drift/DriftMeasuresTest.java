@@ -1,4 +1,4 @@
-package dev.pilotlight.jobs.drift;
+package dev.pilotlight.common.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.pilotlight.jobs.drift;
+package dev.pilotlight.common.drift;
 
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 
@@ -9,7 +9,7 @@ import org.apache.commons.math3.stat.inference.ChiSquareTest;
  */
 public final class DriftMeasures {
     /** Share given to an empty bin by PSI, as Evidently does, so a bin seen on one side only is finite. */
-    static final double EMPTY_SHARE = 0.0001;
+    public static final double EMPTY_SHARE = 0.0001;
     private static final ChiSquareTest CHI_SQUARE = new ChiSquareTest();
 
     private DriftMeasures() {}
