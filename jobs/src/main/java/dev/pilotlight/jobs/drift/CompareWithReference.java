@@ -41,6 +41,8 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
     private final DecideFeatureDrift decide;
     private transient MapState<String, TrailingWindows> windows;
     private transient ValueState<Long> forgetAt;
+    /** version|feature|reference → the CUSUM of a performance feature after its last window */
+    private transient MapState<String, Double> cusums;
 
     public CompareWithReference(DriftSettings settings) {
         this.settings = settings;
@@ -52,6 +54,7 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>("drift-release-windows", Types.STRING,
                 TypeInformation.of(TrailingWindows.class)));
         forgetAt = getRuntimeContext().getState(new ValueStateDescriptor<>("drift-forget-at", Types.LONG));
+        cusums = getRuntimeContext().getMapState(new MapStateDescriptor<>("drift-cusums", Types.STRING, Types.DOUBLE));
     }
 
     @Override
@@ -66,7 +69,12 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
             sides.put(ref.kind(), ref.counts().counts);
             for (DriftFeature f : DriftFeature.values()) {
                 if (w.histograms().total(f) > 0 || ref.counts().total(f) > 0) {
-                    DriftScore s = decide.score(f, w, ref, changes);
+                    String cusumKey = w.promptVersion() + "|" + f.yamlName() + "|" + ref.kind();
+                    Double before = cusums.get(cusumKey);
+                    DriftScore s = decide.score(f, w, ref, changes, before == null ? 0 : before);
+                    if ("cusum".equals(s.method())) {
+                        cusums.put(cusumKey, s.score());
+                    }
                     scores.add(s);
                     out.collect(s);
                 }
@@ -149,6 +157,7 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DriftScore> out) {
         windows.clear();
         forgetAt.clear();
+        cusums.clear();
     }
 
     @Override

@@ -15,12 +15,13 @@ import java.util.Set;
  */
 public record DriftSettings(Duration window, int trailingWindows, int minSamples, int performanceMinSamples,
                             double significance, int largeReference, double jsThreshold, double wassersteinThreshold,
-                            int maxCategories, int maxVersionsPerRoute, Duration releaseLookback) implements Serializable {
+                            int maxCategories, int maxVersionsPerRoute, Duration releaseLookback, double cusumK, double cusumH)
+        implements Serializable {
 
     static final String DEFAULTS = "drift-defaults.yaml";
     private static final Set<String> KEYS = Set.of("window", "trailing_windows", "min_samples", "performance_min_samples",
             "significance", "large_reference", "js_threshold", "wasserstein_threshold", "max_categories",
-            "max_versions_per_route", "release_lookback");
+            "max_versions_per_route", "release_lookback", "cusum_k", "cusum_h");
 
     /** The shipped defaults. */
     public static DriftSettings defaults() {
@@ -48,9 +49,16 @@ public record DriftSettings(Duration window, int trailingWindows, int minSamples
                 f.number("wasserstein_threshold", d == null ? 0 : d.wassersteinThreshold, 0.001, 100),
                 f.integer("max_categories", d == null ? 0 : d.maxCategories, 2, 1_000),
                 f.integer("max_versions_per_route", d == null ? 0 : d.maxVersionsPerRoute, 2, 100),
-                f.duration("release_lookback", d == null ? null : d.releaseLookback));
+                f.duration("release_lookback", d == null ? null : d.releaseLookback),
+                f.number("cusum_k", d == null ? 0 : d.cusumK, 0, 10),
+                f.number("cusum_h", d == null ? 0 : d.cusumH, 0.1, 1000));
         f.requireValid();
         return s;
+    }
+
+    /** α of one feature's test: the family-wise significance split over the module's features (Bonferroni). */
+    public double perFeatureSignificance() {
+        return significance / DriftFeature.values().length;
     }
 
     /** The span of the trailing reference. */

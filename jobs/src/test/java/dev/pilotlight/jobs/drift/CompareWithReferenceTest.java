@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CompareWithReferenceTest {
     private static final long MIN = 60_000;
     private static final DriftSettings SETTINGS = new DriftSettings(Duration.ofMinutes(1), 3, 100, 50, 0.05, 1000, 0.1, 0.1, 32, 2,
-            Duration.ofHours(1));
+            Duration.ofHours(1), 0.5, 7);
 
     @Test
     void aStableReleaseIsScoredAgainstItsTrailingWindowsAndNothingDrifts() throws Exception {

@@ -50,7 +50,7 @@ class DriftPipelineIT {
     private static final int STABLE = 10;
     private static final int SHIFTED = 3;
     private static final DriftSettings SETTINGS = new DriftSettings(Duration.ofMillis(WINDOW), 6, 100, 50, 0.05, 1000, 0.1, 0.1, 32, 8,
-            Duration.ofHours(1));
+            Duration.ofHours(1), 0.5, 7);
     private static final List<Envelope> INPUT = new ArrayList<>();
     private static final List<Envelope> CONTROL = new ArrayList<>();
 
@@ -114,7 +114,27 @@ class DriftPipelineIT {
         assertThat(acceptance.values().get("p_value")).isCloseTo(new ChiSquareTest().chiSquareTest(table), within(1e-9));
         assertThat(acceptance.values().get("change")).isCloseTo(table[1][0] / (double) (table[1][0] + table[1][1])
                 - table[0][0] / (double) (table[0][0] + table[0][1]), within(1e-12));
-        assertThat(acceptance.values().get("drifted")).isEqualTo(1.0);
+        // the CUSUM of every window so far, recomputed: S = max(0, S - z - 0.5) with the pooled two-proportion z
+        double s = 0;
+        for (int k = 1; k < STABLE + SHIFTED; k++) {
+            long wk = t0 + k * WINDOW;
+            Predicate<Long> before = ts -> ts >= Math.max(t0, wk - 6 * WINDOW) && ts < wk;
+            Predicate<Long> now = ts -> ts >= wk && ts < wk + WINDOW;
+            double a1 = count(feedback, before, true);
+            double n1 = a1 + count(feedback, before, false);
+            double a2 = count(feedback, now, true);
+            double n2 = a2 + count(feedback, now, false);
+            double pooled = (a1 + a2) / (n1 + n2);
+            double z = (a2 / n2 - a1 / n1) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+            s = Math.max(0, s - z - 0.5);
+            MetricSample m = sample(metrics, "acceptance", wk);
+            assertThat(m.values().get("score")).as("CUSUM of window %d", k).isCloseTo(s, within(1e-9));
+            assertThat(m.values().get("drifted")).as("window %d", k).isEqualTo(s > 7 ? 1.0 : 0.0);
+            if (k < STABLE) {
+                assertThat(s).as("stable window %d", k).isLessThan(7);
+            }
+        }
+        assertThat(s).as("after the shift").isGreaterThan(7);
 
         MetricSample queryClass = sample(metrics, "query_class", w0);
         double[] p = shares(calls, trailing);
@@ -124,13 +144,13 @@ class DriftPipelineIT {
                 within(1e-9));
         assertThat(queryClass.labels()).containsEntry("reference", "trailing");
         assertThat(queryClass.values().get("reference_count")).isEqualTo(1800.0); // above 1,000: decided by the distance
-        assertThat(snapshots.values()).anySatisfy(s -> {
-            assertThat(s.windowStart()).isEqualTo(w0);
-            assertThat(s.releaseChanges()).containsExactly(new dev.pilotlight.common.event.ReleaseChange(t0 + 95_000,
+        assertThat(snapshots.values()).anySatisfy(snap -> {
+            assertThat(snap.windowStart()).isEqualTo(w0);
+            assertThat(snap.releaseChanges()).containsExactly(new dev.pilotlight.common.event.ReleaseChange(t0 + 95_000,
                     "claims 1.3.0 to production (was 1.2.0)"));
-            assertThat(s.scores()).allSatisfy(x -> assertThat(x.releaseChanges())
+            assertThat(snap.scores()).allSatisfy(x -> assertThat(x.releaseChanges())
                     .containsExactly("claims 1.3.0 to production (was 1.2.0), 15 s before the window ended"));
-            assertThat(s.references()).containsKey("trailing");
+            assertThat(snap.references()).containsKey("trailing");
         });
     }
 

@@ -62,7 +62,11 @@ public final class AlertingBench {
     private final int preload;
     private final PrintStream out;
 
-    public AlertingBench(int rate, int seconds, int warmup, int preload, PrintStream out) {
+    private final String modules;
+
+    /** @param modules the guard modules of the throughput part ({@code --modules}: all, or e.g. metrics,alerts) */
+    public AlertingBench(int rate, int seconds, int warmup, int preload, String modules, PrintStream out) {
+        this.modules = modules;
         this.rate = rate;
         this.seconds = seconds;
         this.warmup = warmup;
@@ -266,7 +270,8 @@ public final class AlertingBench {
             try (AlertWatcher alerts = new AlertWatcher(kafka.bootstrapServers())) {
                 long t0 = System.currentTimeMillis();
                 progress.phase("throughput: starting the guard job on the backlog");
-                JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules, Files.createTempDirectory("bench-job-"), KEY, 1);
+                JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules, Files.createTempDirectory("bench-job-"), KEY, 1,
+                        "--modules", modules);
                 long running = System.currentTimeMillis();
                 progress.phase("throughput: guard job reading the backlog (up to 10 min)", () -> java.util.stream.IntStream.range(0, partitions)
                         .filter(p -> alerts.first(a -> isProbe(a, "sentinel-" + p)).isPresent()).count() + " of " + partitions + " partitions done");
@@ -286,8 +291,8 @@ public final class AlertingBench {
                         last = Math.max(last, alerts.first(a -> isProbe(a, route)).map(AlertWatcher.Seen::seenAt).orElse(0L));
                     }
                     double guard = total * 1000.0 / (last - running);
-                    out.printf("  guard job, modules metrics + alerts (%d rules), parallelism 1: %.0f events/s%s (submission took %d ms, not counted)%n",
-                            ruleCount, guard, done ? "" : " (INCOMPLETE)", running - t0);
+                    out.printf("  guard job, modules %s (%d rules), parallelism 1: %.0f events/s%s (submission took %d ms, not counted)%n",
+                            modules, ruleCount, guard, done ? "" : " (INCOMPLETE)", running - t0);
                     out.printf("  ratio guard job / plain consumer: %.2f%n", guard / plain);
                     deadLetters(kafka);
                 } finally {

@@ -32,8 +32,12 @@ public final class GatewayOverheadBench {
     private final Path home;
     private final PrintStream out;
 
-    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, PrintStream out) {
+    private final boolean driftOffToo;
+
+    /** @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md) */
+    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, PrintStream out) {
         this.home = home;
+        this.driftOffToo = driftOffToo;
         this.rate = rate;
         this.seconds = seconds;
         this.warmupSeconds = warmupSeconds;
@@ -53,7 +57,7 @@ public final class GatewayOverheadBench {
              SimulatedUpstream upstream = SimulatedUpstream.start(0, 1L, 32)) {
             kafka.createContractTopics();
             upstream.setDefault(new FaultProfile(0, 500, 0, 0, 40)); // answers at once: what is left is overhead
-            Process gw = startGateway(work, kafka.bootstrapServers(), upstream);
+            Process gw = startGateway(work, kafka.bootstrapServers(), upstream, home.resolve("config/catalog.local.yaml"));
             try {
                 String gatewayUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
                 Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
@@ -71,9 +75,29 @@ public final class GatewayOverheadBench {
                 ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
                 ThreadCpuTimeline benchCpu = ThreadCpuTimeline.overall("self");
                 results.add(load.run("gateway", rate, seconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", -i - 1))));
+                String samples = driftSamples();
                 report(results, gw.pid());
                 printCpu("gateway process", gatewayCpu);
                 printCpu("bench process (load, upstream, broker)", benchCpu);
+                out.println("drift sampler of the gateway (pilotlight_gateway_drift_samples): " + samples);
+                if (driftOffToo) {
+                    gw.destroy();
+                    gw.waitFor();
+                    progress.phase("starting a gateway whose routes sample nothing for drift");
+                    gw = startGateway(work, kafka.bootstrapServers(), upstream, catalogWithoutDrift(work));
+                    Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
+                    String offUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
+                    load.run("warm-up no-drift", rate, warmupSeconds, i -> OpenLoopLoad.post(offUrl, key(i), body("claims-letter", i + 1_000_000_000L)));
+                    ThreadCpuTimeline offCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
+                    OpenLoopLoad.Result off = load.run("no-drift", rate, seconds, i -> OpenLoopLoad.post(offUrl, key(i), body("claims-letter", -i - 1_000_000_000L)));
+                    results.add(off);
+                    report(results, gw.pid());
+                    printCpu("gateway process without drift sampling", offCpu);
+                    OpenLoopLoad.Result on = results.get(1);
+                    out.printf("drift features' cost (gateway with sampling minus without): p50 %.3f ms, p99 %.3f ms%n",
+                            (on.micros().getValueAtPercentile(50) - off.micros().getValueAtPercentile(50)) / 1000.0,
+                            (on.micros().getValueAtPercentile(99) - off.micros().getValueAtPercentile(99)) / 1000.0);
+                }
             } finally {
                 gw.destroy();
                 gw.waitFor();
@@ -90,7 +114,35 @@ public final class GatewayOverheadBench {
         }
     }
 
-    private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream) throws IOException {
+    /** The local catalog with every route's drift sampling set to 0 (the schemas it names copied beside it). */
+    private Path catalogWithoutDrift(Path work) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("no-drift"));
+        Path schemas = Files.createDirectories(dir.resolve("schemas"));
+        try (var files = Files.list(home.resolve("config/schemas"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, schemas.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path catalog = dir.resolve("catalog.yaml");
+        Files.writeString(catalog, Files.readString(home.resolve("config/catalog.local.yaml")).replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
+        return catalog;
+    }
+
+    /** The gateway's drift sampler counters from its Prometheus endpoint. */
+    private String driftSamples() {
+        try {
+            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .header("Authorization", "Bearer " + DemoKeys.METRICS).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return String.join(", ", text.lines().filter(l -> l.startsWith("pilotlight_gateway_drift_samples{")).toList());
+        } catch (IOException e) {
+            return "unavailable: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream, Path catalog) throws IOException {
         port = LoopbackPorts.free();
         Path props = work.resolve("gateway.properties");
         Files.writeString(props, String.join("\n",
@@ -100,7 +152,7 @@ public final class GatewayOverheadBench {
                 "pilotlight.kafka.bootstrap=" + bootstrap,
                 "pilotlight.prompts.dir=" + home.resolve("examples/prompts"),
                 "pilotlight.api-keys.file=" + home.resolve("config/api-keys.local.yaml"),
-                "pilotlight.catalog.file=" + home.resolve("config/catalog.local.yaml"),
+                "pilotlight.catalog.file=" + catalog,
                 "pilotlight.events.spool-dir=" + work.resolve("spool"),
                 "pilotlight.audit.file=" + work.resolve("audit.log"),
                 "pilotlight.limits.user-per-minute=1000000",
@@ -123,7 +175,7 @@ public final class GatewayOverheadBench {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(upstream.catalogVariables());
-        pb.redirectErrorStream(true).redirectOutput(work.resolve("gateway.log").toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("gateway.log").toFile()));
         return pb.start();
     }
 

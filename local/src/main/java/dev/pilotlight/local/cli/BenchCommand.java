@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
-        BenchCommand.PiiFind.class, BenchCommand.Alerting.class})
+        BenchCommand.PiiFind.class, BenchCommand.Alerting.class, BenchCommand.Drift.class})
 final class BenchCommand {
 
     @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
@@ -40,13 +40,16 @@ final class BenchCommand {
         @Option(names = "--home", defaultValue = ".", description = "Repository root.")
         Path home;
 
+        @Option(names = "--drift-off-too", description = "Then measure a gateway whose routes sample nothing for drift: the drift features' cost, in one run.")
+        boolean driftOffToo;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 1 || rate > 50_000 || seconds < 1 || warmup < 0) {
                 System.err.println("--rate must be 1..50000, --seconds at least 1, --warmup not negative");
                 return 2;
             }
-            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, System.out).run();
+            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, System.out).run();
             return 0;
         }
     }
@@ -68,13 +71,16 @@ final class BenchCommand {
         @Option(names = "--part", defaultValue = "both", description = "latency, throughput or both. Default ${DEFAULT-VALUE}.")
         String part;
 
+        @Option(names = "--modules", defaultValue = "all", description = "Guard modules of the throughput part: all, or a list such as metrics,alerts. Default ${DEFAULT-VALUE}.")
+        String modules;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 5 || seconds < 1 || warmup < 0 || preload < 1) {
                 System.err.println("--rate must be at least 5, --seconds and --preload at least 1, --warmup not negative");
                 return 2;
             }
-            new dev.pilotlight.local.bench.AlertingBench(rate, seconds, warmup, preload, System.out).run(part);
+            new dev.pilotlight.local.bench.AlertingBench(rate, seconds, warmup, preload, modules, System.out).run(part);
             return 0;
         }
     }
@@ -176,6 +182,28 @@ final class BenchCommand {
                     return true;
                 }
             }
+        }
+    }
+
+    @Command(name = "drift", description = "False alarms of the drift module: a long stable stream through the guard job with the shipped rules.")
+    static final class Drift implements Callable<Integer> {
+        @Option(names = "--events", defaultValue = "100000", description = "Stable calls (feedback on half of them). Default ${DEFAULT-VALUE}.")
+        int events;
+
+        @Option(names = "--profile", defaultValue = "both", description = "demo (10 s windows), default (1 h windows) or both. Default ${DEFAULT-VALUE}.")
+        String profile;
+
+        @Option(names = "--home", defaultValue = ".", description = "Repository root.")
+        Path home;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 1000 || !java.util.List.of("demo", "default", "both").contains(profile)) {
+                System.err.println("--events must be at least 1000, --profile demo, default or both");
+                return 2;
+            }
+            new dev.pilotlight.local.bench.DriftFalseAlarmBench(home.toAbsolutePath(), events, System.out).run(profile);
+            return 0;
         }
     }
 }
