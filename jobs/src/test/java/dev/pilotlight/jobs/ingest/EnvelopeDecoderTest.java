@@ -73,6 +73,23 @@ class EnvelopeDecoderTest {
     }
 
     @Test
+    void driftBaselinesMustBeSignedAndNeedNoEventTime() {
+        dev.pilotlight.common.event.DriftBaseline b = new dev.pilotlight.common.event.DriftBaseline(1, "claims-letter", "pilot", 0, 10,
+                java.util.List.of("1.0.0"), Map.of("output_tokens", Map.of("[128,181)", 40L)), 5, "mallory", null);
+        assertThat(DECODER.decode(Topics.DRIFT_BASELINES, 0, 0, utf8("claims-letter"), JsonCodec.encode(b), 1).deadLetter().reason())
+                .isEqualTo("drift baseline has no signature");
+        dev.pilotlight.common.event.DriftBaseline signed = SIGNER.sign(b);
+        dev.pilotlight.common.event.DriftBaseline inflated = new dev.pilotlight.common.event.DriftBaseline(1, "claims-letter", "pilot", 0, 10,
+                java.util.List.of("1.0.0"), Map.of("output_tokens", Map.of("[128,181)", 4000L)), 5, "mallory", signed.signature());
+        assertThat(DECODER.decode(Topics.DRIFT_BASELINES, 0, 1, null, JsonCodec.encode(inflated), 1).deadLetter().reason())
+                .isEqualTo("drift baseline signature does not match");
+        // a baseline is captured long before it is read again: its times are not event times to bound
+        assertThat(DECODER.decode(Topics.DRIFT_BASELINES, 0, 2, null, JsonCodec.encode(signed), 1_800_000_000_000L).baseline())
+                .isEqualTo(signed);
+        assertThat(DECODER.decode(Topics.DRIFT_BASELINES, 0, 3, utf8("claims-letter"), null, 1)).isNull();
+    }
+
+    @Test
     void anEventTimeFarFromTheBrokersAppendTimeIsADeadLetter() {
         long appended = 1_800_000_000_000L;
         InvocationEvent ahead = InvocationEvent.builder().eventId("e").timestamp(appended + 86_400_000).gatewayId("g").route("r")
