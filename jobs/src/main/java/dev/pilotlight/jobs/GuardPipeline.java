@@ -38,6 +38,8 @@ import dev.pilotlight.jobs.sink.GuardSinks;
 import dev.pilotlight.common.event.DriftScore;
 import dev.pilotlight.jobs.drift.CompareWithReference;
 import dev.pilotlight.jobs.drift.CountDriftFeatures;
+import dev.pilotlight.jobs.drift.DriftBatcher;
+import dev.pilotlight.jobs.drift.DriftPartial;
 import dev.pilotlight.jobs.drift.DriftSamples;
 import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.jobs.drift.EmitReleaseWindow;
@@ -88,7 +90,7 @@ public final class GuardPipeline {
         }
         DataStream<Envelope> ruleInputs = records;
         if (settings.modules().contains(GuardModule.DRIFT)) {
-            ruleInputs = records.union(drift(records, driftBroadcasts, sinks, settings.drift()).map(Envelope::of)
+            ruleInputs = records.union(drift(records, driftBroadcasts, sinks, settings.drift(), settings.miniBatch()).map(Envelope::of)
                     .name("drift-scores-to-rules").uid("drift-scores-to-rules"));
         }
         if (settings.modules().contains(GuardModule.ALERTS)) {
@@ -134,10 +136,13 @@ public final class GuardPipeline {
      * numLateRecordsDropped): a re-emitted window would score twice.
      */
     private static DataStream<DriftScore> drift(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks,
-                                                DriftSettings d) {
-        SingleOutputStreamOperator<DriftScore> scores = records
-                .filter(e -> CountDriftFeatures.keyOf(e) != null).name("drift-attributable").uid("drift-attributable")
-                .keyBy(CountDriftFeatures::keyOf)
+                                                DriftSettings d, java.time.Duration miniBatch) {
+        SingleOutputStreamOperator<DriftPartial> partials = MiniBatchOperator.apply(
+                records.filter(e -> CountDriftFeatures.keyOf(e) != null).name("drift-attributable").uid("drift-attributable"),
+                "batch-drift", TypeInformation.of(DriftPartial.class), new DriftBatcher(d.window(), d.maxCategories(), miniBatch));
+        partials.uid("batch-drift");
+        SingleOutputStreamOperator<DriftScore> scores = partials
+                .keyBy(DriftPartial::key)
                 .window(TumblingEventTimeWindows.of(d.window()))
                 .aggregate(new CountDriftFeatures(d.maxCategories()), new EmitReleaseWindow()).name("drift-windows").uid("drift-windows")
                 .keyBy(ReleaseWindow::route)

@@ -58,7 +58,8 @@ class GuardInputsFuzzIT {
             kafka.createContractTopics();
             JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), rules, dir.resolve("job"), KEY, 1, "--idleness", "1s");
             try {
-                List<String> inputs = List.of(Topics.INVOCATIONS, Topics.FEEDBACK, Topics.HEARTBEATS, Topics.RELEASES, Topics.RULES, Topics.DLQ);
+                List<String> inputs = List.of(Topics.INVOCATIONS, Topics.FEEDBACK, Topics.HEARTBEATS, Topics.RELEASES, Topics.RULES,
+                        Topics.DRIFT_BASELINES, Topics.DLQ);
                 for (String topic : inputs) {
                     for (byte[] poison : PoisonRecords.all()) {
                         producer.send(new ProducerRecord<>(topic, topic.equals(Topics.RULES) ? "rules" : "poison", poison));
@@ -80,10 +81,11 @@ class GuardInputsFuzzIT {
                 assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
                 // events of llm.*: every poison record, null included (an event topic has no tombstones)
-                // compacted guard.releases / guard.rules: all but the tombstone; guard.dlq: nothing (no loop)
+                // compacted guard.releases / guard.rules / guard.drift-baselines: all but the tombstone; guard.dlq: nothing (no loop)
                 Map<String, Integer> expected = Map.of(Topics.INVOCATIONS, PoisonRecords.all().size(),
                         Topics.FEEDBACK, PoisonRecords.all().size(), Topics.HEARTBEATS, PoisonRecords.all().size(),
-                        Topics.RELEASES, PoisonRecords.nonNull(), Topics.RULES, PoisonRecords.nonNull());
+                        Topics.RELEASES, PoisonRecords.nonNull(), Topics.RULES, PoisonRecords.nonNull(),
+                        Topics.DRIFT_BASELINES, PoisonRecords.nonNull());
                 Map<String, Integer> seen = new HashMap<>();
                 Deadline.require("a dead letter for each poison record", Duration.ofSeconds(30), () -> {
                     seen.clear();

@@ -106,6 +106,9 @@ public final class AlertNotifier implements AutoCloseable {
         if (!n.digests.isEmpty()) {
             n.scheduleDigest();
         }
+        if (config.reports() != null) {
+            n.scheduleWeeklyReports(new dev.pilotlight.notify.report.WeeklyDriftReports(config.reports(), config.bootstrap()));
+        }
         LOG.info("notifier started: receivers {}, {} alert(s) still firing", config.receivers(), n.firing.size());
         return n;
     }
@@ -260,6 +263,15 @@ public final class AlertNotifier implements AutoCloseable {
                 }));
             }
         }
+    }
+
+    private void scheduleWeeklyReports(dev.pilotlight.notify.report.WeeklyDriftReports reports) {
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        LocalDateTime next = reports.next(now);
+        scheduler.schedule(() -> {
+            reports.write(next);
+            scheduleWeeklyReports(reports);
+        }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void scheduleDigest() {

@@ -29,10 +29,17 @@ import java.util.Set;
  * @param digestAt the UTC time of day the tier-3 digest goes out
  */
 public record NotifierConfig(String bootstrap, String groupId, boolean startAtEarliest, Path stateDir, Duration retryInitial, Duration retryMax,
-                             int queueCapacity, LocalTime digestAt, List<ReceiverConfig> receivers) {
+                             int queueCapacity, LocalTime digestAt, List<ReceiverConfig> receivers,
+                             dev.pilotlight.notify.report.WeeklyDriftReports.Settings reports) {
+
+    /** Without weekly reports. */
+    public NotifierConfig(String bootstrap, String groupId, boolean startAtEarliest, Path stateDir, Duration retryInitial, Duration retryMax,
+                          int queueCapacity, LocalTime digestAt, List<ReceiverConfig> receivers) {
+        this(bootstrap, groupId, startAtEarliest, stateDir, retryInitial, retryMax, queueCapacity, digestAt, receivers, null);
+    }
 
     private static final Set<String> TYPES = Set.of("alertmanager", "slack", "pagerduty", "webhook");
-    private static final Set<String> TOP_KEYS = Set.of("kafka", "state-dir", "retry", "queue-capacity", "digest", "receivers");
+    private static final Set<String> TOP_KEYS = Set.of("kafka", "state-dir", "retry", "queue-capacity", "digest", "receivers", "reports");
     private static final Set<String> RECEIVER_KEYS = Set.of("name", "type", "url", "secret", "routing-key", "tiers", "digest", "resend-every");
 
     public static NotifierConfig load(Path file, Map<String, String> env) {
@@ -91,7 +98,36 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
                 }
             }
         }
-        return new NotifierConfig(bootstrap, groupId, start.equals("earliest"), stateDir, retryInitial, retryMax, capacity, digestAt, List.copyOf(receivers));
+        return new NotifierConfig(bootstrap, groupId, start.equals("earliest"), stateDir, retryInitial, retryMax, capacity, digestAt,
+                List.copyOf(receivers), reports(file, root.path("reports"), errors));
+    }
+
+    /** {@code reports: {dir: reports, drift: {routes: [claims-letter], weekday: monday, at: "07:00"}}}; absent: no reports. */
+    private static dev.pilotlight.notify.report.WeeklyDriftReports.Settings reports(String file, JsonNode r, List<String> errors) {
+        if (r.isMissingNode()) {
+            return null;
+        }
+        unknownKeys(file, "reports.", r, Set.of("dir", "drift"), errors);
+        JsonNode d = r.path("drift");
+        unknownKeys(file, "reports.drift.", d, Set.of("routes", "weekday", "at"), errors);
+        List<String> routes = new ArrayList<>();
+        d.path("routes").forEach(x -> routes.add(x.asText()));
+        if (routes.isEmpty()) {
+            errors.add(file + ": reports.drift.routes must list at least one route");
+        }
+        java.time.DayOfWeek day = java.time.DayOfWeek.MONDAY;
+        try {
+            day = java.time.DayOfWeek.valueOf(d.path("weekday").asText("monday").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            errors.add(file + ": reports.drift.weekday must be a day of the week like monday");
+        }
+        LocalTime at = LocalTime.of(7, 0);
+        try {
+            at = LocalTime.parse(d.path("at").asText("07:00"));
+        } catch (DateTimeParseException e) {
+            errors.add(file + ": reports.drift.at must be a time of day like 07:00 (UTC)");
+        }
+        return new dev.pilotlight.notify.report.WeeklyDriftReports.Settings(Path.of(r.path("dir").asText("reports")), List.copyOf(routes), day, at);
     }
 
     private static ReceiverConfig receiver(String file, String at, JsonNode n, List<String> errors) {

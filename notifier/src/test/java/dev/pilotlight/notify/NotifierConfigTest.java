@@ -18,6 +18,7 @@ class NotifierConfigTest {
         Files.writeString(f, """
                 kafka: {bootstrap: 127.0.0.1:9092, colour: red}
                 retry: {initial: soon}
+                reports: {drift: {routes: [], weekday: someday, at: "25:00"}}
                 receivers:
                   - name: pager
                     type: pagerduty
@@ -42,7 +43,10 @@ class NotifierConfigTest {
                 .hasMessageContaining("receivers[1].type 'teams' must be one of")
                 .hasMessageContaining("receivers[1].url must be an http(s) URL")
                 .hasMessageContaining("receivers[1] receives nothing")
-                .hasMessageContaining("receivers[2].digest is for slack and webhook receivers");
+                .hasMessageContaining("receivers[2].digest is for slack and webhook receivers")
+                .hasMessageContaining("reports.drift.routes must list at least one route")
+                .hasMessageContaining("reports.drift.weekday must be a day of the week")
+                .hasMessageContaining("reports.drift.at must be a time of day");
     }
 
     @Test
@@ -53,5 +57,7 @@ class NotifierConfigTest {
         assertThat(c.receivers().get(1).secret()).isEqualTo("pd-secret-routing-key");
         assertThat(c.receivers().toString()).doesNotContain("pd-secret-routing-key").doesNotContain("secretpath");
         assertThat(c.startAtEarliest()).isFalse();
+        assertThat(c.reports().routes()).containsExactly("claims-letter");
+        assertThat(c.reports().weekday()).isEqualTo(java.time.DayOfWeek.MONDAY);
     }
 }

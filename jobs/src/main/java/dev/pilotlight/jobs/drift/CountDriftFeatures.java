@@ -3,8 +3,8 @@ package dev.pilotlight.jobs.drift;
 import dev.pilotlight.jobs.ingest.Envelope;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Adds each event of a release's window into its feature histograms. */
-public final class CountDriftFeatures implements AggregateFunction<Envelope, DriftHistograms, DriftHistograms> {
+/** Adds up a release window's partial counts (each from {@link DriftBatcher}) into its feature histograms. */
+public final class CountDriftFeatures implements AggregateFunction<DriftPartial, DriftHistograms, DriftHistograms> {
     private final int maxCategories;
 
     public CountDriftFeatures(int maxCategories) {
@@ -28,9 +28,8 @@ public final class CountDriftFeatures implements AggregateFunction<Envelope, Dri
     }
 
     @Override
-    public DriftHistograms add(Envelope e, DriftHistograms acc) {
-        acc.add(e, maxCategories);
-        return acc;
+    public DriftHistograms add(DriftPartial p, DriftHistograms acc) {
+        return acc.merge(p.counts(), maxCategories);
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class DriftFalseAlarmBench {
         out.printf("%s: %d stable calls (+%d feedback), %d release windows%s%n", name, events, events / 2, windows, done ? "" : " (INCOMPLETE)");
         out.printf("  drift scores %d (%d with a score), test said drifted %d (%.2f %%), drifted with PSI >= 0.1: %d, >= 0.2: %d, max PSI %.3f%n",
                 scores.size(), scored, drifted, scored == 0 ? 0 : 100.0 * drifted / scored, moderate, significant, maxPsi);
-        out.printf("  calls counted in drift windows: %d of %d (the rest came after their window closed: numLateRecordsDropped)%n",
+        out.printf("  calls counted in closed drift windows: %d of %d (the rest: the last window, still open when the bench stopped, or late)%n",
                 counted, events);
         out.printf("  drift alerts FIRING: %d%s%n", alerts.size(), alerts.isEmpty() ? "" : " " + alerts.stream()
                 .map(a -> a.ruleId() + ":" + a.labels().get("feature") + ":" + a.labels().get("reference")).toList());

@@ -131,7 +131,7 @@ public final class GatewayOverheadBench {
     /** The gateway's drift sampler counters from its Prometheus endpoint. */
     private String driftSamples() {
         try {
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            String text = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .header("Authorization", "Bearer " + DemoKeys.METRICS).build(), HttpResponse.BodyHandlers.ofString()).body();
             return String.join(", ", text.lines().filter(l -> l.startsWith("pilotlight_gateway_drift_samples{")).toList());
         } catch (IOException e) {
