@@ -338,8 +338,8 @@ final class RuleFileReader {
                 Map<String, NodeTuple> a = new LinkedHashMap<>();
                 for (NodeTuple t : am.getValue()) {
                     String k = scalar(t.getKeyNode());
-                    if (!Set.of("type", "params", "for").contains(k)) {
-                        problem(t.getKeyNode(), "unknown action key '" + k + "' (allowed: for, params, type)");
+                    if (k == null || !Set.of("type", "params", "for").contains(k)) { // Set.of refuses null: a key that is a mapping
+                        problem(t.getKeyNode(), "unknown action key '" + keyName(t.getKeyNode()) + "' (allowed: for, params, type)");
                     }
                     a.put(k, t);
                 }
@@ -431,8 +431,8 @@ final class RuleFileReader {
             Map<String, Node> c = new LinkedHashMap<>();
             for (NodeTuple t : cm.getValue()) {
                 String k = scalar(t.getKeyNode());
-                if (!Set.of("field", "op", "value").contains(k)) {
-                    problem(t.getKeyNode(), key + ": unknown condition key '" + k + "' (allowed: field, op, value)");
+                if (k == null || !Set.of("field", "op", "value").contains(k)) { // Set.of refuses null: a key that is a mapping
+                    problem(t.getKeyNode(), key + ": unknown condition key '" + keyName(t.getKeyNode()) + "' (allowed: field, op, value)");
                 }
                 c.put(k, t.getValueNode());
             }
@@ -571,8 +571,9 @@ final class RuleFileReader {
             for (NodeTuple t : mn.getValue()) {
                 String k = scalar(t.getKeyNode());
                 String v = scalar(t.getValueNode());
-                if (allowed != null && !allowed.contains(k)) {
-                    problem(t.getKeyNode(), "unknown " + what + " key '" + k + "' (allowed: " + sorted(allowed) + ")");
+                if (k == null || allowed != null && !allowed.contains(k)) {
+                    problem(t.getKeyNode(), "unknown " + what + " key '" + keyName(t.getKeyNode()) + "'"
+                            + (allowed == null ? "" : " (allowed: " + sorted(allowed) + ")"));
                 } else if (v == null) {
                     problem(t.getValueNode(), what + "." + k + " must be text");
                 } else {
@@ -608,6 +609,11 @@ final class RuleFileReader {
 
     private static String scalar(Node n) {
         return n instanceof ScalarNode s ? s.getValue() : null;
+    }
+
+    /** A key as the file wrote it: its text, or {…} / […] for a mapping or list where a key belongs. */
+    private static String keyName(Node n) {
+        return n instanceof ScalarNode s ? s.getValue() : n instanceof MappingNode ? "{…}" : "[…]";
     }
 
     private static int line(Node n) {

@@ -110,6 +110,27 @@ class RuleSetLoaderTest {
     }
 
     @Test
+    void aMappingWhereAKeyBelongsIsAProblemNotACrash() { // found by RuleFilesFuzzIT
+        String yaml = """
+                rules:
+                  - id: odd
+                    metric: calls
+                    where:
+                      - {field: status, value: OK}: colon
+                    window: 1m
+                    op: ">"
+                    threshold: 1
+                    tier: 3
+                    action: {{type: PAUSE_ROUTE}: x}
+                    annotations: {{summary: x}: y}
+                """;
+        assertThat(problems(yaml)).extracting(p -> p.line() + ": " + p.reason())
+                .anySatisfy(s -> assertThat(s).startsWith("5: where: unknown condition key '{…}'"))
+                .anySatisfy(s -> assertThat(s).startsWith("10: unknown action key '{…}'"))
+                .anySatisfy(s -> assertThat(s).startsWith("11: unknown annotations key '{…}'"));
+    }
+
+    @Test
     void reportsEveryProblemWithFileAndLine() {
         String yaml = """
                 rules:
