@@ -100,6 +100,26 @@ public final class DriftMeasures {
         return CHI_SQUARE.chiSquareTestDataSetsComparison(a, b);
     }
 
+    /**
+     * A histogram's counts in the order of {@code labels} (bins or categories), 0 where it has none; a
+     * negative count (a retraction whose rating fell in an earlier window) counts as 0.
+     */
+    public static long[] aligned(java.util.List<String> labels, java.util.Map<String, Long> counts) {
+        long[] out = new long[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(0, counts.getOrDefault(labels.get(i), 0L));
+        }
+        return out;
+    }
+
+    public static long total(long[] counts) {
+        long s = 0;
+        for (long x : counts) {
+            s += x;
+        }
+        return s;
+    }
+
     private static double[] shares(long[] counts) {
         long total = 0;
         for (long c : counts) {

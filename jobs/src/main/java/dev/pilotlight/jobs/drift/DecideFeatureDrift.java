@@ -30,10 +30,10 @@ public final class DecideFeatureDrift implements Serializable {
         Map<String, Long> cur = w.histograms().of(f);
         Map<String, Long> past = ref.counts().of(f);
         List<String> labels = labels(f, past, cur);
-        long[] c = aligned(labels, cur);
-        long[] r = aligned(labels, past);
-        long nCur = sum(c);
-        long nRef = sum(r);
+        long[] c = DriftMeasures.aligned(labels, cur);
+        long[] r = DriftMeasures.aligned(labels, past);
+        long nCur = DriftMeasures.total(c);
+        long nRef = DriftMeasures.total(r);
         int min = f.kind() == DriftFeature.Kind.PERFORMANCE ? settings.performanceMinSamples() : settings.minSamples();
         if (nCur < min || nRef < min) {
             return new DriftScore(SchemaVersion.CURRENT, w.route(), w.promptVersion(), f.yamlName(), f.kind().yamlName(), ref.kind(),
@@ -103,20 +103,4 @@ public final class DecideFeatureDrift implements Serializable {
         return new ArrayList<>(all);
     }
 
-    /** Counts in label order; negative counts (a retraction whose rating fell in an earlier window) count as 0. */
-    static long[] aligned(List<String> labels, Map<String, Long> counts) {
-        long[] out = new long[labels.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.max(0, counts.getOrDefault(labels.get(i), 0L));
-        }
-        return out;
-    }
-
-    private static long sum(long[] a) {
-        long s = 0;
-        for (long x : a) {
-            s += x;
-        }
-        return s;
-    }
 }

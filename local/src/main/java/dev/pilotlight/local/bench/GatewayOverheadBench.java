@@ -75,11 +75,9 @@ public final class GatewayOverheadBench {
                 ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
                 ThreadCpuTimeline benchCpu = ThreadCpuTimeline.overall("self");
                 results.add(load.run("gateway", rate, seconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", -i - 1))));
-                String samples = driftSamples();
                 report(results, gw.pid());
                 printCpu("gateway process", gatewayCpu);
                 printCpu("bench process (load, upstream, broker)", benchCpu);
-                out.println("drift sampler of the gateway (pilotlight_gateway_drift_samples): " + samples);
                 if (driftOffToo) {
                     gw.destroy();
                     gw.waitFor();
@@ -126,20 +124,6 @@ public final class GatewayOverheadBench {
         Path catalog = dir.resolve("catalog.yaml");
         Files.writeString(catalog, Files.readString(home.resolve("config/catalog.local.yaml")).replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
         return catalog;
-    }
-
-    /** The gateway's drift sampler counters from its Prometheus endpoint. */
-    private String driftSamples() {
-        try {
-            String text = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .header("Authorization", "Bearer " + DemoKeys.METRICS).build(), HttpResponse.BodyHandlers.ofString()).body();
-            return String.join(", ", text.lines().filter(l -> l.startsWith("pilotlight_gateway_drift_samples{")).toList());
-        } catch (IOException e) {
-            return "unavailable: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
     }
 
     private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream, Path catalog) throws IOException {

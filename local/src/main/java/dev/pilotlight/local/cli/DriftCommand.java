@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./pilotlight drift baseline --route R --from 14d --to 7d}: pins a route's drift reference (docs/drift.md, "Baselines"). */
@@ -20,23 +21,14 @@ final class DriftCommand {
     @Command(name = "baseline", description = {"Pin a route's drift baseline: the histograms of a period (e.g. the pilot) read from",
             "guard.drift, signed and written to guard.drift-baselines; the running job compares every later window with it."})
     static final class Baseline implements Callable<Integer> {
-        @Option(names = "--route", required = true, description = "The route.")
-        String route;
-
-        @Option(names = "--from", defaultValue = "7d", description = "Start: an instant (2026-11-30T09:00:00Z) or a duration ago (default ${DEFAULT-VALUE}).")
-        String from;
-
-        @Option(names = "--to", defaultValue = "0s", description = "End, likewise (default: now).")
-        String to;
+        @Mixin
+        RoutePeriod period;
 
         @Option(names = "--versions", split = ",", description = "Prompt versions to include (default: every version seen in the period).")
         List<String> versions;
 
         @Option(names = "--clear", description = "Remove the route's baseline instead (later windows compare with trailing windows only).")
         boolean clear;
-
-        @Option(names = "--bootstrap", defaultValue = "${env:PILOTLIGHT_KAFKA:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-        String bootstrap;
 
         @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who pins it, recorded with the baseline (default: ${DEFAULT-VALUE}).")
         String by;
@@ -53,16 +45,11 @@ final class DriftCommand {
             DriftBaseline b;
             try {
                 if (clear) {
-                    b = BaselineCapture.clearing(route, by, now);
+                    b = BaselineCapture.clearing(period.route, by, now);
                 } else {
-                    long start = TimeArg.parse("--from", from, now);
-                    long end = TimeArg.parse("--to", to, now);
-                    if (end <= start) {
-                        System.err.println("--to must be after --from");
-                        return 2;
-                    }
-                    DriftSnapshotReader.Snapshots read = new DriftSnapshotReader(bootstrap).read(route, start, end);
-                    b = BaselineCapture.of(route, start, end, versions == null ? Set.of() : Set.copyOf(versions), read.windows(), by, now);
+                    long[] t = period.millis(now);
+                    DriftSnapshotReader.Snapshots read = new DriftSnapshotReader(period.bootstrap).read(period.route, t[0], t[1]);
+                    b = BaselineCapture.of(period.route, t[0], t[1], versions == null ? Set.of() : Set.copyOf(versions), read.windows(), by, now);
                     System.out.println("read " + read.windows().size() + " windows" + (read.unreadable() > 0 ? " (" + read.unreadable()
                             + " unreadable records skipped)" : ""));
                 }
@@ -70,8 +57,8 @@ final class DriftCommand {
                 System.err.println(e.getMessage());
                 return 1;
             }
-            new BaselinePublisher(bootstrap, CommandSigner.fromSecret(key)).publish(b);
-            System.out.println((clear ? "cleared the baseline of " + route : "pinned " + b.label() + " as the baseline of " + route + ": "
+            new BaselinePublisher(period.bootstrap, CommandSigner.fromSecret(key)).publish(b);
+            System.out.println((clear ? "cleared the baseline of " + period.route : "pinned " + b.label() + " as the baseline of " + period.route + ": "
                     + b.counts().size() + " features") + " on " + Topics.DRIFT_BASELINES);
             return 0;
         }

@@ -19,6 +19,11 @@ import dev.pilotlight.reports.drift.DriftSnapshotReader;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.testkit.kafka.TopicReader;
+import dev.pilotlight.testkit.upstream.FaultProfile;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,16 +63,25 @@ class DriftReportIT {
             stack.restartGuardJobWithoutState();
             long restartedAt = System.currentTimeMillis();
             GatewayClient client = new GatewayClient(stack.gateway().baseUrl());
-            Deadline.require("a window scored against the pinned baseline after the restart", Duration.ofSeconds(90), () -> {
-                for (int i = 0; i < 10; i++) { // shifted traffic: status updates
-                    client.invokeAsync("claims-letter", DemoKeys.PILOT_USERS.get(i), "Tell the customer that claim " + (7000 + i)
-                            + " is still being reviewed by the adjuster and give a short update.");
-                }
-                return TopicReader.has(bootstrap, Topics.DRIFT, rec -> {
-                    DriftSnapshot s = JsonCodec.decode(rec.value(), DriftSnapshot.class);
-                    return s.windowStart() >= restartedAt && s.references().containsKey("baseline");
-                });
-            });
+            // shifted traffic again (longer answers, status questions) at 20 calls/s from the pilot group
+            stack.upstream().setDefault(FaultProfile.HEALTHY.withOutputTokens(FaultProfile.HEALTHY.outputTokens() * 3));
+            AtomicInteger n = new AtomicInteger();
+            ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
+            traffic.scheduleAtFixedRate(() -> {
+                int i = n.getAndIncrement();
+                client.invokeAsync("claims-letter", DemoKeys.PILOT_USERS.get(i % DemoKeys.PILOT_USERS.size()), "Tell the customer that claim "
+                        + (7000 + i) + " is still being reviewed by the adjuster and give a short update.");
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            try {
+                Deadline.require("a window after the restart scored against the pinned baseline, its answers drifted", Duration.ofSeconds(90),
+                        () -> TopicReader.has(bootstrap, Topics.DRIFT, rec -> {
+                            DriftSnapshot s = JsonCodec.decode(rec.value(), DriftSnapshot.class);
+                            return s.windowStart() >= restartedAt && s.scores().stream().anyMatch(x -> x.reference().equals("baseline")
+                                    && x.feature().equals("output_tokens") && Boolean.TRUE.equals(x.drifted()));
+                        }));
+            } finally {
+                traffic.shutdownNow();
+            }
 
             DriftReportData data = DriftReportData.of("claims-letter", start, System.currentTimeMillis(),
                     new DriftSnapshotReader(bootstrap).read("claims-letter", start, System.currentTimeMillis()));

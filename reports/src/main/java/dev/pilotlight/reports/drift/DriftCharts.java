@@ -77,8 +77,8 @@ final class DriftCharts {
         r.setSeriesPaint(byReference.size(), new Color(0xd62728));
         r.setSeriesShape(byReference.size(), new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10));
         plot.setRenderer(r);
-        band(plot, 0.1, "moderate", new Color(0xff7f0e));
-        band(plot, 0.2, "significant", new Color(0xd62728));
+        band(plot, 0.1, "moderate", new Color(0xff7f0e), RectangleAnchor.BOTTOM_LEFT, TextAnchor.TOP_LEFT);
+        band(plot, 0.2, "significant", new Color(0xd62728), RectangleAnchor.TOP_RIGHT, TextAnchor.BOTTOM_RIGHT);
         for (ReleaseChange c : releases) {
             ValueMarker m = new ValueMarker(c.at(), new Color(0x2ca02c), new BasicStroke(1.5f));
             m.setLabel(c.what());
@@ -89,12 +89,12 @@ final class DriftCharts {
         return png(chart);
     }
 
-    private static void band(XYPlot plot, double at, String label, Color color) {
+    private static void band(XYPlot plot, double at, String label, Color color, RectangleAnchor anchor, TextAnchor text) {
         ValueMarker m = new ValueMarker(at, color, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {4f, 4f}, 0f));
         m.setLabel(label + " " + at);
-        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-        m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        m.setLabelAnchor(anchor); // moderate below its line at the left, significant above its line at the right: never on top of each other
+        m.setLabelTextAnchor(text);
         plot.addRangeMarker(m);
     }
 

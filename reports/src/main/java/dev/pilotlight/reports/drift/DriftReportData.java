@@ -71,9 +71,9 @@ public record DriftReportData(String route, long from, long to, String reference
     private static FeatureSection section(String feature, String kind, Map<String, Long> ref, Map<String, Long> cur, List<DriftSnapshot> ws,
                                           String referenceKind) {
         List<String> bins = ordered(ref, cur);
-        long[] r = aligned(bins, ref);
-        long[] c = aligned(bins, cur);
-        boolean both = sum(r) > 0 && sum(c) > 0;
+        long[] r = DriftMeasures.aligned(bins, ref);
+        long[] c = DriftMeasures.aligned(bins, cur);
+        boolean both = DriftMeasures.total(r) > 0 && DriftMeasures.total(c) > 0;
         List<Point> points = new ArrayList<>();
         int scored = 0;
         int drifted = 0;
@@ -113,19 +113,4 @@ public record DriftReportData(String route, long from, long to, String reference
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static long[] aligned(List<String> bins, Map<String, Long> counts) {
-        long[] out = new long[bins.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.max(0, counts.getOrDefault(bins.get(i), 0L));
-        }
-        return out;
-    }
-
-    private static long sum(long[] a) {
-        long s = 0;
-        for (long x : a) {
-            s += x;
-        }
-        return s;
-    }
 }
