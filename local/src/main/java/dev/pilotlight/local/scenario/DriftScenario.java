@@ -38,6 +38,11 @@ public final class DriftScenario {
     public record Result(String scenario, boolean passed, List<String> checks, Map<String, Double> detectedAfterSeconds,
                          int controlPeriodAlerts, long calls, long feedback, String reason) {}
 
+    /**
+     * @param control the period without a shift, which must raise nothing. Run on a stack whose route has
+     *                seen no other traffic: drift against other scenarios' requests is real drift, and an alert
+     *                already firing for a feature does not fire again when the shift comes
+     */
     public record Options(int callsPerSecond, Duration control, Duration deadline) {}
 
     private final EmbeddedStack stack;
