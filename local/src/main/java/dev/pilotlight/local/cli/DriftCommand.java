@@ -6,7 +6,6 @@ import dev.pilotlight.common.event.DriftBaseline;
 import dev.pilotlight.reports.drift.BaselineCapture;
 import dev.pilotlight.reports.drift.BaselinePublisher;
 import dev.pilotlight.reports.drift.DriftSnapshotReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -35,10 +34,8 @@ final class DriftCommand {
 
         @Override
         public Integer call() throws Exception {
-            String key = System.getenv("PILOTLIGHT_CONTROL_KEY");
-            if (key == null || key.getBytes(StandardCharsets.UTF_8).length < CommandSigner.MIN_KEY_BYTES) {
-                System.err.println("set PILOTLIGHT_CONTROL_KEY to the guard's control key (at least " + CommandSigner.MIN_KEY_BYTES
-                        + " bytes): the job refuses baselines it did not sign");
+            CommandSigner signer = ControlKeyEnv.signer("baselines");
+            if (signer == null) {
                 return 2;
             }
             long now = System.currentTimeMillis();
@@ -57,7 +54,7 @@ final class DriftCommand {
                 System.err.println(e.getMessage());
                 return 1;
             }
-            new BaselinePublisher(period.bootstrap, CommandSigner.fromSecret(key)).publish(b);
+            new BaselinePublisher(period.bootstrap, signer).publish(b);
             System.out.println((clear ? "cleared the baseline of " + period.route : "pinned " + b.label() + " as the baseline of " + period.route + ": "
                     + b.counts().size() + " features") + " on " + Topics.DRIFT_BASELINES);
             return 0;

@@ -51,15 +51,13 @@ final class RulesCommand {
 
         @Override
         public Integer call() throws Exception {
-            String key = System.getenv("PILOTLIGHT_CONTROL_KEY");
-            if (key == null || key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < CommandSigner.MIN_KEY_BYTES) {
-                System.err.println("set PILOTLIGHT_CONTROL_KEY to the guard's control key (at least " + CommandSigner.MIN_KEY_BYTES
-                        + " bytes): the job refuses rule sets it did not sign");
+            CommandSigner signer = ControlKeyEnv.signer("rule sets");
+            if (signer == null) {
                 return 2;
             }
             try {
                 dev.pilotlight.local.rules.RuleSetPublisher.Report r = new dev.pilotlight.local.rules.RuleSetPublisher(bootstrap,
-                        CommandSigner.fromSecret(key)).publish(path, by);
+                        signer).publish(path, by);
                 System.out.println("published rule set " + r.version() + " to " + dev.pilotlight.common.Topics.RULES);
                 r.applied().forEach(s -> System.out.println("  applies now: " + s));
                 r.needRedeploy().forEach(s -> System.out.println("  NEEDS A REDEPLOY: " + s));
