@@ -265,26 +265,28 @@ public final class AlertNotifier implements AutoCloseable {
         }
     }
 
-    private void scheduleWeeklyReports(dev.pilotlight.notify.report.WeeklyDriftReports reports) {
+    /**
+     * Runs {@code task} at each time {@code next} gives after now (UTC), for good: the digest daily, the
+     * weekly reports weekly. The task gets the time it was due.
+     */
+    private void scheduleRepeating(java.util.function.UnaryOperator<LocalDateTime> next, java.util.function.Consumer<LocalDateTime> task) {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        LocalDateTime next = reports.next(now);
+        LocalDateTime due = next.apply(now);
         scheduler.schedule(() -> {
-            reports.write(next);
-            scheduleWeeklyReports(reports);
-        }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
+            task.accept(due);
+            scheduleRepeating(next, task);
+        }, Duration.between(now, due).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void scheduleWeeklyReports(dev.pilotlight.notify.report.WeeklyDriftReports reports) {
+        scheduleRepeating(reports::next, reports::write);
     }
 
     private void scheduleDigest() {
-        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        LocalDateTime next = now.toLocalDate().atTime(config.digestAt());
-        if (!next.isAfter(now)) {
-            next = next.plusDays(1);
-        }
-        long delay = Duration.between(now, next).toMillis();
-        scheduler.schedule(() -> {
-            sendDigests(LocalDate.now(ZoneOffset.UTC).minusDays(1));
-            scheduleDigest();
-        }, delay, TimeUnit.MILLISECONDS);
+        scheduleRepeating(now -> {
+            LocalDateTime today = now.toLocalDate().atTime(config.digestAt());
+            return today.isAfter(now) ? today : today.plusDays(1);
+        }, due -> sendDigests(LocalDate.now(ZoneOffset.UTC).minusDays(1)));
     }
 
     /** Queues one digest message per digest receiver with what its buffer holds (nothing when empty). */

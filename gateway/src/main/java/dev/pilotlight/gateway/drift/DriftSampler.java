@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +33,11 @@ public final class DriftSampler implements AutoCloseable {
 
     private final Map<String, DriftSampling> routes;
     private final Map<String, Bucket> rates = new HashMap<>();
-    private final Supplier<TopicModel> topicsOnce;
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread worker;
-    private LanguageGuess language; // loaded by the worker (profiles of 70 languages take about a second)
+    // both loaded by the worker before its first job (language profiles take about a second, the model two)
+    private LanguageGuess language;
+    private TopicModel topics;
     private volatile boolean closing;
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong skippedRate = new AtomicLong();
@@ -48,14 +48,6 @@ public final class DriftSampler implements AutoCloseable {
         this.routes = Map.copyOf(routes);
         this.routes.forEach((r, d) -> rates.put(r, Bucket.builder().addLimit(Bandwidth.builder().capacity(d.maxPerSecond())
                 .refillGreedy(d.maxPerSecond(), Duration.ofSeconds(1)).build()).build()));
-        boolean anyTopics = this.routes.values().stream().anyMatch(d -> !d.topics().isEmpty());
-        TopicModel[] model = {null};
-        this.topicsOnce = () -> {
-            if (model[0] == null && anyTopics) {
-                model[0] = new TopicModel(this.routes);
-            }
-            return model[0];
-        };
         worker = new Thread(this::work, "drift-sampler");
         worker.setDaemon(true);
         if (!this.routes.isEmpty()) {
@@ -85,7 +77,9 @@ public final class DriftSampler implements AutoCloseable {
     private void work() {
         language = new LanguageGuess();
         try {
-            topicsOnce.get(); // load the model before the first call needs it
+            if (routes.values().stream().anyMatch(d -> !d.topics().isEmpty())) {
+                topics = new TopicModel(routes);
+            }
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("the topic model did not load; sampled calls get a language only", e);
         }
@@ -110,7 +104,6 @@ public final class DriftSampler implements AutoCloseable {
     private void featuresThenEmit(Job j) {
         try {
             j.event().language(language.of(j.input()));
-            TopicModel topics = topicsOnce.get();
             if (topics != null) {
                 j.event().inputTopic(topics.nearest(j.route(), j.input(), j.drift().minSimilarity()))
                         .outputTopic(topics.nearest(j.route(), j.output(), j.drift().minSimilarity()));

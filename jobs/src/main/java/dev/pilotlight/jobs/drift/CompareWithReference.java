@@ -65,12 +65,15 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         List<String> changes = ReleaseHistory.described(near, w.windowEnd());
         List<DriftScore> scores = new ArrayList<>();
         Map<String, Map<String, Map<String, Long>>> sides = new HashMap<>();
-        for (DriftReference ref : references(w, history, ctx.getBroadcastState(BASELINES).get(w.route()))) {
+        TrailingWindows own = windows.get(w.promptVersion()); // read once: the reference, then updated with this window
+        own = own == null ? new TrailingWindows() : own;
+        own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis());
+        for (DriftReference ref : references(w, own, history, ctx.getBroadcastState(BASELINES).get(w.route()))) {
             sides.put(ref.kind(), ref.counts().counts);
             for (DriftFeature f : DriftFeature.values()) {
                 if (w.histograms().total(f) > 0 || ref.counts().total(f) > 0) {
                     String cusumKey = w.promptVersion() + "|" + f.yamlName() + "|" + ref.kind();
-                    Double before = cusums.get(cusumKey);
+                    Double before = f.badOutcome() == null ? null : cusums.get(cusumKey); // only performance outcomes have one
                     DriftScore s = decide.score(f, w, ref, changes, before == null ? 0 : before);
                     if ("cusum".equals(s.method())) {
                         cusums.put(cusumKey, s.score());
@@ -82,7 +85,7 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         }
         ctx.output(SNAPSHOTS, new DriftSnapshot(SchemaVersion.CURRENT, w.route(), w.promptVersion(), w.windowStart(), w.windowEnd(),
                 w.histograms().counts, sides, w.histograms().missing, scores, near));
-        remember(w);
+        remember(w, own);
         long forget = w.windowEnd() + 2 * settings.trailingSpan().toMillis();
         Long previous = forgetAt.value();
         if (previous == null || forget > previous) {
@@ -95,20 +98,17 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
     }
 
     /** The references a window has: the route's pinned baseline, its release's trailing windows, and the previous release's. */
-    private List<DriftReference> references(ReleaseWindow w, ReleaseHistory history, DriftBaseline pinned) throws Exception {
+    private List<DriftReference> references(ReleaseWindow w, TrailingWindows own, ReleaseHistory history, DriftBaseline pinned)
+            throws Exception {
         List<DriftReference> refs = new ArrayList<>();
         if (pinned != null) {
             DriftHistograms counts = new DriftHistograms();
-            pinned.counts().forEach((f, bins) -> counts.counts.put(f, new HashMap<>(bins)));
+            counts.counts.putAll(pinned.counts()); // only read: scores and the snapshot
             refs.add(new DriftReference(DriftReference.BASELINE, pinned.label(), counts));
         }
-        TrailingWindows own = windows.get(w.promptVersion());
-        if (own != null) {
-            own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis());
-            if (own.size() > 0) {
-                refs.add(new DriftReference(DriftReference.TRAILING, own.size() + " previous windows of " + w.promptVersion(),
-                        own.merged(settings.maxCategories())));
-            }
+        if (own.size() > 0) {
+            refs.add(new DriftReference(DriftReference.TRAILING, own.size() + " previous windows of " + w.promptVersion(),
+                    own.merged(settings.maxCategories())));
         }
         String previous = history.previousOf(w.promptVersion());
         TrailingWindows prev = previous == null ? null : windows.get(previous);
@@ -119,24 +119,42 @@ public final class CompareWithReference extends KeyedBroadcastProcessFunction<St
         return refs;
     }
 
-    /** Keeps the window for later references; forgets the release seen least recently beyond the bound. */
-    private void remember(ReleaseWindow w) throws Exception {
-        TrailingWindows own = windows.get(w.promptVersion());
-        own = own == null ? new TrailingWindows() : own;
+    /**
+     * Keeps the window for later references; forgets the release seen least recently beyond the bound,
+     * with its CUSUMs.
+     */
+    private void remember(ReleaseWindow w, TrailingWindows own) throws Exception {
         own.add(w.windowStart(), w.histograms());
         own.dropBefore(w.windowStart() - settings.trailingSpan().toMillis() + 1);
         windows.put(w.promptVersion(), own);
         List<String> versions = new ArrayList<>();
         windows.keys().forEach(versions::add);
-        while (versions.size() > settings.maxVersionsPerRoute()) {
-            String oldest = versions.get(0);
-            for (String v : versions) {
-                if (windows.get(v).latestStart() < windows.get(oldest).latestStart()) {
+        if (versions.size() <= settings.maxVersionsPerRoute()) {
+            return;
+        }
+        Map<String, Long> latest = new java.util.LinkedHashMap<>(); // each release's windows read once, in key order
+        for (String v : versions) {
+            latest.put(v, windows.get(v).latestStart());
+        }
+        while (latest.size() > settings.maxVersionsPerRoute()) {
+            String oldest = latest.keySet().iterator().next();
+            for (String v : latest.keySet()) {
+                if (latest.get(v) < latest.get(oldest)) {
                     oldest = v;
                 }
             }
-            windows.remove(oldest);
-            versions.remove(oldest);
+            String gone = oldest;
+            windows.remove(gone);
+            latest.remove(gone);
+            List<String> stale = new ArrayList<>();
+            cusums.keys().forEach(k -> {
+                if (k.startsWith(gone + "|")) {
+                    stale.add(k);
+                }
+            });
+            for (String k : stale) {
+                cusums.remove(k);
+            }
         }
     }
 

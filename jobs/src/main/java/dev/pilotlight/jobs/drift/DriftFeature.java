@@ -49,11 +49,14 @@ public enum DriftFeature {
     private final Kind kind;
     private final Bins bins;
     private final Function<Envelope, Object> read;
+    /** Computed once: it keys every event's counts (16 features per event). */
+    private final String yamlName;
 
     DriftFeature(Kind kind, Bins bins, Function<Envelope, Object> read) {
         this.kind = kind;
         this.bins = bins;
         this.read = read;
+        this.yamlName = name().toLowerCase(Locale.ROOT);
     }
 
     public Kind kind() {
@@ -70,7 +73,7 @@ public enum DriftFeature {
     }
 
     public String yamlName() {
-        return name().toLowerCase(Locale.ROOT);
+        return yamlName;
     }
 
     /** For a two-category performance feature: the category whose share rising is bad; null otherwise. */

@@ -52,11 +52,11 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
     }
 
     /**
-     * Null for compaction tombstones of the release topic, which carry nothing to decide on, and for
+     * Null for compaction tombstones of the control topics, which carry nothing to decide on, and for
      * dead letters other than rejected commands (a bad one is already where it belongs).
      */
     public Envelope decode(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
-        if (value == null && (Topics.RELEASES.equals(topic) || Topics.RULES.equals(topic) || Topics.DRIFT_BASELINES.equals(topic))) {
+        if (value == null && Topics.GUARD_CONTROL_INPUTS.contains(topic)) { // a compaction tombstone
             return null;
         }
         if (Topics.DLQ.equals(topic)) {

@@ -84,6 +84,42 @@ class CompareWithReferenceTest {
     }
 
     @Test
+    void aForgottenReleaseTakesItsCusumsAlong() throws Exception {
+        try (var h = harness(null)) {
+            for (int i = 0; i < 2; i++) { // two windows of 1.0.0 with ratings: a CUSUM against its trailing window
+                h.processElement(new StreamRecord<>(rated("1.0.0", i, 0.8), i * MIN));
+            }
+            assertThat(cusumKeys(h)).containsExactly("1.0.0|acceptance|trailing");
+            h.processElement(new StreamRecord<>(rated("1.1.0", 2, 0.8), 2 * MIN));
+            h.processElement(new StreamRecord<>(rated("1.2.0", 3, 0.8), 3 * MIN)); // a third release: 1.0.0 goes (max 2)
+            assertThat(cusumKeys(h)).noneMatch(k -> k.startsWith("1.0.0|"));
+        }
+    }
+
+    /** {@code n} ratings of which {@code accepted} are accepted. */
+    private static ReleaseWindow rated(String version, int index, double accepted) {
+        DriftHistograms h = new DriftHistograms();
+        for (int i = 0; i < 100; i++) {
+            dev.pilotlight.common.event.FeedbackEvent f = new dev.pilotlight.common.event.FeedbackEvent(1, "f" + i, index * MIN, "e" + i, "u",
+                    null, i < accepted * 100 ? dev.pilotlight.common.event.FeedbackEvent.Acceptance.ACCEPTED
+                    : dev.pilotlight.common.event.FeedbackEvent.Acceptance.REJECTED, null, null, null, "claims", version, null, "m");
+            h.add(Envelope.of(f, index * MIN), 32);
+        }
+        return new ReleaseWindow("claims", version, index * MIN, (index + 1) * MIN, h);
+    }
+
+    private static List<String> cusumKeys(KeyedBroadcastOperatorTestHarness<String, ReleaseWindow, GuardBroadcast, DriftScore> h)
+            throws Exception {
+        h.getOperator().setCurrentKey("claims");
+        org.apache.flink.api.common.state.MapState<String, Double> cusums = h.getOperator().getKeyedStateBackend().getPartitionedState(
+                org.apache.flink.runtime.state.VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                new org.apache.flink.api.common.state.MapStateDescriptor<>("drift-cusums", Types.STRING, Types.DOUBLE));
+        List<String> keys = new java.util.ArrayList<>();
+        cusums.keys().forEach(keys::add);
+        return keys;
+    }
+
+    @Test
     void tooFewSamplesGiveInsufficientDataNotAScore() throws Exception {
         try (var h = harness(null)) {
             Random r = new Random(4);

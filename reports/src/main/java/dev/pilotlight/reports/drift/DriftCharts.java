@@ -1,5 +1,6 @@
 package dev.pilotlight.reports.drift;
 
+import dev.pilotlight.common.drift.DriftMeasures;
 import dev.pilotlight.common.event.ReleaseChange;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -30,8 +31,8 @@ final class DriftCharts {
 
     static byte[] histograms(DriftReportData.FeatureSection f, String referenceKind) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        double refTotal = Math.max(1, java.util.Arrays.stream(f.reference()).sum());
-        double curTotal = Math.max(1, java.util.Arrays.stream(f.current()).sum());
+        double refTotal = Math.max(1, DriftMeasures.total(f.reference()));
+        double curTotal = Math.max(1, DriftMeasures.total(f.current()));
         for (int i = 0; i < f.bins().size(); i++) {
             data.addValue(f.reference()[i] / refTotal, "reference (" + referenceKind + ")", f.bins().get(i));
             data.addValue(f.current()[i] / curTotal, "this period", f.bins().get(i));

@@ -1,5 +1,6 @@
 package dev.pilotlight.reports.drift;
 
+import dev.pilotlight.common.drift.DriftMeasures;
 import dev.pilotlight.common.event.ReleaseChange;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,8 +75,8 @@ public final class DriftReportWriter {
         html.append("</ul><table><tr><th>feature</th><th>kind</th><th>reference n</th><th>this period n</th><th>PSI</th>")
                 .append("<th>JS distance</th><th>chi-square p</th><th>windows drifted</th></tr>");
         for (DriftReportData.FeatureSection f : d.features()) {
-            String[] cells = {f.feature(), f.kind(), Long.toString(java.util.Arrays.stream(f.reference()).sum()),
-                    Long.toString(java.util.Arrays.stream(f.current()).sum()), num(f.psi()), num(f.jsDistance()), pValue(f.pValue()),
+            String[] cells = {f.feature(), f.kind(), Long.toString(DriftMeasures.total(f.reference())),
+                    Long.toString(DriftMeasures.total(f.current())), num(f.psi()), num(f.jsDistance()), pValue(f.pValue()),
                     f.windowsDrifted() + " of " + f.windowsScored()};
             md.append("| ").append(String.join(" | ", cells)).append(" |\n");
             html.append(f.drifted() ? "<tr class=\"drifted\">" : "<tr>");
