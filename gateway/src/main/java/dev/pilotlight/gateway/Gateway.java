@@ -19,6 +19,8 @@ import dev.pilotlight.gateway.http.EdgeSettings;
 import dev.pilotlight.gateway.http.Endpoint;
 import dev.pilotlight.gateway.http.HttpEdge;
 import dev.pilotlight.gateway.http.InvokeEndpoints;
+import dev.pilotlight.gateway.http.EmbeddingsEndpoint;
+import dev.pilotlight.gateway.invoke.EmbeddingService;
 import dev.pilotlight.gateway.http.Router;
 import dev.pilotlight.gateway.http.FeedbackEndpoint;
 import dev.pilotlight.gateway.invoke.InvocationIds;
@@ -36,6 +38,8 @@ import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.gateway.provider.OpenAiWireClient;
+import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.gateway.provider.ModelChain;
 import dev.pilotlight.gateway.tiering.QueryClassifier;
@@ -99,17 +103,21 @@ public final class Gateway implements AutoCloseable {
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
-        models = new ModelChain(catalog, spec -> new Langchain4jClient(spec, transports));
+        models = new ModelChain(catalog, spec -> spec.kind() == ProviderSpec.Kind.OPENAI
+                ? new OpenAiWireClient(spec, transports) // untranslated: every field of the caller's request goes on
+                : new Langchain4jClient(spec, transports));
         metrics = new GatewayMetrics();
         sampler = new DriftSampler(catalog.routes().values().stream().filter(r -> r.drift().enabled())
                 .collect(java.util.stream.Collectors.toMap(Route::name, Route::drift)));
         RateLimits rateLimits = new RateLimits();
         RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
+        Admission admission = new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
-                new QueryClassifier(400, 2), events,
-                new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute()), ledger, policies, recent, metrics,
+                new QueryClassifier(400, 2), events, admission, ledger, policies, recent, metrics,
                 new ResponseCache(catalog.routes().values()), sampler);
+        EmbeddingsEndpoint embeddings = new EmbeddingsEndpoint(catalog,
+                new EmbeddingService(config.gatewayId(), models, admission, ledger, events, metrics));
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
@@ -121,6 +129,7 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.METRICS, req -> req.respondRaw(200, metrics.contentType(), metrics.scrape()))
                 .bind(Endpoint.INVOKE_ROUTE, invoke::invokeRoute)
                 .bind(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
+                .bind(Endpoint.EMBEDDINGS, embeddings::embed)
                 .bind(Endpoint.MODELS, invoke::listModels)
                 .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events, ids, config.feedbackScope())::submit)
                 .bind(Endpoint.ADMIN_RELEASES, admin::listReleases)

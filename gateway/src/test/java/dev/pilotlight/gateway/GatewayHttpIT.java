@@ -93,7 +93,12 @@ class GatewayHttpIT {
         assertOpenAiError(badContent, 400, "invalid_value");
         assertThat(badContent.body().path("error").path("param").asText()).isEqualTo("messages[0].content");
 
-        assertOpenAiError(client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"n\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_value");
+        assertOpenAiError(client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"n\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_value");
+        // n > 1 goes to an OpenAI-format provider as sent; a translated provider cannot carry it, and says so by name
+        GatewayClient.Response untranslatable = client.post("/v1/chat/completions", user,
+                "{\"model\":\"sim-claude\",\"n\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertOpenAiError(untranslatable, 400, "unsupported_field");
+        assertThat(untranslatable.body().path("error").path("message").asText()).contains("cannot carry n");
         assertOpenAiError(client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"temperature\":7,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 400, "invalid_value");
         assertOpenAiError(client.post("/v1/chat/completions", user, "{\"model\":\"claims-letter\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"), 400, "invalid_value");
         assertOpenAiError(client.post("/v1/chat/completions", user, "{nope"), 400, "invalid_value");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official OpenAI Node SDK (sdk-check/check.mjs) against a gateway on loopback: models, plain and
- * streamed completions, a fallback, and errors the SDK maps to its own classes. {@code ./pilotlight test}
+ * streamed completions, a fallback, tool calls, json_schema answers, embeddings, and errors the SDK maps to its own classes. {@code ./pilotlight test}
  * installs Node.js and the SDK (npm ci in sdk-check) first.
  */
 class OpenAiNodeSdkIT {
@@ -39,7 +39,7 @@ class OpenAiNodeSdkIT {
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(exited).as("check.mjs finished within 120 s; output so far:\n%s", out).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out).contains("6 passed, 0 failed");
+            assertThat(out).contains("11 passed, 0 failed");
         }
     }
 }

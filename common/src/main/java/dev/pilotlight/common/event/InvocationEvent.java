@@ -46,14 +46,31 @@ public record InvocationEvent(
         /** Nearest topic of the route's topic catalog to the redacted input ("other" when none is near); null when not sampled. */
         String inputTopic,
         /** The same for the answer. */
-        String outputTopic) {
+        String outputTopic,
+        /** Tools (or legacy functions) the caller offered the model. */
+        int toolsOffered,
+        /** Tool calls in the answer (the first choice's). */
+        int toolCalls,
+        /** The caller's {@code response_format.type} (json_object, json_schema, text); null when none was set. */
+        String responseFormat,
+        /** {@code chat} (null in events written before it existed) or {@code embeddings}. */
+        String operation) {
+
+    public static final String CHAT = "chat";
+    public static final String EMBEDDINGS = "embeddings";
+
+    /** Whether this was a chat call (embeddings have no answer text, topics or feedback). */
+    public boolean chatOperation() {
+        return operation == null || CHAT.equals(operation);
+    }
 
     /** The same event without its (redacted) input and output text. */
     public InvocationEvent withoutTexts() {
         return new InvocationEvent(schemaVersion, eventId, timestamp, gatewayId, tenant, userId, route, promptId, promptVersion,
                 experimentId, variant, provider, model, modelTier, fallbackUsed, cacheHit, status, errorType, latencyMs,
                 upstreamLatencyMs, inputTokens, outputTokens, costUsd, inputChars, queryClass, piiRedactions, injectionScore,
-                outputChars, refusal, citations, outputFlags, null, null, finishReason, language, inputTopic, outputTopic);
+                outputChars, refusal, citations, outputFlags, null, null, finishReason, language, inputTopic, outputTopic,
+                toolsOffered, toolCalls, responseFormat, operation);
     }
 
     public static Builder builder() {
@@ -98,6 +115,10 @@ public record InvocationEvent(
         private String language;
         private String inputTopic;
         private String outputTopic;
+        private int toolsOffered;
+        private int toolCalls;
+        private String responseFormat;
+        private String operation = CHAT;
 
         public Builder eventId(String v) { eventId = v; return this; }
         public Builder timestamp(long v) { timestamp = v; return this; }
@@ -135,13 +156,18 @@ public record InvocationEvent(
         public Builder language(String v) { language = v; return this; }
         public Builder inputTopic(String v) { inputTopic = v; return this; }
         public Builder outputTopic(String v) { outputTopic = v; return this; }
+        public Builder toolsOffered(int v) { toolsOffered = v; return this; }
+        public Builder toolCalls(int v) { toolCalls = v; return this; }
+        public Builder responseFormat(String v) { responseFormat = v; return this; }
+        public Builder operation(String v) { operation = v; return this; }
 
         public InvocationEvent build() {
             return new InvocationEvent(SchemaVersion.CURRENT, eventId, timestamp, gatewayId, tenant, userId, route,
                     promptId, promptVersion, experimentId, variant, provider, model, modelTier, fallbackUsed,
                     cacheHit, status, errorType, latencyMs, upstreamLatencyMs, inputTokens, outputTokens, costUsd,
                     inputChars, queryClass, piiRedactions, injectionScore, outputChars, refusal, citations,
-                    outputFlags, inputText, outputText, finishReason, language, inputTopic, outputTopic);
+                    outputFlags, inputText, outputText, finishReason, language, inputTopic, outputTopic,
+                    toolsOffered, toolCalls, responseFormat, operation);
         }
     }
 }

@@ -17,6 +17,7 @@ public enum Endpoint {
     METRICS("GET", "/metrics", Role.SERVICE),
     INVOKE_ROUTE("POST", "/v1/routes/{route}/invoke", Role.USER),
     CHAT_COMPLETIONS("POST", "/v1/chat/completions", Role.USER),
+    EMBEDDINGS("POST", "/v1/embeddings", Role.USER),
     MODELS("GET", "/v1/models", Role.USER),
     FEEDBACK("POST", "/v1/feedback", Role.USER),
     ADMIN_RELEASES("GET", "/admin/releases", Role.ADMIN),

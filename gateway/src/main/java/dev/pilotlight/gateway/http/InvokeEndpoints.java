@@ -15,7 +15,9 @@ import dev.pilotlight.gateway.invoke.InvocationService;
 import dev.pilotlight.gateway.invoke.Source;
 import dev.pilotlight.gateway.invoke.Target;
 import dev.pilotlight.gateway.limits.Rejected;
+import dev.pilotlight.gateway.openai.ChatBody;
 import dev.pilotlight.gateway.provider.ChatTurn;
+import dev.pilotlight.gateway.provider.Delta;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,7 +52,7 @@ public final class InvokeEndpoints {
         String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
         String eventId = UUID.randomUUID().toString();
         Invocation inv = call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
-                sources(body.get("sources")), true, null, null, null));
+                sources(body.get("sources")), true, null, null, null, null));
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", ids.issue(eventId, req.principal()));
         out.put("route", inv.route());
@@ -100,50 +102,59 @@ public final class InvokeEndpoints {
         req.respond(200, out);
     }
 
-    /** POST /v1/chat/completions */
+    /**
+     * POST /v1/chat/completions: the caller's request goes on whole (docs/compatibility.md); an
+     * OpenAI-format provider's answer comes back whole, with our id (feedback names it) and the
+     * model as the caller named it.
+     */
     public void chatCompletions(Request req) throws IOException {
-        JsonNode body = req.jsonBody();
-        String model = BodyFields.requiredText(body, "model", MAX_MODEL_CHARS, "a route or a model alias (GET /v1/models)");
+        JsonNode json = req.jsonBody();
+        String model = BodyFields.requiredText(json, "model", MAX_MODEL_CHARS, "a route or a model alias (GET /v1/models)");
         Target target = target(model);
-        List<ChatTurn> turns = messages(body.get("messages"));
-        Integer maxTokens = BodyFields.optionalInt(body, "max_tokens", 1, 1_000_000);
-        if (maxTokens == null) {
-            maxTokens = BodyFields.optionalInt(body, "max_completion_tokens", 1, 1_000_000);
-        }
-        Double temperature = BodyFields.optionalNumber(body, "temperature", 0, 2);
-        Integer n = BodyFields.optionalInt(body, "n", 1, 128);
-        if (n != null && n != 1) {
-            throw ApiError.badRequest("n", "only n=1 is supported");
-        }
-        boolean stream = Boolean.TRUE.equals(BodyFields.optionalBoolean(body, "stream"));
-        boolean includeUsage = streamOptionIncludeUsage(body);
+        ChatBody body = ChatBody.of(json);
+        boolean includeUsage = streamOptionIncludeUsage(json); // read before a provider call asks for usage itself
+        List<Source> sources = sources(json.get("sources"));
         long created = System.currentTimeMillis() / 1000;
-        List<Source> sources = sources(body.get("sources"));
         String eventId = UUID.randomUUID().toString();
         String shownId = ids.issue(eventId, req.principal()); // streams carry it too: feedback can name any answer
-        if (!stream) {
-            Invocation inv = call(new Call(eventId, req.principal(), target, turns, sources, false, maxTokens, temperature, null));
-            ObjectNode out = head(shownId, "chat.completion", created, target, inv);
-            ObjectNode c = out.putArray("choices").addObject();
-            c.put("index", 0);
-            c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
-            c.put("finish_reason", inv.answer().result().finishReason());
-            usage(out, inv);
+        if (!body.stream()) {
+            Invocation inv = call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(),
+                    body.temperature(), body, null));
+            ObjectNode raw = inv.answer().result().raw();
+            ObjectNode out = raw != null ? relabel(raw, shownId, target, inv) : head(shownId, "chat.completion", created, target, inv);
+            if (raw == null) {
+                ObjectNode c = out.putArray("choices").addObject();
+                c.put("index", 0);
+                c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
+                c.put("finish_reason", inv.answer().result().finishReason());
+                usage(out, inv);
+            }
             degradedHeader(req, inv);
             req.respond(200, out);
             return;
         }
+        stream(req, target, body, sources, eventId, shownId, created, includeUsage);
+    }
+
+    private void stream(Request req, Target target, ChatBody body, List<Source> sources, String eventId, String id, long created,
+                        boolean includeUsage) {
         SseStream sse = req.sse();
-        String streamId = shownId;
-        Consumer<String> onDelta = text -> {
-            if (!sse.started()) {
-                sse.send(chunk(streamId, created, target, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
+        boolean[] relayed = {false};
+        Consumer<Delta> onDelta = d -> {
+            if (d.chunk() != null) { // the provider's own chunk: tool-call deltas, log-probabilities and all
+                relayed[0] = true;
+                sse.send(relabel(d.chunk(), id, target, null));
+                return;
             }
-            sse.send(chunk(streamId, created, target, null, JsonCodec.mapper().createObjectNode().put("content", text), null));
+            if (!sse.started()) {
+                sse.send(chunk(id, created, target, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
+            }
+            sse.send(chunk(id, created, target, null, JsonCodec.mapper().createObjectNode().put("content", d.text()), null));
         };
         Invocation inv;
         try {
-            inv = call(new Call(eventId, req.principal(), target, turns, sources, false, maxTokens, temperature, onDelta));
+            inv = call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(), body.temperature(),
+                    body, onDelta));
         } catch (ApiError e) {
             if (!sse.started()) {
                 throw e; // nothing sent yet: a plain JSON error with its status
@@ -153,17 +164,29 @@ public final class InvokeEndpoints {
             sse.send(err); // OpenAI reports mid-stream failures as an error event
             return;
         }
-        if (!sse.started()) { // answered without deltas (degraded answer): send it as one
-            onDelta.accept(inv.answer().result().text());
+        if (!relayed[0]) { // translated, cached or degraded: the gateway writes the chunks itself
+            if (!sse.started()) {
+                onDelta.accept(Delta.text(inv.answer().result().text()));
+            }
+            sse.send(chunk(id, created, target, inv, JsonCodec.mapper().createObjectNode(), inv.answer().result().finishReason()));
         }
-        sse.send(chunk(streamId, created, target, inv, JsonCodec.mapper().createObjectNode(), inv.answer().result().finishReason()));
         if (includeUsage) {
-            ObjectNode u = head(streamId, "chat.completion.chunk", created, target, inv);
+            ObjectNode u = head(id, "chat.completion.chunk", created, target, inv);
             u.putArray("choices");
             usage(u, inv);
             sse.send(u);
         }
         sse.done();
+    }
+
+    /** A provider's answer or chunk as the caller sees it: our id, the model it asked for, the release that answered. */
+    private static ObjectNode relabel(ObjectNode answer, String id, Target target, Invocation inv) {
+        answer.put("id", "chatcmpl-" + id);
+        answer.put("model", target.name());
+        if (inv != null && inv.promptVersion() != null) {
+            answer.put("system_fingerprint", inv.promptId() + "@" + inv.promptVersion());
+        }
+        return answer;
     }
 
     private ObjectNode chunk(String id, long created, Target target, Invocation inv, ObjectNode delta, String finish) {
@@ -217,50 +240,6 @@ public final class InvokeEndpoints {
                 "no route or model named '" + Echo.of(name) + "' (GET /v1/models lists them)");
     }
 
-    static List<ChatTurn> messages(JsonNode messages) {
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw ApiError.badRequest("messages", "'messages' must be a non-empty array");
-        }
-        List<ChatTurn> turns = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode m = messages.get(i);
-            if (!m.isObject() || !m.path("role").isTextual()) {
-                throw ApiError.wrongType("messages[" + i + "].role", "a string: system, developer, user or assistant");
-            }
-            String role = m.get("role").asText();
-            ChatTurn.Role r = switch (role) {
-                case "system", "developer" -> ChatTurn.Role.SYSTEM;
-                case "user" -> ChatTurn.Role.USER;
-                case "assistant" -> ChatTurn.Role.ASSISTANT;
-                default -> throw ApiError.badRequest("messages[" + i + "].role",
-                        "messages[" + i + "].role must be system, developer, user or assistant");
-            };
-            turns.add(new ChatTurn(r, content(m.get("content"), i)));
-        }
-        if (turns.stream().noneMatch(t -> t.role() == ChatTurn.Role.USER)) {
-            throw ApiError.badRequest("messages", "'messages' must contain at least one user message");
-        }
-        return turns;
-    }
-
-    /** A string, or OpenAI's array of parts of which only text parts are supported. */
-    private static String content(JsonNode content, int i) {
-        if (content != null && content.isTextual()) {
-            return content.asText();
-        }
-        if (content != null && content.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                    throw ApiError.badRequest("messages[" + i + "].content", "only text content parts are supported");
-                }
-                sb.append(part.get("text").asText());
-            }
-            return sb.toString();
-        }
-        throw ApiError.badRequest("messages[" + i + "].content", "messages[" + i + "].content must be a string or text parts");
-    }
-
     /** {@code stream_options.include_usage}, strictly a boolean when given. */
     private static boolean streamOptionIncludeUsage(JsonNode body) {
         JsonNode options = body.get("stream_options");
@@ -275,8 +254,13 @@ public final class InvokeEndpoints {
     }
 
     private Invocation call(Call call) {
+        return upstreamErrors(() -> service.invoke(call));
+    }
+
+    /** A refusal or a provider's failure as the OpenAI error the caller gets. */
+    static <T> T upstreamErrors(java.util.function.Supplier<T> call) {
         try {
-            return service.invoke(call);
+            return call.get();
         } catch (Rejected r) {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";
@@ -288,7 +272,7 @@ public final class InvokeEndpoints {
         } catch (ProviderFailure f) {
             if (!f.providerFault()) {
                 throw new ApiError(400, "invalid_request_error", "upstream_rejected", null,
-                        "the model provider refused the request (for example: too long for the model)");
+                        "the model provider " + f.getMessage().replaceFirst("^upstream ", ""));
             }
             boolean timeout = f.status() == InvocationStatus.TIMEOUT;
             throw new ApiError(timeout ? 504 : 502, "upstream_error", f.status().name().toLowerCase(Locale.ROOT), null,

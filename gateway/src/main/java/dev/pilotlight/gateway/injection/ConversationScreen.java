@@ -13,7 +13,7 @@ import java.util.List;
  * The injection screen of one call: the route's policy for the caller's own system or developer
  * messages, then the injection score of every message the caller wrote (any role: a caller can
  * forge assistant turns too), of the conversation read as one text (an instruction split across
- * lines or messages), and of the retrieved sources (indirect injection). Scores are taken on the
+ * lines or messages), and of the retrieved sources and tool results (indirect injection). Scores are taken on the
  * text with look-alike characters folded (TextFold), so zero-width, full-width or Cyrillic letters
  * do not hide an attack.
  */
@@ -34,16 +34,22 @@ public final class ConversationScreen {
         }
         List<InjectionScorer.Finding> findings = new ArrayList<>();
         double score = 0;
+        double indirect = 0;
         StringBuilder whole = new StringBuilder();
+        int written = 0;
         for (ChatTurn t : out) {
             String folded = TextFold.foldLookalikes(t.content());
+            if (t.role() == ChatTurn.Role.TOOL) { // a tool's result is data the model reads, as a source is
+                indirect = Math.max(indirect, keep(scorer.score(folded), findings));
+                continue;
+            }
             score = Math.max(score, keep(scorer.score(folded), findings));
             whole.append(folded).append('\n');
+            written++;
         }
-        if (out.size() > 1) {
+        if (written > 1) {
             score = Math.max(score, keep(scorer.score(whole.toString()), findings));
         }
-        double indirect = 0;
         for (Source s : sources) {
             indirect = Math.max(indirect, keep(scorer.score(TextFold.foldLookalikes(s.text())), findings));
         }

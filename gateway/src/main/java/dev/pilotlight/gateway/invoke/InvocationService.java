@@ -20,7 +20,9 @@ import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.output.OutputChecks;
 import dev.pilotlight.gateway.pii.PiiDetector;
 import dev.pilotlight.gateway.pii.Redaction;
-import dev.pilotlight.gateway.pii.StreamingRestorer;
+import dev.pilotlight.gateway.openai.ChatAnswers;
+import dev.pilotlight.gateway.openai.RestoringRelay;
+import dev.pilotlight.gateway.provider.Delta;
 import dev.pilotlight.gateway.policy.Policies;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
@@ -114,13 +116,22 @@ public final class InvocationService {
     public Invocation invoke(Call call) {
         Prepared p = prepare(call);
         SpendLedger.Reservation held = admit(call, p);
-        String cacheKey = ResponseCache.key(call.caller().tenant(), p.promptVersion(), call.maxTokens(), call.temperature(), p.turns());
-        Optional<ResponseCache.Hit> hit = cache.get(p.chain().name(), cacheKey);
+        String cacheKey = cacheKey(call, p);
+        Optional<ResponseCache.Hit> hit = cacheKey == null ? Optional.empty() : cache.get(p.chain().name(), cacheKey);
         if (hit.isPresent()) {
             ledger.settle(held, 0);
             return cached(call, p, hit.get());
         }
         return callModel(call, p, held, cacheKey);
+    }
+
+    /** The cache key, with every answer-shaping field of an OpenAI request; null when such an answer is not cached. */
+    private static String cacheKey(Call call, Prepared p) {
+        if (call.body() != null && !call.body().cacheable()) {
+            return null;
+        }
+        String key = ResponseCache.key(call.caller().tenant(), p.promptVersion(), call.maxTokens(), call.temperature(), p.turns());
+        return call.body() == null ? key : key + '\u001d' + call.body().shapingFields();
     }
 
     private Prepared prepare(Call call) {
@@ -144,6 +155,9 @@ public final class InvocationService {
                 .experimentId(a == null ? null : a.experimentId()).variant(a == null ? null : a.variant())
                 .inputChars(call.turns().stream().mapToLong(t -> t.content().length()).sum()).queryClass(queryClass).model(firstModel)
                 .outputFlags(flags);
+        if (call.body() != null) {
+            ev.toolsOffered(call.body().toolsOffered()).responseFormat(call.body().responseFormat());
+        }
         Route chain = route != null ? route
                 : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF,
                         dev.pilotlight.gateway.drift.DriftSampling.OFF);
@@ -155,8 +169,10 @@ public final class InvocationService {
             throw r;
         }
         Redaction redaction = new Redaction(pii);
-        List<ChatTurn> turns = PromptAssembly.turns(pv, call.sources(), screened.turns(), call.templated(),
-                guards.redactPii() ? redaction : null);
+        List<ChatTurn> turns = call.body() == null
+                ? PromptAssembly.turns(pv, call.sources(), screened.turns(), call.templated(), guards.redactPii() ? redaction : null)
+                : PromptAssembly.body(pv, call.sources(), call.body(), route != null && guards.callerSystem().equals("demote"),
+                        guards.redactPii() ? redaction : null);
         ev.piiRedactions(redaction.count()).injectionScore(Math.max(screened.score(), screened.indirectScore()));
         if (guards.logText()) {
             ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
@@ -180,8 +196,14 @@ public final class InvocationService {
                 if ((direct || indirect) && guards.injection().equals("block")) {
                     throw new Rejected(InvocationStatus.BLOCKED_INPUT, 400, "prompt_injection_detected", direct
                             ? "the request looks like a prompt-injection attempt and was not sent to a model"
-                            : "a source holds what looks like a prompt injection; the request was not sent to a model", null);
+                            : "a source or tool result holds what looks like a prompt injection; the request was not sent to a model", null);
                 }
+            }
+            Optional<String> field = models.cannotCarry(p.firstModel(), chatCall(call, p));
+            if (field.isPresent()) {
+                throw new Rejected(InvocationStatus.BLOCKED_INPUT, 400, "unsupported_field", "model " + p.firstModel()
+                        + " is reached through a translation that cannot carry " + field.get()
+                        + "; the request was not sent (docs/compatibility.md)", null);
             }
             return admission.admit(call.caller(), p.route() == null ? null : p.route().name(), p.chain().chain(p.firstModel()),
                     estimatedInputTokens(p.turns()), System.currentTimeMillis());
@@ -200,18 +222,21 @@ public final class InvocationService {
         return chars / 3 + turns.size() * TOKENS_PER_MESSAGE + 16;
     }
 
+    private static ChatCall chatCall(Call call, Prepared p) {
+        return new ChatCall(null, p.promptVersion(), p.turns(), call.maxTokens(), call.temperature(), call.body());
+    }
+
     private Invocation callModel(Call call, Prepared p, SpendLedger.Reservation held, String cacheKey) {
         double spent = 0;
         long[] streamedChars = {0};
         InvocationEvent.Builder ev = p.event();
         try {
-            Consumer<String> counted = call.onDelta() == null ? null : d -> {
+            Consumer<Delta> counted = call.onDelta() == null ? null : d -> {
                 call.onDelta().accept(d);
-                streamedChars[0] += d.length();
+                streamedChars[0] += d.text().length();
             };
-            StreamingRestorer restorer = counted != null && p.guards().restorePii() ? new StreamingRestorer(p.redaction(), counted) : null;
-            Answer ans = models.call(p.chain(), p.firstModel(), new ChatCall(null, p.promptVersion(), p.turns(), call.maxTokens(),
-                    call.temperature()), restorer != null ? restorer : counted);
+            RestoringRelay restorer = counted != null && p.guards().restorePii() ? new RestoringRelay(p.redaction(), counted) : null;
+            Answer ans = models.call(p.chain(), p.firstModel(), chatCall(call, p), restorer != null ? restorer : counted);
             if (restorer != null) {
                 restorer.finish();
             }
@@ -220,7 +245,7 @@ public final class InvocationService {
             ev.provider(ans.model().provider()).model(ans.model().alias()).modelTier(ans.model().tier())
                     .fallbackUsed(ans.fallbackUsed()).latencyMs(millisSince(p.startNanos())).upstreamLatencyMs(r.upstreamLatencyMs())
                     .inputTokens(r.inputTokens()).outputTokens(r.outputTokens()).costUsd(spent)
-                    .outputChars(r.text() == null ? 0 : r.text().length());
+                    .outputChars(r.text() == null ? 0 : r.text().length()).toolCalls(r.toolCalls());
             if (call.maxTokens() != null && r.outputTokens() > call.maxTokens()) {
                 p.flags().add("max_tokens_exceeded"); // billed as reported, and counted against the provider
                 metrics.providerOverrun(ans.model().provider());
@@ -248,8 +273,8 @@ public final class InvocationService {
             ev.outputText(r.text()); // before restoring: placeholders, not values
         }
         OutputChecks.Verdict verdict = ans.degraded() ? new OutputChecks.Verdict(List.of(), List.of(), null)
-                : OutputChecks.check(r.text(), p.redaction(), p.guards(), p.guards().outputSchema(),
-                        call.sources().stream().map(Source::id).collect(Collectors.toSet()));
+                : OutputChecks.checkAll(r.raw() == null ? java.util.Collections.singletonList(r.text()) : ChatAnswers.texts(r.raw()),
+                        p.redaction(), p.guards(), call.sources().stream().map(Source::id).collect(Collectors.toSet()));
         p.flags().addAll(verdict.flags());
         ev.citations(verdict.citations()).finishReason(r.finishReason()).refusal(RefusalCheck.isRefusal(r.finishReason(), r.text()));
         String blockedBy = verdict.withholdBecause();
@@ -264,14 +289,16 @@ public final class InvocationService {
         } else {
             ev.status(InvocationStatus.OK);
         }
-        emitSampled(call.caller(), p, ev, r.text());
-        if (!ans.degraded() && p.flags().isEmpty()) { // a flagged answer (streamed despite a guard) is never served again
+        emitSampled(call.caller(), p, ev, r.text() == null ? "" : r.text());
+        if (!ans.degraded() && p.flags().isEmpty() && cacheKey != null && r.text() != null) { // a flagged answer is never served again
             cache.put(p.chain().name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
         }
         recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), ans.model().alias());
+        if (p.guards().restorePii() && r.raw() != null) {
+            ChatAnswers.restore(r.raw(), p.redaction());
+        }
         String text = p.guards().restorePii() ? p.redaction().restore(r.text()) : r.text();
-        Answer shown = new Answer(new ChatResult(text, r.inputTokens(), r.outputTokens(), r.finishReason(), r.upstreamLatencyMs()),
-                ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
+        Answer shown = new Answer(r.withText(text), ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(), shown,
                 millisSince(p.startNanos()), spent);
     }
@@ -280,7 +307,7 @@ public final class InvocationService {
     private Invocation cached(Call call, Prepared p, ResponseCache.Hit hit) {
         String text = p.guards().restorePii() ? p.redaction().restore(hit.text()) : hit.text();
         if (call.onDelta() != null) {
-            call.onDelta().accept(text);
+            call.onDelta().accept(Delta.text(text));
         }
         ModelSpec model = catalog.model(hit.modelAlias()).orElseThrow();
         emit(call.caller(), p.event().status(InvocationStatus.OK).cacheHit(true).model(model.alias()).provider(model.provider())

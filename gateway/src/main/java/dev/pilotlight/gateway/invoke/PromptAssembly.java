@@ -1,5 +1,6 @@
 package dev.pilotlight.gateway.invoke;
 
+import dev.pilotlight.gateway.openai.ChatBody;
 import dev.pilotlight.gateway.pii.Redaction;
 import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.provider.ChatTurn;
@@ -26,7 +27,39 @@ final class PromptAssembly {
      */
     static List<ChatTurn> turns(PromptVersion version, List<Source> sources, List<ChatTurn> userTurns, boolean templated,
                                 Redaction redaction) {
-        List<ChatTurn> turns = new ArrayList<>(userTurns.size() + 2);
+        List<ChatTurn> turns = ours(version, sources, redaction);
+        for (ChatTurn t : userTurns) {
+            String content = redact(redaction, t.content());
+            boolean template = templated && t.role() == ChatTurn.Role.USER && version != null;
+            turns.add(new ChatTurn(t.role(), template ? version.userMessage(content) : content));
+        }
+        return turns;
+    }
+
+    /**
+     * The same for a caller's OpenAI request kept whole: its text is redacted where it is, the route's
+     * messages go in ahead of the caller's, and every other field stays as sent.
+     *
+     * @param demote the caller's system messages go as user messages (the route's policy)
+     * @return the conversation as text, as the provider will see it
+     */
+    static List<ChatTurn> body(PromptVersion version, List<Source> sources, ChatBody body, boolean demote, Redaction redaction) {
+        if (demote) {
+            body.demoteSystemMessages();
+        }
+        if (redaction != null) {
+            body.redact(redaction);
+        }
+        List<ChatTurn> ours = ours(version, sources, redaction);
+        List<ChatTurn> turns = new ArrayList<>(ours);
+        turns.addAll(body.turns());
+        body.prepend(ours);
+        return turns;
+    }
+
+    /** The released system prompt with its armor, and the sources as data: what the route puts before the caller's messages. */
+    private static List<ChatTurn> ours(PromptVersion version, List<Source> sources, Redaction redaction) {
+        List<ChatTurn> turns = new ArrayList<>();
         if (version != null) {
             turns.add(new ChatTurn(ChatTurn.Role.SYSTEM, version.system() + ARMOR + (sources.isEmpty() ? "" : CITE)));
         }
@@ -36,11 +69,6 @@ final class PromptAssembly {
                 ctx.append("\n[source:").append(src.id()).append("] ").append(redact(redaction, src.text()));
             }
             turns.add(new ChatTurn(ChatTurn.Role.USER, ctx.toString()));
-        }
-        for (ChatTurn t : userTurns) {
-            String content = redact(redaction, t.content());
-            boolean template = templated && t.role() == ChatTurn.Role.USER && version != null;
-            turns.add(new ChatTurn(t.role(), template ? version.userMessage(content) : content));
         }
         return turns;
     }

@@ -26,6 +26,23 @@ public final class OutputChecks {
 
     private OutputChecks() {}
 
+    /** Every choice of an answer checked: flags merged, citations of the first, the first reason to withhold. */
+    public static Verdict checkAll(List<String> texts, Redaction redaction, Guards guards, Set<String> allowedSources) {
+        if (texts.size() == 1) {
+            return check(texts.get(0), redaction, guards, guards.outputSchema(), allowedSources);
+        }
+        Set<String> flags = new LinkedHashSet<>();
+        List<String> citations = null;
+        String withhold = null;
+        for (String t : texts) {
+            Verdict v = check(t, redaction, guards, guards.outputSchema(), allowedSources);
+            flags.addAll(v.flags());
+            citations = citations == null ? v.citations() : citations;
+            withhold = withhold == null ? v.withholdBecause() : withhold;
+        }
+        return new Verdict(new ArrayList<>(flags), citations == null ? List.of() : citations, withhold);
+    }
+
     public static Verdict check(String text, Redaction redaction, Guards guards, JsonSchema schema, Set<String> allowedSources) {
         List<String> flags = new ArrayList<>();
         String withhold = null;

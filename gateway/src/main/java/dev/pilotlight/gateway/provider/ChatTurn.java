@@ -2,5 +2,6 @@ package dev.pilotlight.gateway.provider;
 
 /** One message of a conversation sent upstream. */
 public record ChatTurn(Role role, String content) {
-    public enum Role { SYSTEM, USER, ASSISTANT }
+    /** TOOL: a tool's result the caller passes back (data the model reads, like a retrieved source). */
+    public enum Role { SYSTEM, USER, ASSISTANT, TOOL }
 }

@@ -23,13 +23,15 @@ import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * A provider reached through langchain4j: OpenAI's wire format (OpenAI, Azure OpenAI, vLLM,
- * Ollama's /v1, the simulated upstream) or Anthropic's. langchain4j's own retries are off: the
+ * A provider reached through langchain4j, which translates OpenAI's request to another wire format
+ * (Anthropic's; OpenAI-format providers go through {@link OpenAiWireClient} untranslated). What
+ * cannot be translated is refused by name ({@link #cannotCarry}). langchain4j's own retries are off: the
  * gateway decides retries and fallbacks. The prompt version travels in a header so an upstream or
  * a proxy's logs can tell releases apart.
  */
@@ -59,7 +61,12 @@ public final class Langchain4jClient implements ModelClient {
     }
 
     @Override
-    public ChatResult stream(ChatCall call, Consumer<String> onDelta) {
+    public Optional<String> cannotCarry(ChatCall call) {
+        return call.body() == null || spec.kind() == ProviderSpec.Kind.OPENAI ? Optional.empty() : AnthropicTranslation.untranslatable(call.body());
+    }
+
+    @Override
+    public ChatResult stream(ChatCall call, Consumer<Delta> onDelta) {
         StreamingChatModel m = streaming.get(call.modelName() + "\u001f" + call.promptVersion(), k -> buildStreaming(call));
         long start = System.nanoTime();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
@@ -70,7 +77,7 @@ public final class Langchain4jClient implements ModelClient {
                     return; // cancelled: what still arrives is dropped
                 }
                 try {
-                    onDelta.accept(partial.text());
+                    onDelta.accept(Delta.text(partial.text()));
                 } catch (ClientCancelled gone) {
                     context.streamingHandle().cancel(); // stop reading (and paying for) an answer nobody reads
                     done.completeExceptionally(gone);
@@ -107,6 +114,7 @@ public final class Langchain4jClient implements ModelClient {
                 case SYSTEM -> SystemMessage.from(t.content());
                 case USER -> UserMessage.from(t.content());
                 case ASSISTANT -> AiMessage.from(t.content());
+                case TOOL -> throw new IllegalStateException("tool results are refused before a translated call (cannotCarry)");
             });
         }
         ChatRequest.Builder b = ChatRequest.builder().messages(messages);
@@ -115,6 +123,14 @@ public final class Langchain4jClient implements ModelClient {
         }
         if (call.temperature() != null) {
             b.temperature(call.temperature());
+        }
+        Double topP = AnthropicTranslation.topP(call.body());
+        if (topP != null) {
+            b.topP(topP);
+        }
+        List<String> stop = AnthropicTranslation.stop(call.body());
+        if (!stop.isEmpty()) {
+            b.stopSequences(stop);
         }
         return b.build();
     }

@@ -14,6 +14,8 @@ import dev.pilotlight.common.event.InvocationStatus;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -64,7 +66,7 @@ public final class ModelChain {
      * @param firstAlias the model asked first (the route's model, or its cheap tier)
      * @param onDelta null for a plain call; for a stream, receives text as it arrives
      */
-    public Answer call(Route route, String firstAlias, ChatCall call, Consumer<String> onDelta) {
+    public Answer call(Route route, String firstAlias, ChatCall call, Consumer<Delta> onDelta) {
         List<String> chain = route.chain(firstAlias);
         ProviderFailure last = null;
         AtomicBoolean sent = new AtomicBoolean();
@@ -72,6 +74,9 @@ public final class ModelChain {
             ModelSpec model = catalog.model(chain.get(i)).orElseThrow();
             ModelClient client = clients.get(model.provider());
             ChatCall c = call.withModel(model.name());
+            if (client.cannotCarry(c).isPresent()) {
+                continue; // a fallback of another wire format that cannot take this request (the first one can: checked before)
+            }
             Supplier<ChatResult> attempt = onDelta == null
                     ? () -> client.chat(c)
                     : () -> client.stream(c, d -> {
@@ -100,6 +105,27 @@ public final class ModelChain {
                     catalog.model(chain.get(chain.size() - 1)).orElseThrow(), true, true, last);
         }
         throw last;
+    }
+
+    /**
+     * The field of the call that the model's provider cannot carry (docs/compatibility.md), or empty.
+     * Asked of the first model before admission: its refusal is the caller's 400.
+     */
+    public Optional<String> cannotCarry(String alias, ChatCall call) {
+        ModelSpec model = catalog.model(alias).orElseThrow();
+        return clients.get(model.provider()).cannotCarry(call.withModel(model.name()));
+    }
+
+    /** An embeddings call to one model, through its provider's breaker and retry (no fallback: vectors of another model do not mix). */
+    public ObjectNode embed(ModelSpec model, ObjectNode body) {
+        Supplier<ObjectNode> attempt = () -> clients.get(model.provider()).embed(model.name(), body);
+        Supplier<ObjectNode> guarded = CircuitBreaker.decorateSupplier(breakers.get(model.provider()), attempt);
+        try {
+            return Retry.decorateSupplier(retries.get(model.provider()), guarded).get();
+        } catch (CallNotPermittedException e) {
+            throw new ProviderFailure(InvocationStatus.ERROR, "circuit_open", "provider " + model.provider() + " is unavailable (circuit open)",
+                    false, true, e);
+        }
     }
 
     /** State of each provider's breaker (CLOSED, OPEN, HALF_OPEN), for metrics and readiness. */

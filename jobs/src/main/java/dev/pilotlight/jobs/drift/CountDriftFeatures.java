@@ -13,6 +13,9 @@ public final class CountDriftFeatures implements AggregateFunction<DriftPartial,
 
     /** route|promptVersion of an invocation or of feedback that names both; null for what drift cannot attribute. */
     public static String keyOf(Envelope e) {
+        if (e.invocation() != null && !e.invocation().chatOperation()) {
+            return null; // embeddings have no answer to drift
+        }
         if (e.invocation() != null) {
             return e.invocation().route() + "|" + e.invocation().promptVersion();
         }

@@ -4,6 +4,7 @@ import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.provider.ChatCall;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
+import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * What one provider call costs: the same sequential calls to the simulated upstream through the
- * gateway's langchain4j client and through a bare JDK HttpClient, reporting wall time and process
+ * langchain4j client (now only for translated providers), the gateway's untranslated OpenAI client
+ * (OpenAiWireClient) and a bare JDK HttpClient, reporting wall time and process
  * CPU per call (the upstream runs in this process too, so both include its share).
  */
 public final class ProviderCallBench {
@@ -27,16 +29,19 @@ public final class ProviderCallBench {
     public static void run(int calls, int rounds, PrintStream out) throws Exception {
         try (SimulatedUpstream up = SimulatedUpstream.start(0, 1, 8)) {
             up.setDefault(new FaultProfile(0, 500, 0, 0, 40));
-            Langchain4jClient client = new Langchain4jClient(new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k",
-                    Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10)), new OkHttpTransports(16));
+            ProviderSpec spec = new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k", Duration.ofSeconds(10), 1, 50, 20,
+                    Duration.ofSeconds(10));
+            OkHttpTransports transports = new OkHttpTransports(16);
+            Langchain4jClient client = new Langchain4jClient(spec, transports);
+            OpenAiWireClient wire = new OpenAiWireClient(spec, transports);
             ChatCall call = new ChatCall("sim-model", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.SYSTEM, "You draft letters."),
-                    new ChatTurn(ChatTurn.Role.USER, "Claim 1: rear-end collision, approve.")), null, null);
+                    new ChatTurn(ChatTurn.Role.USER, "Claim 1: rear-end collision, approve.")), null, null, null);
             HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String body = "{\"model\":\"sim-model\",\"messages\":[{\"role\":\"system\",\"content\":\"You draft letters.\"},"
                     + "{\"role\":\"user\",\"content\":\"Claim 1: rear-end collision, approve.\"}]}";
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            out.println("round  langchain4j wall/CPU µs per call   bare JDK client wall/CPU µs per call");
+            out.println("round  wall/CPU µs per call:  langchain4j          untranslated (OpenAiWireClient)   bare JDK client");
             for (int r = 1; r <= rounds; r++) {
                 long c0 = os.getProcessCpuTime();
                 long w0 = System.nanoTime();
@@ -52,8 +57,13 @@ public final class ProviderCallBench {
                 }
                 long c2 = os.getProcessCpuTime();
                 long w2 = System.nanoTime();
-                out.printf("%5d  %10.0f / %-10.0f               %10.0f / %-10.0f%n", r, (w1 - w0) / 1e3 / calls, (c1 - c0) / 1e3 / calls,
-                        (w2 - w1) / 1e3 / calls, (c2 - c1) / 1e3 / calls);
+                for (int i = 0; i < calls; i++) {
+                    wire.chat(call);
+                }
+                long c3 = os.getProcessCpuTime();
+                long w3 = System.nanoTime();
+                out.printf("%5d  %26.0f / %-10.0f %14.0f / %-18.0f %8.0f / %-8.0f%n", r, (w1 - w0) / 1e3 / calls, (c1 - c0) / 1e3 / calls,
+                        (w3 - w2) / 1e3 / calls, (c3 - c2) / 1e3 / calls, (w2 - w1) / 1e3 / calls, (c2 - c1) / 1e3 / calls);
             }
         }
     }

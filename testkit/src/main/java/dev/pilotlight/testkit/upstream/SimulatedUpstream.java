@@ -54,6 +54,7 @@ public final class SimulatedUpstream implements AutoCloseable {
         server.createContext("/v1/chat/completions", ex -> chat(ex, Wire.OPENAI));
         server.createContext("/v1/messages", ex -> chat(ex, Wire.ANTHROPIC));
         server.createContext("/v1/models", this::models);
+        server.createContext("/v1/embeddings", this::embeddings);
         server.createContext("/_sim/profile", this::setProfileOverHttp);
         server.start();
     }
@@ -204,10 +205,11 @@ public final class SimulatedUpstream implements AutoCloseable {
                     + (model == null ? "" : " by " + model) + ". You wrote: " + echo;
             boolean stream = req.path("stream").asBoolean(false);
             if (wire == Wire.OPENAI) {
+                SimulatedAnswer answer = SimulatedAnswer.of(req, content, echo.toString());
                 if (stream) {
-                    streamOpenAi(ex, model, content, promptTokens, p.outputTokens(), p.chunkDelayMs());
+                    streamOpenAi(ex, model, answer, promptTokens, p.outputTokens(), p.chunkDelayMs());
                 } else {
-                    send(ex, 200, JSON.writeValueAsBytes(openAiBody(model, content, promptTokens, p.outputTokens())));
+                    send(ex, 200, JSON.writeValueAsBytes(openAiBody(model, answer, promptTokens, p.outputTokens())));
                 }
             } else if (stream) {
                 streamAnthropic(ex, model, content, promptTokens, p.outputTokens());
@@ -229,16 +231,22 @@ public final class SimulatedUpstream implements AutoCloseable {
         return sb.toString();
     }
 
-    private static ObjectNode openAiBody(String model, String content, int promptTokens, int outputTokens) {
+    private static ObjectNode openAiBody(String model, SimulatedAnswer answer, int promptTokens, int outputTokens) {
         ObjectNode body = JSON.createObjectNode();
         body.put("id", "chatcmpl-" + UUID.randomUUID());
         body.put("object", "chat.completion");
         body.put("created", System.currentTimeMillis() / 1000);
         body.put("model", model == null ? "sim" : model);
+        body.put("system_fingerprint", "fp_sim");
+        body.put("service_tier", "default"); // a field the gateway does not know: it must reach the caller
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", content);
-        choice.put("finish_reason", "stop");
+        answer.message(choice.putObject("message"));
+        if (answer.logprobs()) {
+            choice.putObject("logprobs").putArray("content").addObject().put("token", "Simulated").put("logprob", -0.01)
+                    .putArray("top_logprobs");
+        }
+        choice.put("finish_reason", answer.finishReason());
         ObjectNode usage = body.putObject("usage");
         usage.put("prompt_tokens", promptTokens);
         usage.put("completion_tokens", outputTokens);
@@ -269,13 +277,24 @@ public final class SimulatedUpstream implements AutoCloseable {
         return out;
     }
 
-    private static void streamOpenAi(HttpExchange ex, String model, String content, int promptTokens, int outputTokens, long chunkDelayMs)
-            throws IOException, InterruptedException {
+    private static void streamOpenAi(HttpExchange ex, String model, SimulatedAnswer answer, int promptTokens, int outputTokens,
+                                     long chunkDelayMs) throws IOException, InterruptedException {
         startStream(ex);
         String id = "chatcmpl-" + UUID.randomUUID();
         try (OutputStream out = ex.getResponseBody()) {
             boolean first = true;
-            for (String piece : pieces(content)) {
+            for (ObjectNode callDelta : answer.toolCallDeltas()) {
+                ObjectNode chunk = openAiChunk(id, model);
+                ObjectNode delta = ((ObjectNode) chunk.get("choices").get(0)).putObject("delta");
+                if (first) {
+                    delta.put("role", "assistant");
+                    delta.putNull("content");
+                    first = false;
+                }
+                delta.putArray("tool_calls").add(callDelta);
+                event(out, null, chunk);
+            }
+            for (String piece : answer.content() == null ? java.util.List.<String>of() : pieces(answer.content())) {
                 ObjectNode chunk = openAiChunk(id, model);
                 ObjectNode delta = ((ObjectNode) chunk.get("choices").get(0)).putObject("delta");
                 if (first) {
@@ -290,7 +309,7 @@ public final class SimulatedUpstream implements AutoCloseable {
             }
             ObjectNode last = openAiChunk(id, model);
             ((ObjectNode) last.get("choices").get(0)).putObject("delta");
-            ((ObjectNode) last.get("choices").get(0)).put("finish_reason", "stop");
+            ((ObjectNode) last.get("choices").get(0)).put("finish_reason", answer.finishReason());
             event(out, null, last);
             ObjectNode usage = openAiChunk(id, model);
             usage.putArray("choices");
@@ -348,6 +367,27 @@ public final class SimulatedUpstream implements AutoCloseable {
         String s = (name == null ? "" : "event: " + name + "\n") + "data: " + JSON.writeValueAsString(data) + "\n\n";
         out.write(s.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** OpenAI's embeddings: a deterministic vector per input (floats, or base64 as the official SDKs ask by default). */
+    private void embeddings(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode req;
+            try (InputStream in = ex.getRequestBody()) {
+                req = JSON.readTree(in);
+            } catch (IOException e) {
+                error(ex, Wire.OPENAI, 400, "body is not JSON");
+                return;
+            }
+            remember(req.toString());
+            calls.incrementAndGet();
+            JsonNode input = req.path("input");
+            if (!input.isTextual() && !(input.isArray() && !input.isEmpty())) {
+                error(ex, Wire.OPENAI, 400, "'input' must be a string or a non-empty array");
+                return;
+            }
+            send(ex, 200, JSON.writeValueAsBytes(SimulatedEmbeddings.answer(req)));
+        }
     }
 
     private void models(HttpExchange ex) throws IOException {

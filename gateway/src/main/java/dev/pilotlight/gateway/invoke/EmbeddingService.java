@@ -1,0 +1,96 @@
+package dev.pilotlight.gateway.invoke;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pilotlight.common.Topics;
+import dev.pilotlight.common.event.InvocationEvent;
+import dev.pilotlight.common.event.InvocationStatus;
+import dev.pilotlight.gateway.auth.Principal;
+import dev.pilotlight.gateway.catalog.ModelSpec;
+import dev.pilotlight.gateway.events.EventEmitter;
+import dev.pilotlight.gateway.limits.Admission;
+import dev.pilotlight.gateway.limits.Rejected;
+import dev.pilotlight.gateway.limits.SpendLedger;
+import dev.pilotlight.gateway.metrics.GatewayMetrics;
+import dev.pilotlight.gateway.provider.ModelChain;
+import dev.pilotlight.gateway.provider.ProviderFailure;
+import java.util.List;
+
+/**
+ * Serves OpenAI's embeddings call for a model alias: the same key, limits, spend reservation, cost
+ * and event as a chat call, and the caller's request passed through whole. The input is not
+ * redacted: placeholders would change the vectors a search index compares (docs/compatibility.md).
+ */
+public final class EmbeddingService {
+    private final String gatewayId;
+    private final ModelChain models;
+    private final Admission admission;
+    private final SpendLedger ledger;
+    private final EventEmitter events;
+    private final GatewayMetrics metrics;
+
+    public EmbeddingService(String gatewayId, ModelChain models, Admission admission, SpendLedger ledger, EventEmitter events,
+                            GatewayMetrics metrics) {
+        this.gatewayId = gatewayId;
+        this.models = models;
+        this.admission = admission;
+        this.ledger = ledger;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param inputChars characters of text input (token-id inputs count one each)
+     * @throws Rejected when admission refuses the call; ProviderFailure when the provider fails (the event is emitted first)
+     */
+    public ObjectNode embed(String eventId, Principal caller, ModelSpec model, ObjectNode body, long inputChars) {
+        long start = System.nanoTime();
+        InvocationEvent.Builder ev = InvocationEvent.builder().operation(InvocationEvent.EMBEDDINGS).eventId(eventId).gatewayId(gatewayId)
+                .tenant(caller.tenant()).userId(caller.userId()).route(Target.DIRECT_ROUTE).promptVersion(Target.NO_PROMPT_VERSION)
+                .provider(model.provider()).model(model.alias()).modelTier(model.tier()).inputChars(inputChars);
+        SpendLedger.Reservation held;
+        try {
+            held = admission.admit(caller, null, List.of(model.alias()), inputChars / 3 + 16, System.currentTimeMillis());
+        } catch (Rejected r) {
+            emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(start)));
+            throw r;
+        }
+        double spent = 0;
+        try {
+            ObjectNode answer = models.embed(model, body);
+            long tokens = answer.path("usage").path("prompt_tokens").asLong(0);
+            spent = model.price().cost(tokens, 0);
+            emit(caller, ev.status(InvocationStatus.OK).inputTokens(tokens).costUsd(spent).latencyMs(millisSince(start))
+                    .upstreamLatencyMs(millisSince(start)));
+            answer.put("model", model.alias());
+            return answer;
+        } catch (ProviderFailure f) {
+            emit(caller, ev.status(f.status()).errorType(f.errorType()).latencyMs(millisSince(start)));
+            throw f;
+        } finally {
+            ledger.settle(held, spent);
+        }
+    }
+
+    /** Characters of an embeddings {@code input}: a string, or an array of strings or token ids. */
+    public static long inputChars(JsonNode input) {
+        if (input.isTextual()) {
+            return input.asText().length();
+        }
+        long n = 0;
+        for (JsonNode i : input) {
+            n += i.isTextual() ? i.asText().length() : Math.max(1, i.size());
+        }
+        return n;
+    }
+
+    private void emit(Principal caller, InvocationEvent.Builder ev) {
+        InvocationEvent e = ev.timestamp(System.currentTimeMillis()).build();
+        metrics.invocation(e);
+        events.emit(Topics.INVOCATIONS, caller.userId(), e);
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
