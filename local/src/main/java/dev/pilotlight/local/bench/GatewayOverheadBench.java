@@ -7,6 +7,8 @@ import dev.pilotlight.testkit.LoopbackPorts;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
 import dev.pilotlight.local.progress.Progress;
+import dev.pilotlight.local.bench.peer.PortkeyGateway;
+import dev.pilotlight.local.bench.peer.SideBySide;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,10 +35,15 @@ public final class GatewayOverheadBench {
     private final PrintStream out;
 
     private final boolean driftOffToo;
+    private final boolean peer;
 
-    /** @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md) */
-    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, PrintStream out) {
+    /**
+     * @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md)
+     * @param peer then measure Pilotlight (a route, a model alias) and Portkey's gateway side by side (peer/SideBySide)
+     */
+    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, PrintStream out) {
         this.home = home;
+        this.peer = peer;
         this.driftOffToo = driftOffToo;
         this.rate = rate;
         this.seconds = seconds;
@@ -78,6 +85,9 @@ public final class GatewayOverheadBench {
                 report(results, gw.pid());
                 printCpu("gateway process", gatewayCpu);
                 printCpu("bench process (load, upstream, broker)", benchCpu);
+                if (peer) {
+                    sideBySide(work, progress, load, results.get(0), gw.pid(), gatewayUrl, upstream);
+                }
                 if (driftOffToo) {
                     gw.destroy();
                     gw.waitFor();
@@ -104,6 +114,24 @@ public final class GatewayOverheadBench {
     }
 
     private int port;
+
+    private void sideBySide(Path work, Progress progress, OpenLoopLoad load, OpenLoopLoad.Result direct, long gatewayPid, String gatewayUrl,
+                            SimulatedUpstream upstream) throws IOException, InterruptedException {
+        SideBySide table = new SideBySide(progress, load, rate, seconds, warmupSeconds, 8);
+        table.measure(new SideBySide.Target("pilotlight, route (every guard)", gatewayPid,
+                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i + 100_000_000_000L))), direct);
+        table.measure(new SideBySide.Target("pilotlight, model alias", gatewayPid,
+                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("sim-model", i + 200_000_000_000L))), direct);
+        progress.phase("installing (once) and starting the Portkey gateway " + PortkeyGateway.VERSION);
+        try (PortkeyGateway portkey = PortkeyGateway.start(work)) {
+            java.util.Map<String, String> headers = PortkeyGateway.headers(upstream.baseUrl());
+            table.measure(new SideBySide.Target("portkey " + PortkeyGateway.VERSION + " (plain proxy)", portkey.pid(),
+                    i -> SideBySide.post(portkey.chatUrl(), headers, body("sim-model", i + 300_000_000_000L))), direct);
+        } catch (IOException e) {
+            out.println("peer not measured: " + e.getMessage());
+        }
+        table.print(out);
+    }
 
     private void printCpu(String what, ThreadCpuTimeline cpu) {
         if (cpu != null) {

@@ -103,6 +103,14 @@ public final class OpenLoopLoad {
         return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h);
     }
 
+    /**
+     * Closes the connections the load left open: a gateway limits connections per client address
+     * (pilotlight.gateway.max-connections-per-address), and a phase should not start with the last one's.
+     */
+    public void closeIdleConnections() {
+        http.connectionPool().evictAll();
+    }
+
     public static Request post(String url, String key, String body) {
         Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(body, JSON));
         if (key != null) {

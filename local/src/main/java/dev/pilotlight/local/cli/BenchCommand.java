@@ -43,13 +43,22 @@ final class BenchCommand {
         @Option(names = "--drift-off-too", description = "Then measure a gateway whose routes sample nothing for drift: the drift features' cost, in one run.")
         boolean driftOffToo;
 
+        @Option(names = "--peer", defaultValue = "portkey", description = "portkey: then measure Pilotlight and Portkey's open-source gateway"
+                + " side by side (installed with npm on first use); none: skip. Default ${DEFAULT-VALUE}.")
+        String peer;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 1 || rate > 50_000 || seconds < 1 || warmup < 0) {
                 System.err.println("--rate must be 1..50000, --seconds at least 1, --warmup not negative");
                 return 2;
             }
-            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, System.out).run();
+            if (!peer.equals("portkey") && !peer.equals("none")) {
+                System.err.println("--peer must be portkey or none");
+                return 2;
+            }
+            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
+                    System.out).run();
             return 0;
         }
     }

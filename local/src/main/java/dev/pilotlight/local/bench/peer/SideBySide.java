@@ -1,0 +1,81 @@
+package dev.pilotlight.local.bench.peer;
+
+import dev.pilotlight.local.bench.OpenLoopLoad;
+import dev.pilotlight.local.progress.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * Gateways measured one after another in the same run, under the same load, against the same
+ * upstream: CPU per request (the process's own CPU time over the requests it answered) at a fixed
+ * rate and at saturation, added latency at the fixed rate against the upstream alone, requests per
+ * second at saturation (closed loop, as wrk drives it), and resident memory.
+ */
+public final class SideBySide {
+    /** A gateway process under measurement; {@code request} builds request n (each one unique, so nothing is cached). */
+    public record Target(String name, long pid, LongFunction<okhttp3.Request> request) {}
+
+    private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, long rssMb, double satRps,
+                       double cpuSatMicros, long failed) {}
+
+    private final Progress progress;
+    private final OpenLoopLoad load;
+    private final int rate;
+    private final int seconds;
+    private final int warmup;
+    private final int connections;
+    private final List<Row> rows = new ArrayList<>();
+
+    public SideBySide(Progress progress, OpenLoopLoad load, int rate, int seconds, int warmup, int connections) {
+        this.progress = progress;
+        this.load = load;
+        this.rate = rate;
+        this.seconds = seconds;
+        this.warmup = warmup;
+        this.connections = connections;
+    }
+
+    public void measure(Target t, OpenLoopLoad.Result direct) throws IOException, InterruptedException {
+        load.closeIdleConnections();
+        load.run("warm-up " + t.name(), rate, warmup, t.request());
+        long c0 = ProcessUsage.cpuNanos(t.pid());
+        OpenLoopLoad.Result fixed = load.run(t.name() + " at " + rate + " req/s", rate, seconds, i -> t.request().apply(i + 2_000_000_000L));
+        long c1 = ProcessUsage.cpuNanos(t.pid());
+        long rss = ProcessUsage.rssMb(t.pid());
+        load.closeIdleConnections();
+        ClosedLoopLoad.Result sat = ClosedLoopLoad.run(progress, t.name() + " saturated", connections, seconds,
+                i -> t.request().apply(i + 4_000_000_000L));
+        long c2 = ProcessUsage.cpuNanos(t.pid());
+        rows.add(new Row(t.name(), (c1 - c0) / 1e3 / Math.max(1, fixed.ok()),
+                (fixed.micros().getValueAtPercentile(50) - direct.micros().getValueAtPercentile(50)) / 1000.0,
+                (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
+                rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed()));
+        if (sat.firstFailure() != null) {
+            progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
+        }
+    }
+
+    public void print(PrintStream out) {
+        out.printf("side by side: %d req/s fixed rate for %d s (after %d s warm-up), then %d connections closed-loop for %d s;"
+                + " 2 cores shared by load, upstream, broker and the gateway%n", rate, seconds, warmup, connections, seconds);
+        out.printf("%-34s %12s %12s %12s %9s %12s %12s %7s%n", "gateway", "CPU µs/req", "p50 added", "p99 added", "RSS MB",
+                "sat. req/s", "CPU µs/req", "failed");
+        out.printf("%-34s %12s %12s %12s %9s %12s %12s %7s%n", "", "(fixed rate)", "ms", "ms", "", "", "(saturated)", "");
+        for (Row r : rows) {
+            out.printf("%-34s %12.0f %12.3f %12.3f %9d %12.0f %12.0f %7d%n", r.name(), r.cpuFixedMicros(), r.p50Added(), r.p99Added(),
+                    r.rssMb(), r.satRps(), r.cpuSatMicros(), r.failed());
+        }
+    }
+
+    /** A POST with the given headers. */
+    public static okhttp3.Request post(String url, Map<String, String> headers, String body) {
+        okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(url)
+                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")));
+        headers.forEach(b::header);
+        return b.build();
+    }
+}
