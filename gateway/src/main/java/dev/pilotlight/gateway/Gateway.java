@@ -39,6 +39,10 @@ import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
+import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.gateway.provider.ModelChain;
@@ -73,6 +77,11 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ModelChain models;
     private final OkHttpTransports transports;
+    /** OpenAI-format providers, without a thread per call in flight. */
+    private final UpstreamHttp upstreamHttp;
+    /** Translated providers' blocking calls (langchain4j), and the chain's retry backoff timer. */
+    private final ExecutorService translatedCalls;
+    private final ScheduledExecutorService retryTimer;
     private final Policies policies;
     private final AuditLog audit;
     private final DriftSampler sampler;
@@ -103,9 +112,12 @@ public final class Gateway implements AutoCloseable {
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
+        upstreamHttp = new UpstreamHttp(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        translatedCalls = Executors.newCachedThreadPool(daemon("provider-translated"));
+        retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("model-retry"));
         models = new ModelChain(catalog, spec -> spec.kind() == ProviderSpec.Kind.OPENAI
-                ? new OpenAiWireClient(spec, transports) // untranslated: every field of the caller's request goes on
-                : new Langchain4jClient(spec, transports));
+                ? new OpenAiWireClient(spec, upstreamHttp) // untranslated: every field of the caller's request goes on
+                : new Langchain4jClient(spec, transports, translatedCalls), retryTimer);
         metrics = new GatewayMetrics();
         sampler = new DriftSampler(catalog.routes().values().stream().filter(r -> r.drift().enabled())
                 .collect(java.util.stream.Collectors.toMap(Route::name, Route::drift)));
@@ -127,9 +139,9 @@ public final class Gateway implements AutoCloseable {
                         "controlLoop", control.isReady(), "kafka", events.kafkaReachable() ? "reachable" : "unreachable (spooling)",
                         "spoolDepth", events.spoolDepth(), "providers", models.breakerStates())))
                 .bind(Endpoint.METRICS, req -> req.respondRaw(200, metrics.contentType(), metrics.scrape()))
-                .bind(Endpoint.INVOKE_ROUTE, invoke::invokeRoute)
-                .bind(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
-                .bind(Endpoint.EMBEDDINGS, embeddings::embed)
+                .bindAsync(Endpoint.INVOKE_ROUTE, invoke::invokeRoute)
+                .bindAsync(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
+                .bindAsync(Endpoint.EMBEDDINGS, embeddings::embed)
                 .bind(Endpoint.MODELS, invoke::listModels)
                 .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events, ids, config.feedbackScope())::submit)
                 .bind(Endpoint.ADMIN_RELEASES, admin::listReleases)
@@ -219,6 +231,14 @@ public final class Gateway implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Stops taking requests, lets in-flight ones finish (up to the drain timeout), then flushes events. */
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -232,6 +252,9 @@ public final class Gateway implements AutoCloseable {
         heartbeat.close();
         control.close();
         events.close();
+        upstreamHttp.close();
+        retryTimer.shutdownNow();
+        translatedCalls.shutdownNow();
         transports.close();
         audit.close();
     }

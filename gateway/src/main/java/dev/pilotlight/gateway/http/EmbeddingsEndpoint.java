@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.ModelSpec;
 import dev.pilotlight.gateway.invoke.EmbeddingService;
-import java.io.IOException;
+import java.util.concurrent.CompletionStage;
 import java.util.UUID;
 
 /** POST /v1/embeddings: OpenAI's embeddings call for a model alias of the catalog, passed through whole. */
@@ -18,7 +18,7 @@ public final class EmbeddingsEndpoint {
         this.service = service;
     }
 
-    public void embed(Request req) throws IOException {
+    public CompletionStage<?> embed(Request req) {
         JsonNode json = req.jsonBody();
         String name = BodyFields.requiredText(json, "model", InvokeEndpoints.MAX_MODEL_CHARS, "a model alias (GET /v1/models)");
         ModelSpec model = catalog.model(name).orElseThrow(() -> new ApiError(404, "invalid_request_error", "model_not_found", "model",
@@ -31,8 +31,7 @@ public final class EmbeddingsEndpoint {
         if (!text && !list) {
             throw ApiError.badRequest("input", "'input' must be a non-empty string or an array of 1 to 2048 strings or token arrays");
         }
-        ObjectNode answer = InvokeEndpoints.upstreamErrors(() -> service.embed(UUID.randomUUID().toString(), req.principal(), model,
-                (ObjectNode) json, EmbeddingService.inputChars(input)));
-        req.respond(200, answer);
+        return InvokeEndpoints.upstreamErrors(service.embed(UUID.randomUUID().toString(), req.principal(), model,
+                (ObjectNode) json, EmbeddingService.inputChars(input))).thenAccept(answer -> InvokeEndpoints.respond(req, answer));
     }
 }

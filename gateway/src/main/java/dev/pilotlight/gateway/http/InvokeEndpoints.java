@@ -26,6 +26,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import dev.pilotlight.gateway.provider.ModelChain;
 
 /**
  * The ways to call a model: the route API and OpenAI's chat completions, streamed or not, where
@@ -45,14 +48,17 @@ public final class InvokeEndpoints {
     }
 
     /** POST /v1/routes/{route}/invoke {"input": "..."} */
-    public void invokeRoute(Request req) throws IOException {
+    public CompletionStage<?> invokeRoute(Request req) {
         String name = req.path("route");
         Route route = catalog.route(name).orElseThrow(() -> ApiError.notFound("route_not_found", "no route named '" + Echo.of(name) + "'"));
         JsonNode body = req.jsonBody();
         String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
         String eventId = UUID.randomUUID().toString();
-        Invocation inv = call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
-                sources(body.get("sources")), true, null, null, null, null));
+        return call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
+                sources(body.get("sources")), true, null, null, null, null)).thenAccept(inv -> respond(req, routeAnswer(inv, eventId, req)));
+    }
+
+    private ObjectNode routeAnswer(Invocation inv, String eventId, Request req) {
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", ids.issue(eventId, req.principal()));
         out.put("route", inv.route());
@@ -67,7 +73,7 @@ public final class InvokeEndpoints {
         usage.put("outputTokens", inv.answer().result().outputTokens());
         out.put("costUsd", inv.costUsd());
         out.put("latencyMs", inv.latencyMs());
-        req.respond(200, out);
+        return out;
     }
 
     /** {@code "sources": [{"id": "doc-1", "text": "..."}]}: retrieved context the answer may cite. */
@@ -107,7 +113,7 @@ public final class InvokeEndpoints {
      * OpenAI-format provider's answer comes back whole, with our id (feedback names it) and the
      * model as the caller named it.
      */
-    public void chatCompletions(Request req) throws IOException {
+    public CompletionStage<?> chatCompletions(Request req) {
         JsonNode json = req.jsonBody();
         String model = BodyFields.requiredText(json, "model", MAX_MODEL_CHARS, "a route or a model alias (GET /v1/models)");
         Target target = target(model);
@@ -118,25 +124,35 @@ public final class InvokeEndpoints {
         String eventId = UUID.randomUUID().toString();
         String shownId = ids.issue(eventId, req.principal()); // streams carry it too: feedback can name any answer
         if (!body.stream()) {
-            Invocation inv = call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(),
-                    body.temperature(), body, null));
-            ObjectNode raw = inv.answer().result().raw();
-            ObjectNode out = raw != null ? relabel(raw, shownId, target, inv) : head(shownId, "chat.completion", created, target, inv);
-            if (raw == null) {
-                ObjectNode c = out.putArray("choices").addObject();
-                c.put("index", 0);
-                c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
-                c.put("finish_reason", inv.answer().result().finishReason());
-                usage(out, inv);
-            }
-            degradedHeader(req, inv);
-            req.respond(200, out);
-            return;
+            return call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(),
+                    body.temperature(), body, null)).thenAccept(inv -> answer(req, inv, shownId, target, created));
         }
-        stream(req, target, body, sources, eventId, shownId, created, includeUsage);
+        return stream(req, target, body, sources, eventId, shownId, created, includeUsage);
     }
 
-    private void stream(Request req, Target target, ChatBody body, List<Source> sources, String eventId, String id, long created,
+    private void answer(Request req, Invocation inv, String shownId, Target target, long created) {
+        ObjectNode raw = inv.answer().result().raw();
+        ObjectNode out = raw != null ? relabel(raw, shownId, target, inv) : head(shownId, "chat.completion", created, target, inv);
+        if (raw == null) {
+            ObjectNode c = out.putArray("choices").addObject();
+            c.put("index", 0);
+            c.putObject("message").put("role", "assistant").put("content", inv.answer().result().text());
+            c.put("finish_reason", inv.answer().result().finishReason());
+            usage(out, inv);
+        }
+        degradedHeader(req, inv);
+        respond(req, out);
+    }
+
+    static void respond(Request req, ObjectNode out) {
+        try {
+            req.respond(200, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private CompletionStage<?> stream(Request req, Target target, ChatBody body, List<Source> sources, String eventId, String id, long created,
                         boolean includeUsage) {
         SseStream sse = req.sse();
         boolean[] relayed = {false};
@@ -151,20 +167,26 @@ public final class InvokeEndpoints {
             }
             sse.send(chunk(id, created, target, null, JsonCodec.mapper().createObjectNode().put("content", d.text()), null));
         };
-        Invocation inv;
-        try {
-            inv = call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(), body.temperature(),
-                    body, onDelta));
-        } catch (ApiError e) {
-            if (!sse.started()) {
-                throw e; // nothing sent yet: a plain JSON error with its status
-            }
-            ObjectNode err = JsonCodec.mapper().createObjectNode();
-            err.putObject("error").put("message", e.getMessage()).put("type", e.type()).put("code", e.code());
-            sse.send(err); // OpenAI reports mid-stream failures as an error event
-            return;
-        }
-        if (!relayed[0]) { // translated, cached or degraded: the gateway writes the chunks itself
+        return call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(), body.temperature(),
+                body, onDelta)).handle((inv, failure) -> {
+                    Throwable e = failure == null ? null : ModelChain.unwrap(failure);
+                    if (e instanceof ApiError api && sse.started()) {
+                        ObjectNode err = JsonCodec.mapper().createObjectNode();
+                        err.putObject("error").put("message", api.getMessage()).put("type", api.type()).put("code", api.code());
+                        sse.send(err); // OpenAI reports mid-stream failures as an error event
+                        return null;
+                    }
+                    if (e != null) { // nothing sent yet: a plain JSON error with its status
+                        throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+                    }
+                    finishStream(sse, relayed[0], onDelta, inv, id, created, target, includeUsage);
+                    return null;
+                });
+    }
+
+    private void finishStream(SseStream sse, boolean relayed, Consumer<Delta> onDelta, Invocation inv, String id, long created,
+                              Target target, boolean includeUsage) {
+        if (!relayed) { // translated, cached or degraded: the gateway writes the chunks itself
             if (!sse.started()) {
                 onDelta.accept(Delta.text(inv.answer().result().text()));
             }
@@ -253,14 +275,23 @@ public final class InvokeEndpoints {
         return Boolean.TRUE.equals(include);
     }
 
-    private Invocation call(Call call) {
-        return upstreamErrors(() -> service.invoke(call));
+    private CompletableFuture<Invocation> call(Call call) {
+        return upstreamErrors(service.invoke(call));
     }
 
     /** A refusal or a provider's failure as the OpenAI error the caller gets. */
-    static <T> T upstreamErrors(java.util.function.Supplier<T> call) {
+    static <T> CompletableFuture<T> upstreamErrors(CompletableFuture<T> call) {
+        return call.handle((result, failure) -> {
+            if (failure == null) {
+                return result;
+            }
+            throw apiError(ModelChain.unwrap(failure));
+        });
+    }
+
+    private static RuntimeException apiError(Throwable failure) {
         try {
-            return call.get();
+            throw failure;
         } catch (Rejected r) {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";
@@ -268,15 +299,19 @@ public final class InvokeEndpoints {
                 case 400, 422 -> "invalid_request_error";
                 default -> "server_error";
             };
-            throw new ApiError(r.httpStatus(), type, r.code(), null, r.getMessage()).retryAfter(r.retryAfter());
+            return new ApiError(r.httpStatus(), type, r.code(), null, r.getMessage()).retryAfter(r.retryAfter());
         } catch (ProviderFailure f) {
             if (!f.providerFault()) {
-                throw new ApiError(400, "invalid_request_error", "upstream_rejected", null,
+                return new ApiError(400, "invalid_request_error", "upstream_rejected", null,
                         "the model provider " + f.getMessage().replaceFirst("^upstream ", ""));
             }
             boolean timeout = f.status() == InvocationStatus.TIMEOUT;
-            throw new ApiError(timeout ? 504 : 502, "upstream_error", f.status().name().toLowerCase(Locale.ROOT), null,
+            return new ApiError(timeout ? 504 : 502, "upstream_error", f.status().name().toLowerCase(Locale.ROOT), null,
                     "the model provider failed: " + f.getMessage());
+        } catch (RuntimeException e) {
+            return e; // ApiError, ClientCancelled, or a bug the router answers with a 500
+        } catch (Throwable e) {
+            return new java.util.concurrent.CompletionException(e);
         }
     }
 }

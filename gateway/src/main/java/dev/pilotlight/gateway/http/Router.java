@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -33,7 +36,15 @@ public final class Router {
         void handle(Request request) throws IOException;
     }
 
-    private final Map<Endpoint, Handler> handlers = new EnumMap<>(Endpoint.class);
+    /** An endpoint that answers later (a model call): the worker thread is free as soon as it returns. */
+    @FunctionalInterface
+    public interface AsyncHandler {
+        CompletionStage<?> handle(Request request) throws IOException;
+    }
+
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Map<Endpoint, AsyncHandler> handlers = new EnumMap<>(Endpoint.class);
     private final ApiKeyAuthenticator auth;
     private final RateLimits rateLimits;
     private final long ipPerMinute;
@@ -49,6 +60,14 @@ public final class Router {
     }
 
     public Router bind(Endpoint endpoint, Handler handler) {
+        handlers.put(endpoint, req -> {
+            handler.handle(req);
+            return DONE;
+        });
+        return this;
+    }
+
+    public Router bindAsync(Endpoint endpoint, AsyncHandler handler) {
         handlers.put(endpoint, handler);
         return this;
     }
@@ -67,26 +86,41 @@ public final class Router {
         return inFlight.get();
     }
 
-    /** Serves one request on the calling (worker) thread; always ends with a response. */
+    /**
+     * Starts one request on the calling (worker) thread; it always ends with a response, now or when
+     * the endpoint's answer is ready (on whichever thread completes it).
+     */
     public void handle(Request req) {
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         String label = "unmatched";
+        CompletionStage<?> done;
         try {
             Endpoint endpoint = dispatch(req);
             label = endpoint.label();
-            handlers.get(endpoint).handle(req);
-        } catch (ApiError e) {
-            req.fail(e);
-        } catch (ClientCancelled e) {
-            LOG.debug("client went away: {}", e.getMessage());
+            done = handlers.get(endpoint).handle(req);
         } catch (IOException | RuntimeException e) {
-            LOG.error("unhandled error on {} {}", req.method(), Echo.of(req.rawPath()), e);
-            req.fail(new ApiError(500, "server_error", "internal_error", null, "internal error"));
-        } finally {
+            done = CompletableFuture.failedFuture(e);
+        }
+        String endpointLabel = label;
+        done.whenComplete((ignored, e) -> {
+            if (e != null) {
+                fail(req, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
             req.complete();
             inFlight.decrementAndGet();
-            metrics.request(label, req.status(), (System.nanoTime() - start) / 1e9);
+            metrics.request(endpointLabel, req.status(), (System.nanoTime() - start) / 1e9);
+        });
+    }
+
+    private static void fail(Request req, Throwable e) {
+        if (e instanceof ApiError api) {
+            req.fail(api);
+        } else if (e instanceof ClientCancelled) {
+            LOG.debug("client went away: {}", e.getMessage());
+        } else {
+            LOG.error("unhandled error on {} {}", req.method(), Echo.of(req.rawPath()), e);
+            req.fail(new ApiError(500, "server_error", "internal_error", null, "internal error"));
         }
     }
 

@@ -15,6 +15,8 @@ import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.provider.ModelChain;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Serves OpenAI's embeddings call for a model alias: the same key, limits, spend reservation, cost
@@ -41,9 +43,10 @@ public final class EmbeddingService {
 
     /**
      * @param inputChars characters of text input (token-id inputs count one each)
-     * @throws Rejected when admission refuses the call; ProviderFailure when the provider fails (the event is emitted first)
+     * @return the provider's answer; fails with Rejected when admission refuses the call, ProviderFailure when the provider fails
+     *         (the event is emitted first)
      */
-    public ObjectNode embed(String eventId, Principal caller, ModelSpec model, ObjectNode body, long inputChars) {
+    public CompletableFuture<ObjectNode> embed(String eventId, Principal caller, ModelSpec model, ObjectNode body, long inputChars) {
         long start = System.nanoTime();
         InvocationEvent.Builder ev = InvocationEvent.builder().operation(InvocationEvent.EMBEDDINGS).eventId(eventId).gatewayId(gatewayId)
                 .tenant(caller.tenant()).userId(caller.userId()).route(Target.DIRECT_ROUTE).promptVersion(Target.NO_PROMPT_VERSION)
@@ -53,23 +56,28 @@ public final class EmbeddingService {
             held = admission.admit(caller, null, List.of(model.alias()), inputChars / 3 + 16, System.currentTimeMillis());
         } catch (Rejected r) {
             emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(start)));
-            throw r;
+            return CompletableFuture.failedFuture(r);
         }
-        double spent = 0;
-        try {
-            ObjectNode answer = models.embed(model, body);
-            long tokens = answer.path("usage").path("prompt_tokens").asLong(0);
-            spent = model.price().cost(tokens, 0);
-            emit(caller, ev.status(InvocationStatus.OK).inputTokens(tokens).costUsd(spent).latencyMs(millisSince(start))
-                    .upstreamLatencyMs(millisSince(start)));
-            answer.put("model", model.alias());
-            return answer;
-        } catch (ProviderFailure f) {
-            emit(caller, ev.status(f.status()).errorType(f.errorType()).latencyMs(millisSince(start)));
-            throw f;
-        } finally {
-            ledger.settle(held, spent);
-        }
+        return models.embed(model, body).handle((answer, failure) -> {
+            double spent = 0;
+            try {
+                if (failure != null) {
+                    Throwable f = ModelChain.unwrap(failure);
+                    if (f instanceof ProviderFailure pf) {
+                        emit(caller, ev.status(pf.status()).errorType(pf.errorType()).latencyMs(millisSince(start)));
+                    }
+                    throw f instanceof RuntimeException re ? re : new CompletionException(f);
+                }
+                long tokens = answer.path("usage").path("prompt_tokens").asLong(0);
+                spent = model.price().cost(tokens, 0);
+                emit(caller, ev.status(InvocationStatus.OK).inputTokens(tokens).costUsd(spent).latencyMs(millisSince(start))
+                        .upstreamLatencyMs(millisSince(start)));
+                answer.put("model", model.alias());
+                return answer;
+            } finally {
+                ledger.settle(held, spent);
+            }
+        });
     }
 
     /** Characters of an embeddings {@code input}: a string, or an array of strings or token ids. */

@@ -40,15 +40,18 @@ import dev.pilotlight.gateway.tiering.QueryClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Serves one call, in the playbook's order: input guards (caller system messages by the route's
- * policy, injection scored over the whole conversation and the sources), admission (blocks, pauses,
- * rate limit, spend cap reserved for the whole request and the model's longest answer), PII
- * redaction and prompt construction, the cache, the model chain, output guards, PII restoration,
- * and one InvocationEvent whatever the outcome.
+ * Serves one call through named stages, in the playbook's order and in one place ({@link #invoke}):
+ * assign (release and arm, first model, the event begun) → input guards (caller system messages by
+ * the route's policy, injection scored over the whole conversation, the sources and tool results;
+ * PII redaction and the route's prompt) → admit (the injection decision, what the provider can carry,
+ * blocks, pauses, rate limit, the spend reservation for the whole request and the model's longest
+ * answer) → cache → model (no thread waits for it) → output guards and PII restoration → emit (one
+ * InvocationEvent whatever the outcome).
  */
 public final class InvocationService {
     /** Tokens a message adds beyond its text (role and framing), for the reservation. */
@@ -109,20 +112,24 @@ public final class InvocationService {
     }
 
     /**
-     * @throws Rejected when admission or a guard refuses the call (the event is emitted first)
-     * @throws ProviderFailure when every model failed and the route has no degraded answer (the event is emitted first)
-     * @throws ClientCancelled when the caller left a stream (the event, CANCELLED, is emitted first)
+     * The call's stages, in order. The future fails with Rejected when admission or a guard refuses the call,
+     * ProviderFailure when every model failed and the route has no degraded answer, ClientCancelled when the
+     * caller left a stream; each is emitted as an event first.
      */
-    public Invocation invoke(Call call) {
-        Prepared p = prepare(call);
-        SpendLedger.Reservation held = admit(call, p);
-        String cacheKey = cacheKey(call, p);
-        Optional<ResponseCache.Hit> hit = cacheKey == null ? Optional.empty() : cache.get(p.chain().name(), cacheKey);
-        if (hit.isPresent()) {
-            ledger.settle(held, 0);
-            return cached(call, p, hit.get());
+    public CompletableFuture<Invocation> invoke(Call call) {
+        try {
+            Prepared p = guardInput(call, assign(call));
+            SpendLedger.Reservation held = admit(call, p);
+            String cacheKey = cacheKey(call, p);
+            Optional<ResponseCache.Hit> hit = cacheKey == null ? Optional.empty() : cache.get(p.chain().name(), cacheKey);
+            if (hit.isPresent()) {
+                ledger.settle(held, 0);
+                return CompletableFuture.completedFuture(cached(call, p, hit.get()));
+            }
+            return model(call, p, held, cacheKey); // then output guards and emit, when the model has answered
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return callModel(call, p, held, cacheKey);
     }
 
     /** The cache key, with every answer-shaping field of an OpenAI request; null when such an answer is not cached. */
@@ -134,7 +141,12 @@ public final class InvocationService {
         return call.body() == null ? key : key + '\u001d' + call.body().shapingFields();
     }
 
-    private Prepared prepare(Call call) {
+    /** What is decided before the guards: the release and arm, the model, the route's guards, and the event begun. */
+    private record Assigned(Route route, Route chain, Guards guards, Assignment assignment, PromptVersion version, String promptVersion,
+                            String firstModel, InvocationEvent.Builder event, long startNanos, List<String> flags) {}
+
+    /** Stage assign: the caller's release and arm, the first model (tier, override), and the event with what is known. */
+    private Assigned assign(Call call) {
         long startNanos = System.nanoTime();
         long start = System.currentTimeMillis();
         Principal caller = call.caller();
@@ -161,11 +173,24 @@ public final class InvocationService {
         Route chain = route != null ? route
                 : new Route(Target.DIRECT_ROUTE, null, firstModel, List.of(), null, null, null, Guards.DEFAULT, ResponseCache.Settings.OFF,
                         dev.pilotlight.gateway.drift.DriftSampling.OFF);
+        return new Assigned(route, chain, guards, a, pv, promptVersion, firstModel, ev, startNanos, flags);
+    }
+
+    /**
+     * Stage input guards: the caller's system messages by the route's policy, the injection screen, then
+     * personal data redacted and the route's prompt put in front (the decision on the score is admission's).
+     */
+    private Prepared guardInput(Call call, Assigned a) {
+        Route route = a.route();
+        Guards guards = a.guards();
+        Principal caller = call.caller();
+        InvocationEvent.Builder ev = a.event();
+        PromptVersion pv = a.version();
         ConversationScreen.Verdict screened;
         try {
             screened = screen.screen(call.turns(), call.sources(), guards, route != null);
         } catch (Rejected r) {
-            emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(startNanos)));
+            emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(a.startNanos())));
             throw r;
         }
         Redaction redaction = new Redaction(pii);
@@ -177,7 +202,8 @@ public final class InvocationService {
         if (guards.logText()) {
             ev.inputText(turns.get(turns.size() - 1).content()); // redacted: raw PII never leaves the gateway
         }
-        return new Prepared(route, chain, guards, a, promptVersion, firstModel, redaction, turns, screened, ev, startNanos, flags);
+        return new Prepared(route, a.chain(), guards, a.assignment(), a.promptVersion(), a.firstModel(), redaction, turns, screened, ev,
+                a.startNanos(), a.flags());
     }
 
     /** The injection decision, then admission; a refusal is emitted as an event and thrown. */
@@ -226,46 +252,69 @@ public final class InvocationService {
         return new ChatCall(null, p.promptVersion(), p.turns(), call.maxTokens(), call.temperature(), call.body());
     }
 
-    private Invocation callModel(Call call, Prepared p, SpendLedger.Reservation held, String cacheKey) {
-        double spent = 0;
+    /**
+     * Stage model: the chain is asked without a thread waiting for it; when it answers (or fails), the
+     * outcome is costed, the reservation settled, and the output guards and the event follow.
+     */
+    private CompletableFuture<Invocation> model(Call call, Prepared p, SpendLedger.Reservation held, String cacheKey) {
         long[] streamedChars = {0};
+        Consumer<Delta> counted = call.onDelta() == null ? null : d -> {
+            call.onDelta().accept(d);
+            streamedChars[0] += d.text().length();
+        };
+        RestoringRelay restorer = counted != null && p.guards().restorePii() ? new RestoringRelay(p.redaction(), counted) : null;
+        CompletableFuture<Answer> answer;
+        try {
+            answer = models.call(p.chain(), p.firstModel(), chatCall(call, p), restorer != null ? restorer : counted);
+        } catch (RuntimeException e) {
+            ledger.settle(held, 0);
+            throw e;
+        }
+        return answer.handle((ans, err) -> {
+            double[] spent = {0};
+            try {
+                return modelDone(call, p, ans, err == null ? null : ModelChain.unwrap(err), restorer, streamedChars[0], cacheKey, spent);
+            } finally {
+                ledger.settle(held, spent[0]);
+            }
+        });
+    }
+
+    /** The chain's outcome: costed and passed to the output guards, or emitted as the failure it is and thrown. */
+    private Invocation modelDone(Call call, Prepared p, Answer ans, Throwable failure, RestoringRelay restorer, long streamedChars,
+                                 String cacheKey, double[] spent) {
         InvocationEvent.Builder ev = p.event();
         try {
-            Consumer<Delta> counted = call.onDelta() == null ? null : d -> {
-                call.onDelta().accept(d);
-                streamedChars[0] += d.text().length();
-            };
-            RestoringRelay restorer = counted != null && p.guards().restorePii() ? new RestoringRelay(p.redaction(), counted) : null;
-            Answer ans = models.call(p.chain(), p.firstModel(), chatCall(call, p), restorer != null ? restorer : counted);
+            if (failure != null) {
+                throw failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
+            }
             if (restorer != null) {
                 restorer.finish();
             }
             ChatResult r = ans.result();
-            spent = ans.model().price().cost(r.inputTokens(), r.outputTokens());
+            spent[0] = ans.model().price().cost(r.inputTokens(), r.outputTokens());
             ev.provider(ans.model().provider()).model(ans.model().alias()).modelTier(ans.model().tier())
                     .fallbackUsed(ans.fallbackUsed()).latencyMs(millisSince(p.startNanos())).upstreamLatencyMs(r.upstreamLatencyMs())
-                    .inputTokens(r.inputTokens()).outputTokens(r.outputTokens()).costUsd(spent)
+                    .inputTokens(r.inputTokens()).outputTokens(r.outputTokens()).costUsd(spent[0])
                     .outputChars(r.text() == null ? 0 : r.text().length()).toolCalls(r.toolCalls());
             if (call.maxTokens() != null && r.outputTokens() > call.maxTokens()) {
                 p.flags().add("max_tokens_exceeded"); // billed as reported, and counted against the provider
                 metrics.providerOverrun(ans.model().provider());
             }
-            return answered(call, p, ans, cacheKey, spent);
+            return answered(call, p, ans, cacheKey, spent[0]);
         } catch (ClientCancelled gone) {
-            spent = cancelledCost(p.firstModel(), p.turns(), streamedChars[0]);
-            emit(call.caller(), ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent)
-                    .outputChars(streamedChars[0]).latencyMs(millisSince(p.startNanos())));
+            spent[0] = cancelledCost(p.firstModel(), p.turns(), streamedChars);
+            emit(call.caller(), ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent[0])
+                    .outputChars(streamedChars).latencyMs(millisSince(p.startNanos())));
             throw gone;
         } catch (ProviderFailure f) {
             emit(call.caller(), ev.status(f.status()).errorType(f.errorType())
                     .provider(catalog.model(p.firstModel()).map(ModelSpec::provider).orElse(null)).latencyMs(millisSince(p.startNanos())));
             throw f;
-        } finally {
-            ledger.settle(held, spent);
         }
     }
 
-    /** Output guards, the event, the cache (only for answers no guard flagged), and the answer with PII restored. */
+    /** Stages output guards and emit: the checks, the event, the cache (only for answers no guard flagged), the answer with PII restored. */
     private Invocation answered(Call call, Prepared p, Answer ans, String cacheKey, double spent) {
         ChatResult r = ans.result();
         InvocationEvent.Builder ev = p.event();

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -44,13 +45,29 @@ public final class Langchain4jClient implements ModelClient {
     private final Cache<String, ChatModel> models = Caffeine.newBuilder().maximumSize(256).build();
     private final Cache<String, StreamingChatModel> streaming = Caffeine.newBuilder().maximumSize(256).build();
 
-    public Langchain4jClient(ProviderSpec spec, OkHttpTransports transports) {
+    private final Executor blocking;
+
+    /** @param blocking where its blocking calls run (langchain4j's chat models are synchronous), off the event loops */
+    public Langchain4jClient(ProviderSpec spec, OkHttpTransports transports, Executor blocking) {
         this.spec = spec;
         this.transports = transports;
+        this.blocking = blocking;
     }
 
     @Override
-    public ChatResult chat(ChatCall call) {
+    public CompletableFuture<ChatResult> call(ChatCall call, Consumer<Delta> onDelta) {
+        CompletableFuture<ChatResult> out = new CompletableFuture<>();
+        blocking.execute(() -> {
+            try {
+                out.complete(onDelta == null ? chat(call) : stream(call, onDelta));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    private ChatResult chat(ChatCall call) {
         ChatModel m = models.get(call.modelName() + "\u001f" + call.promptVersion(), k -> build(call));
         long start = System.nanoTime();
         try {
@@ -65,8 +82,7 @@ public final class Langchain4jClient implements ModelClient {
         return call.body() == null || spec.kind() == ProviderSpec.Kind.OPENAI ? Optional.empty() : AnthropicTranslation.untranslatable(call.body());
     }
 
-    @Override
-    public ChatResult stream(ChatCall call, Consumer<Delta> onDelta) {
+    private ChatResult stream(ChatCall call, Consumer<Delta> onDelta) {
         StreamingChatModel m = streaming.get(call.modelName() + "\u001f" + call.promptVersion(), k -> buildStreaming(call));
         long start = System.nanoTime();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();

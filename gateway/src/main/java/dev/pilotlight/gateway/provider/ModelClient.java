@@ -2,14 +2,18 @@ package dev.pilotlight.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** Calls one provider. Implementations throw {@link ProviderFailure} on failure. */
+/**
+ * Calls one provider. The future completes with the result, or exceptionally with a
+ * {@link ProviderFailure} (or {@link ClientCancelled} when the caller left a stream).
+ */
 public interface ModelClient {
-    ChatResult chat(ChatCall call);
-
-    /** Streams the answer: each piece goes to {@code onDelta} as it arrives; returns the whole result. */
-    ChatResult stream(ChatCall call, Consumer<Delta> onDelta);
+    /**
+     * @param onDelta null for a plain call; for a stream, each piece as it arrives (it may throw ClientCancelled)
+     */
+    CompletableFuture<ChatResult> call(ChatCall call, Consumer<Delta> onDelta);
 
     /**
      * The first field of the call this provider's wire format cannot carry (docs/compatibility.md), or
@@ -20,8 +24,8 @@ public interface ModelClient {
     }
 
     /** OpenAI's embeddings call, the body as the caller sent it with the provider's model name in. */
-    default ObjectNode embed(String modelName, ObjectNode body) {
-        throw new ProviderFailure(dev.pilotlight.common.event.InvocationStatus.ERROR, "embeddings_unsupported",
-                "upstream cannot serve embeddings (its wire format has none)", false, false, null);
+    default CompletableFuture<ObjectNode> embed(String modelName, ObjectNode body) {
+        return CompletableFuture.failedFuture(new ProviderFailure(dev.pilotlight.common.event.InvocationStatus.ERROR, "embeddings_unsupported",
+                "upstream cannot serve embeddings (its wire format has none)", false, false, null));
     }
 }

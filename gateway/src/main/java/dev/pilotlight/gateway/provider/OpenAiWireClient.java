@@ -5,105 +5,72 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.catalog.ProviderSpec;
-import dev.pilotlight.gateway.provider.http.OkHttpTransports;
+import dev.pilotlight.gateway.provider.netty.LineSplitter;
+import dev.pilotlight.gateway.provider.netty.ResponseListener;
+import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import okhttp3.Call;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okio.BufferedSource;
 
 /**
  * A provider that speaks OpenAI's format (OpenAI, Azure OpenAI, vLLM, Ollama's /v1, the simulated
  * upstream), reached without translation: the caller's request goes as JSON bytes with only the
  * model name changed, and the answer comes back as the provider wrote it, every field kept
- * (docs/compatibility.md). Plain calls and streams are read on the calling thread from a shared
- * keep-alive pool. The gateway decides retries and fallbacks; errors are classified by status.
+ * (docs/compatibility.md). Calls are non-blocking ({@link UpstreamHttp}): the answer, or each
+ * streamed chunk, is handled on the connection's event loop when it arrives. The gateway decides
+ * retries and fallbacks; errors are classified by status.
  */
 public final class OpenAiWireClient implements ModelClient {
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    /** Longest answer (or stream line) read from a provider. */
+    static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
     private final ProviderSpec spec;
-    private final OkHttpClient http;
-    private final String chatUrl;
-    private final String embeddingsUrl;
+    private final UpstreamHttp http;
+    private final URI chatUri;
+    private final URI embeddingsUri;
 
-    public OpenAiWireClient(ProviderSpec spec, OkHttpTransports transports) {
+    public OpenAiWireClient(ProviderSpec spec, UpstreamHttp http) {
         this.spec = spec;
-        this.http = transports.client(spec.timeout());
+        this.http = http;
         String base = spec.baseUrl().endsWith("/") ? spec.baseUrl().substring(0, spec.baseUrl().length() - 1) : spec.baseUrl();
-        this.chatUrl = base + "/chat/completions";
-        this.embeddingsUrl = base + "/embeddings";
+        this.chatUri = URI.create(base + "/chat/completions");
+        this.embeddingsUri = URI.create(base + "/embeddings");
     }
 
     @Override
-    public ChatResult chat(ChatCall call) {
+    public CompletableFuture<ChatResult> call(ChatCall call, Consumer<Delta> onDelta) {
         ObjectNode body = body(call);
+        CompletableFuture<ChatResult> out = new CompletableFuture<>();
         long start = System.nanoTime();
-        try (Response r = http.newCall(post(chatUrl, call.promptVersion(), body)).execute()) {
-            ObjectNode answer = answer(r);
-            JsonNode choice = answer.path("choices").path(0);
-            JsonNode message = choice.path("message");
-            JsonNode usage = answer.path("usage");
-            return new ChatResult(message.path("content").isTextual() ? message.get("content").asText() : null,
-                    usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
-                    choice.path("finish_reason").asText("stop"), millisSince(start), message.path("tool_calls").size(), answer);
-        } catch (IOException e) {
-            throw UpstreamStatus.ioFailure(e);
+        if (onDelta == null) {
+            http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Whole(out, answer -> {
+                JsonNode choice = answer.path("choices").path(0);
+                JsonNode message = choice.path("message");
+                JsonNode usage = answer.path("usage");
+                return new ChatResult(message.path("content").isTextual() ? message.get("content").asText() : null,
+                        usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0),
+                        choice.path("finish_reason").asText("stop"), millisSince(start), message.path("tool_calls").size(), answer);
+            }));
+            return out;
         }
-    }
-
-    @Override
-    public ChatResult stream(ChatCall call, Consumer<Delta> onDelta) {
-        ObjectNode body = body(call);
         body.put("stream", true);
         // usage is always asked for (cost accounting); the caller sees a usage chunk only if it asked
         (body.get("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options")).put("include_usage", true);
-        long start = System.nanoTime();
-        Call c = http.newCall(post(chatUrl, call.promptVersion(), body));
-        try (Response r = c.execute()) {
-            if (!r.isSuccessful()) {
-                throw UpstreamStatus.failure(r.code(), r.body() == null ? "" : r.body().string());
-            }
-            StreamTally tally = new StreamTally();
-            BufferedSource in = r.body().source();
-            String line;
-            while ((line = in.readUtf8Line()) != null) {
-                if (!line.startsWith("data:")) {
-                    continue; // event names, comments, blank separators
-                }
-                String data = line.substring(5).strip();
-                if (data.equals("[DONE]")) {
-                    break;
-                }
-                ObjectNode chunk = chunk(data);
-                Delta d = tally.add(chunk);
-                if (d != null) {
-                    try {
-                        onDelta.accept(d);
-                    } catch (ClientCancelled gone) {
-                        c.cancel(); // stop reading (and paying for) an answer nobody reads
-                        throw gone;
-                    }
-                }
-            }
-            return tally.result(millisSince(start));
-        } catch (IOException e) {
-            throw UpstreamStatus.ioFailure(e);
-        }
+        http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Streamed(out, onDelta, start));
+        return out;
     }
 
     @Override
-    public ObjectNode embed(String modelName, ObjectNode body) {
+    public CompletableFuture<ObjectNode> embed(String modelName, ObjectNode body) {
         body.put("model", modelName);
-        try (Response r = http.newCall(post(embeddingsUrl, null, body)).execute()) {
-            return answer(r);
-        } catch (IOException e) {
-            throw UpstreamStatus.ioFailure(e);
-        }
+        CompletableFuture<ObjectNode> out = new CompletableFuture<>();
+        http.post(embeddingsUri, headers(null), JsonCodec.encode(body), spec.timeout(), new Whole(out, answer -> answer));
+        return out;
     }
 
     /** The caller's body with this provider's model name in, or one made from the turns (route API). */
@@ -128,27 +95,19 @@ public final class OpenAiWireClient implements ModelClient {
         return body;
     }
 
-    private Request post(String url, String promptVersion, ObjectNode body) {
-        Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(JsonCodec.encode(body), JSON))
-                .header("Authorization", "Bearer " + (spec.apiKey() == null || spec.apiKey().isBlank() ? "unused" : spec.apiKey()));
+    private Map<String, String> headers(String promptVersion) {
+        Map<String, String> h = new HashMap<>(4);
+        h.put("Authorization", "Bearer " + (spec.apiKey() == null || spec.apiKey().isBlank() ? "unused" : spec.apiKey()));
+        h.put("Accept", "application/json, text/event-stream");
         if (promptVersion != null) {
-            b.header(Langchain4jClient.PROMPT_VERSION_HEADER, promptVersion);
+            h.put(Langchain4jClient.PROMPT_VERSION_HEADER, promptVersion);
         }
-        return b.build();
+        return h;
     }
 
-    private static ObjectNode answer(Response r) throws IOException {
-        String text = r.body() == null ? "" : r.body().string();
-        if (!r.isSuccessful()) {
-            throw UpstreamStatus.failure(r.code(), text);
-        }
-        return chunk(text);
-    }
-
-    private static ObjectNode chunk(String text) {
+    private static ObjectNode json(String text) {
         try {
-            JsonNode n = JsonCodec.mapper().readTree(text);
-            if (n instanceof ObjectNode o) {
+            if (JsonCodec.mapper().readTree(text) instanceof ObjectNode o) {
                 if (o.has("error")) {
                     throw UpstreamStatus.failure(500, text); // an error event in the middle of a stream
                 }
@@ -158,6 +117,127 @@ public final class OpenAiWireClient implements ModelClient {
             // falls through: not JSON
         }
         throw UpstreamStatus.malformed();
+    }
+
+    /** What a listener's failure means to the chain: a classified ProviderFailure, or the caller's departure as it was. */
+    private static Throwable classified(Throwable cause) {
+        if (cause instanceof ProviderFailure || cause instanceof ClientCancelled) {
+            return cause;
+        }
+        if (cause instanceof IOException io) {
+            return UpstreamStatus.ioFailure(io);
+        }
+        return ProviderFailure.classify(cause);
+    }
+
+    /** A whole answer, read to its end and then parsed. */
+    private static final class Whole implements ResponseListener {
+        private final CompletableFuture<? super Object> out;
+        private final java.util.function.Function<ObjectNode, ?> parse;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        private int status;
+
+        @SuppressWarnings("unchecked")
+        <T> Whole(CompletableFuture<T> out, java.util.function.Function<ObjectNode, T> parse) {
+            this.out = (CompletableFuture<? super Object>) (CompletableFuture<?>) out;
+            this.parse = parse;
+        }
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void content(ByteBuf piece) {
+            if (bytes.size() + piece.readableBytes() > MAX_ANSWER_BYTES) {
+                throw UpstreamStatus.malformed();
+            }
+            byte[] b = new byte[piece.readableBytes()];
+            piece.getBytes(piece.readerIndex(), b);
+            bytes.write(b, 0, b.length);
+        }
+
+        @Override
+        public void end() {
+            try {
+                String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+                if (status < 200 || status > 299) {
+                    throw UpstreamStatus.failure(status, text);
+                }
+                out.complete(parse.apply(json(text)));
+            } catch (RuntimeException e) {
+                out.completeExceptionally(classified(e));
+            }
+        }
+
+        @Override
+        public void failure(Throwable cause) {
+            out.completeExceptionally(classified(cause));
+        }
+    }
+
+    /** A streamed answer: each chunk tallied and relayed as it arrives. */
+    private static final class Streamed implements ResponseListener {
+        private final CompletableFuture<ChatResult> out;
+        private final Consumer<Delta> onDelta;
+        private final long start;
+        private final StreamTally tally = new StreamTally();
+        private final ByteArrayOutputStream error = new ByteArrayOutputStream();
+        private final LineSplitter lines = new LineSplitter(MAX_ANSWER_BYTES, this::line);
+        private int status;
+        private boolean done;
+
+        Streamed(CompletableFuture<ChatResult> out, Consumer<Delta> onDelta, long start) {
+            this.out = out;
+            this.onDelta = onDelta;
+            this.start = start;
+        }
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void content(ByteBuf piece) {
+            if (status < 200 || status > 299) {
+                byte[] b = new byte[Math.min(piece.readableBytes(), 64 * 1024)];
+                piece.getBytes(piece.readerIndex(), b);
+                error.write(b, 0, b.length);
+                return;
+            }
+            lines.feed(piece); // a listener's ClientCancelled ends the call and closes the connection
+        }
+
+        private void line(String line) {
+            if (done || !line.startsWith("data:")) {
+                return; // event names, comments, blank separators, anything after [DONE]
+            }
+            String data = line.substring(5).strip();
+            if (data.equals("[DONE]")) {
+                done = true;
+                return;
+            }
+            Delta d = tally.add(json(data));
+            if (d != null) {
+                onDelta.accept(d);
+            }
+        }
+
+        @Override
+        public void end() {
+            if (status < 200 || status > 299) {
+                out.completeExceptionally(UpstreamStatus.failure(status, error.toString(java.nio.charset.StandardCharsets.UTF_8)));
+                return;
+            }
+            out.complete(tally.result(millisSince(start)));
+        }
+
+        @Override
+        public void failure(Throwable cause) {
+            out.completeExceptionally(classified(cause));
+        }
     }
 
     private static long millisSince(long startNanos) {

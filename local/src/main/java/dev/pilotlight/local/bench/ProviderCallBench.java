@@ -5,6 +5,7 @@ import dev.pilotlight.gateway.provider.ChatCall;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
+import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
 import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
@@ -20,7 +21,7 @@ import java.util.List;
 /**
  * What one provider call costs: the same sequential calls to the simulated upstream through the
  * langchain4j client (now only for translated providers), the gateway's untranslated OpenAI client
- * (OpenAiWireClient) and a bare JDK HttpClient, reporting wall time and process
+ * (OpenAiWireClient, non-blocking on Netty: the caller waits on its future here) and a bare JDK HttpClient, reporting wall time and process
  * CPU per call (the upstream runs in this process too, so both include its share).
  */
 public final class ProviderCallBench {
@@ -32,8 +33,9 @@ public final class ProviderCallBench {
             ProviderSpec spec = new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k", Duration.ofSeconds(10), 1, 50, 20,
                     Duration.ofSeconds(10));
             OkHttpTransports transports = new OkHttpTransports(16);
-            Langchain4jClient client = new Langchain4jClient(spec, transports);
-            OpenAiWireClient wire = new OpenAiWireClient(spec, transports);
+            Langchain4jClient client = new Langchain4jClient(spec, transports, Runnable::run); // on this thread, as before
+            UpstreamHttp upstreamHttp = new UpstreamHttp(1);
+            OpenAiWireClient wire = new OpenAiWireClient(spec, upstreamHttp);
             ChatCall call = new ChatCall("sim-model", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.SYSTEM, "You draft letters."),
                     new ChatTurn(ChatTurn.Role.USER, "Claim 1: rear-end collision, approve.")), null, null, null);
             HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -46,7 +48,7 @@ public final class ProviderCallBench {
                 long c0 = os.getProcessCpuTime();
                 long w0 = System.nanoTime();
                 for (int i = 0; i < calls; i++) {
-                    client.chat(call);
+                    client.call(call, null).join();
                 }
                 long c1 = os.getProcessCpuTime();
                 long w1 = System.nanoTime();
@@ -58,13 +60,14 @@ public final class ProviderCallBench {
                 long c2 = os.getProcessCpuTime();
                 long w2 = System.nanoTime();
                 for (int i = 0; i < calls; i++) {
-                    wire.chat(call);
+                    wire.call(call, null).join();
                 }
                 long c3 = os.getProcessCpuTime();
                 long w3 = System.nanoTime();
                 out.printf("%5d  %26.0f / %-10.0f %14.0f / %-18.0f %8.0f / %-8.0f%n", r, (w1 - w0) / 1e3 / calls, (c1 - c0) / 1e3 / calls,
                         (w3 - w2) / 1e3 / calls, (c3 - c2) / 1e3 / calls, (w2 - w1) / 1e3 / calls, (c2 - c1) / 1e3 / calls);
             }
+            upstreamHttp.close();
         }
     }
 }

@@ -1,0 +1,94 @@
+package dev.pilotlight.gateway.provider.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.AbstractChannelPoolMap;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP/1.1 to the providers without a thread per call: a few event-loop threads write each request
+ * on a pooled keep-alive connection and hand the answer's pieces to a listener as they arrive, so
+ * a call waiting for its model holds a socket, not a thread (docs/architecture.md, "Gateway
+ * threads"). One pool of connections per provider address, health-checked on acquire.
+ */
+public final class UpstreamHttp implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool> pools;
+
+    public UpstreamHttp(int threads) {
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory());
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
+        pools = new AbstractChannelPoolMap<>() {
+            @Override
+            protected SimpleChannelPool newPool(InetSocketAddress address) {
+                return new SimpleChannelPool(bootstrap.clone().remoteAddress(address), new AbstractChannelPoolHandler() {
+                    @Override
+                    public void channelCreated(Channel ch) {
+                        ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("exchange", new Exchange());
+                    }
+                });
+            }
+        };
+    }
+
+    /**
+     * Sends a POST; the listener is told the status, each piece of the body, and the end (or one failure).
+     *
+     * @param idle the longest silence allowed while waiting for the answer or between its pieces
+     * @return a handle that abandons the call (closing its connection)
+     */
+    public Call post(URI uri, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
+        ChannelPool pool = pools.get(address);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path(uri), Unpooled.wrappedBuffer(body));
+        request.headers().set(HttpHeaderNames.HOST, uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""))
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        headers.forEach(request.headers()::set);
+        Call call = new Call(listener);
+        pool.acquire().addListener(f -> {
+            if (!f.isSuccess()) {
+                request.release();
+                call.fail(f.cause());
+                return;
+            }
+            Channel ch = (Channel) f.getNow();
+            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request);
+        });
+        return call;
+    }
+
+    private static String path(URI uri) {
+        return (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    @Override
+    public void close() {
+        pools.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}
