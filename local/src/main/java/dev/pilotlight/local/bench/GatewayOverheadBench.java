@@ -36,13 +36,19 @@ public final class GatewayOverheadBench {
 
     private final boolean driftOffToo;
     private final boolean peer;
+    private final int inFlight;
+    private final Duration upstreamLatency;
 
     /**
      * @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md)
      * @param peer then measure Pilotlight (a route, a model alias) and Portkey's gateway side by side (peer/SideBySide)
+     * @param inFlight last, this many calls at once against an upstream that answers after {@code upstreamLatency} (0: skip)
      */
-    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, PrintStream out) {
+    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, int inFlight,
+                                Duration upstreamLatency, PrintStream out) {
         this.home = home;
+        this.inFlight = inFlight;
+        this.upstreamLatency = upstreamLatency;
         this.peer = peer;
         this.driftOffToo = driftOffToo;
         this.rate = rate;
@@ -88,6 +94,9 @@ public final class GatewayOverheadBench {
                 if (peer) {
                     sideBySide(work, progress, load, results.get(0), gw.pid(), gatewayUrl, upstream);
                 }
+                if (inFlight > 0) {
+                    inFlight(progress, upstream, gw.pid(), gatewayUrl);
+                }
                 if (driftOffToo) {
                     gw.destroy();
                     gw.waitFor();
@@ -114,6 +123,24 @@ public final class GatewayOverheadBench {
     }
 
     private int port;
+
+    private void inFlight(Progress progress, SimulatedUpstream upstream, long gatewayPid, String gatewayUrl)
+            throws IOException, InterruptedException {
+        upstream.setDefault(new FaultProfile(0, 500, upstreamLatency.toMillis(), 0, 40));
+        try {
+            InFlightLoad.Result r = InFlightLoad.run(progress, inFlight, Duration.ofSeconds(3), gatewayPid,
+                    i -> InFlightLoad.post(gatewayUrl, key(i), body("claims-letter", i + 500_000_000_000L)));
+            out.printf("calls in flight: %d calls started over 3 s through a route with every guard, upstream answering after %d ms:"
+                    + " %d answered, %d failed; latency p50 %d ms, max %d ms; gateway threads %d idle, %d at most; RSS at most %d MB%n",
+                    r.calls(), upstreamLatency.toMillis(), r.ok(), r.failed(), r.p50Ms(), r.maxMs(), r.idleGatewayThreads(),
+                    r.peakGatewayThreads(), r.peakRssMb());
+            if (r.firstFailure() != null) {
+                out.println("first failure: " + r.firstFailure());
+            }
+        } finally {
+            upstream.setDefault(new FaultProfile(0, 500, 0, 0, 40));
+        }
+    }
 
     private void sideBySide(Path work, Progress progress, OpenLoopLoad load, OpenLoopLoad.Result direct, long gatewayPid, String gatewayUrl,
                             SimulatedUpstream upstream) throws IOException, InterruptedException {
@@ -170,6 +197,8 @@ public final class GatewayOverheadBench {
                 "pilotlight.limits.user-per-minute=1000000",
                 "pilotlight.limits.ip-per-minute=10000000",
                 "pilotlight.limits.user-daily-usd=0",
+                "pilotlight.gateway.max-connections=20000",
+                "pilotlight.gateway.max-connections-per-address=20000",
                 "pilotlight.control.key=bench-key-bench-key-bench-key-bench-key") + "\n");
         List<String> cmd = new ArrayList<>();
         // e.g. -Dbench.gateway-cpus=1 (with the bench itself under `taskset -c 0`): the gateway on a core of its own

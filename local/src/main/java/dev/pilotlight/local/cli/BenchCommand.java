@@ -47,6 +47,15 @@ final class BenchCommand {
                 + " side by side (installed with npm on first use); none: skip. Default ${DEFAULT-VALUE}.")
         String peer;
 
+        @Option(names = "--in-flight", defaultValue = "0", description = "Last, start this many calls at once against an upstream that"
+                + " answers after --upstream-latency, and read the gateway's threads and memory while they wait (0: skip)."
+                + " Each call holds two sockets in the gateway and two in the bench: mind ulimit -n. Default ${DEFAULT-VALUE}.")
+        int inFlight;
+
+        @Option(names = "--upstream-latency", defaultValue = "5s", converter = DurationArg.class,
+                description = "The upstream's think time for --in-flight. Default ${DEFAULT-VALUE}.")
+        java.time.Duration upstreamLatency;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 1 || rate > 50_000 || seconds < 1 || warmup < 0) {
@@ -57,8 +66,12 @@ final class BenchCommand {
                 System.err.println("--peer must be portkey or none");
                 return 2;
             }
+            if (inFlight < 0 || inFlight > 50_000) {
+                System.err.println("--in-flight must be 0..50000");
+                return 2;
+            }
             new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
-                    System.out).run();
+                    inFlight, upstreamLatency, System.out).run();
             return 0;
         }
     }

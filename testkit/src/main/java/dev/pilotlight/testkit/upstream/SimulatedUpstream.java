@@ -33,6 +33,11 @@ public final class SimulatedUpstream implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
+    private final java.util.concurrent.ScheduledExecutorService thinkTime = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sim-upstream-think");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, FaultProfile> byModel = new ConcurrentHashMap<>();
     private final Map<String, FaultProfile> byVersion = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> callsByModel = new ConcurrentHashMap<>();
@@ -151,37 +156,57 @@ public final class SimulatedUpstream implements AutoCloseable {
     /** The two wire formats a provider can speak here. */
     enum Wire { OPENAI, ANTHROPIC }
 
+    /**
+     * Reads the request at once; the answer is written after the profile's think time by a timer, so
+     * thousands of calls can wait on the simulated model without a thread each (the gateway's
+     * calls-in-flight benchmark needs that of its upstream too).
+     */
     private void chat(HttpExchange ex, Wire wire) throws IOException {
-        try (ex) {
-            if (!"POST".equals(ex.getRequestMethod())) {
+        if (!"POST".equals(ex.getRequestMethod())) {
+            try (ex) {
                 error(ex, wire, 405, "use POST");
-                return;
             }
-            JsonNode req;
-            try (InputStream in = ex.getRequestBody()) {
-                req = JSON.readTree(in);
-            } catch (IOException e) {
+            return;
+        }
+        JsonNode req;
+        try (InputStream in = ex.getRequestBody()) {
+            req = JSON.readTree(in);
+        } catch (IOException e) {
+            try (ex) {
                 error(ex, wire, 400, "body is not JSON");
-                return;
             }
+            return;
+        }
+        String version = ex.getRequestHeaders().getFirst(PROMPT_VERSION_HEADER);
+        FaultProfile p = profileFor(req.path("model").asText(null), version);
+        double roll;
+        double gauss;
+        synchronized (random) {
+            roll = random.nextDouble();
+            gauss = random.nextGaussian();
+        }
+        long latency = Math.round(p.latencyMedianMs() * Math.exp(p.latencySigma() * gauss));
+        if (latency <= 0) {
+            answer(ex, wire, req, version, p, roll);
+            return;
+        }
+        // the simulated provider's think time, not synchronisation
+        thinkTime.schedule(() -> pool.execute(() -> {
+            try {
+                answer(ex, wire, req, version, p, roll);
+            } catch (IOException e) {
+                ex.close(); // the caller gave up waiting (a timeout): nothing to answer
+            }
+        }), latency, TimeUnit.MILLISECONDS);
+    }
+
+    private void answer(HttpExchange ex, Wire wire, JsonNode req, String version, FaultProfile p, double roll) throws IOException {
+        try (ex) {
             remember(req.toString());
             String model = req.path("model").asText(null);
-            String version = ex.getRequestHeaders().getFirst(PROMPT_VERSION_HEADER);
             calls.incrementAndGet();
             if (model != null) {
                 callsByModel.computeIfAbsent(model, v -> new AtomicLong()).incrementAndGet();
-            }
-            FaultProfile p = profileFor(model, version);
-            double roll;
-            double gauss;
-            synchronized (random) {
-                roll = random.nextDouble();
-                gauss = random.nextGaussian();
-            }
-            long latency = Math.round(p.latencyMedianMs() * Math.exp(p.latencySigma() * gauss));
-            if (latency > 0) {
-                // the simulated provider's think time, not synchronisation
-                Thread.sleep(latency);
             }
             if (roll < p.errorRate()) {
                 failures.incrementAndGet();
@@ -450,6 +475,7 @@ public final class SimulatedUpstream implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        thinkTime.shutdownNow();
         pool.shutdownNow();
         try {
             pool.awaitTermination(5, TimeUnit.SECONDS);
