@@ -127,13 +127,18 @@ public final class GatewayOverheadBench {
     private void inFlight(Progress progress, SimulatedUpstream upstream, long gatewayPid, String gatewayUrl)
             throws IOException, InterruptedException {
         upstream.setDefault(new FaultProfile(0, 500, upstreamLatency.toMillis(), 0, 40));
+        long primary = upstream.callsForModel("sim-model");
+        long fallback = upstream.callsForModel("sim-claude");
+        Duration ramp = Duration.ofMillis(Math.max(3000, inFlight)); // about 1,000 new connections a second
         try {
-            InFlightLoad.Result r = InFlightLoad.run(progress, inFlight, Duration.ofSeconds(3), gatewayPid,
+            InFlightLoad.Result r = InFlightLoad.run(progress, inFlight, ramp, gatewayPid,
                     i -> InFlightLoad.post(gatewayUrl, key(i), body("claims-letter", i + 500_000_000_000L)));
-            out.printf("calls in flight: %d calls started over 3 s through a route with every guard, upstream answering after %d ms:"
-                    + " %d answered, %d failed; latency p50 %d ms, max %d ms; gateway threads %d idle, %d at most; RSS at most %d MB%n",
-                    r.calls(), upstreamLatency.toMillis(), r.ok(), r.failed(), r.p50Ms(), r.maxMs(), r.idleGatewayThreads(),
-                    r.peakGatewayThreads(), r.peakRssMb());
+            out.printf("calls in flight: %d calls started over %.1f s through a route with every guard, upstream answering after %d ms:"
+                    + " %d answered, %d failed; latency p50 %d ms, max %d ms; gateway threads %d idle, %d at most; RSS at most %d MB;"
+                    + " upstream calls: %d to the primary, %d to the (translated, thread-per-call) fallback%n",
+                    r.calls(), ramp.toMillis() / 1000.0, upstreamLatency.toMillis(), r.ok(), r.failed(), r.p50Ms(), r.maxMs(),
+                    r.idleGatewayThreads(), r.peakGatewayThreads(), r.peakRssMb(), upstream.callsForModel("sim-model") - primary,
+                    upstream.callsForModel("sim-claude") - fallback);
             if (r.firstFailure() != null) {
                 out.println("first failure: " + r.firstFailure());
             }

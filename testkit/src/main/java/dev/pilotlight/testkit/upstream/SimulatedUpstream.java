@@ -49,7 +49,7 @@ public final class SimulatedUpstream implements AutoCloseable {
 
     private SimulatedUpstream(java.net.InetAddress bind, int port, long seed, int threads) throws IOException {
         random = new Random(seed);
-        server = HttpServer.create(new InetSocketAddress(bind, port), 256);
+        server = HttpServer.create(new InetSocketAddress(bind, port), 4096); // a deep accept queue: the calls-in-flight bench connects thousands at once
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "sim-upstream");
             t.setDaemon(true);
