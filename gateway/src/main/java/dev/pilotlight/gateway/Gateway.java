@@ -131,7 +131,7 @@ public final class Gateway implements AutoCloseable {
         EmbeddingsEndpoint embeddings = new EmbeddingsEndpoint(catalog,
                 new EmbeddingService(config.gatewayId(), models, admission, ledger, events, metrics));
         InvocationIds ids = new InvocationIds(config.controlKey());
-        InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids);
+        InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
         router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))

@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import dev.pilotlight.gateway.provider.ModelChain;
+import dev.pilotlight.gateway.metrics.GatewayMetrics;
 
 /**
  * The ways to call a model: the route API and OpenAI's chat completions, streamed or not, where
@@ -40,8 +41,10 @@ public final class InvokeEndpoints {
     private final Catalog catalog;
     private final InvocationService service;
     private final InvocationIds ids;
+    private final GatewayMetrics metrics;
 
-    public InvokeEndpoints(Catalog catalog, InvocationService service, InvocationIds ids) {
+    public InvokeEndpoints(Catalog catalog, InvocationService service, InvocationIds ids, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.service = service;
         this.ids = ids;
@@ -55,7 +58,10 @@ public final class InvokeEndpoints {
         String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
         String eventId = UUID.randomUUID().toString();
         return call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
-                sources(body.get("sources")), true, null, null, null, null)).thenAccept(inv -> respond(req, routeAnswer(inv, eventId, req)));
+                sources(body.get("sources")), true, null, null, null, null)).thenAccept(inv -> {
+                    respond(req, routeAnswer(inv, eventId, req));
+                    overhead(req, inv);
+                });
     }
 
     private ObjectNode routeAnswer(Invocation inv, String eventId, Request req) {
@@ -142,6 +148,12 @@ public final class InvokeEndpoints {
         }
         degradedHeader(req, inv);
         respond(req, out);
+        overhead(req, inv);
+    }
+
+    /** The gateway's own time in a plain call: received to handed to the socket, less the model's (docs/benchmarks.md). */
+    private void overhead(Request req, Invocation inv) {
+        metrics.overhead((System.nanoTime() - req.receivedNanos() - inv.modelNanos()) / 1e9);
     }
 
     static void respond(Request req, ObjectNode out) {

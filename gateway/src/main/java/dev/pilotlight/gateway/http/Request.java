@@ -42,6 +42,9 @@ public final class Request {
     private volatile boolean responded;
     private SseStream sse;
 
+    /** When the whole request had arrived (System.nanoTime): where the gateway's own time starts. */
+    private final long receivedNanos = System.nanoTime();
+
     Request(Channel channel, FullHttpRequest http, Consumer<Boolean> onWritten) {
         this.channel = channel;
         this.http = http;
@@ -53,6 +56,10 @@ public final class Request {
     void authorize(Principal who, Map<String, String> decodedParams) {
         this.principal = who;
         this.params = decodedParams;
+    }
+
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     public String method() {

@@ -264,6 +264,7 @@ public final class InvocationService {
         };
         RestoringRelay restorer = counted != null && p.guards().restorePii() ? new RestoringRelay(p.redaction(), counted) : null;
         CompletableFuture<Answer> answer;
+        long asked = System.nanoTime();
         try {
             answer = models.call(p.chain(), p.firstModel(), chatCall(call, p), restorer != null ? restorer : counted);
         } catch (RuntimeException e) {
@@ -273,7 +274,8 @@ public final class InvocationService {
         return answer.handle((ans, err) -> {
             double[] spent = {0};
             try {
-                return modelDone(call, p, ans, err == null ? null : ModelChain.unwrap(err), restorer, streamedChars[0], cacheKey, spent);
+                return modelDone(call, p, ans, err == null ? null : ModelChain.unwrap(err), restorer, streamedChars[0], cacheKey, spent,
+                        System.nanoTime() - asked);
             } finally {
                 ledger.settle(held, spent[0]);
             }
@@ -282,7 +284,7 @@ public final class InvocationService {
 
     /** The chain's outcome: costed and passed to the output guards, or emitted as the failure it is and thrown. */
     private Invocation modelDone(Call call, Prepared p, Answer ans, Throwable failure, RestoringRelay restorer, long streamedChars,
-                                 String cacheKey, double[] spent) {
+                                 String cacheKey, double[] spent, long modelNanos) {
         InvocationEvent.Builder ev = p.event();
         try {
             if (failure != null) {
@@ -301,7 +303,7 @@ public final class InvocationService {
                 p.flags().add("max_tokens_exceeded"); // billed as reported, and counted against the provider
                 metrics.providerOverrun(ans.model().provider());
             }
-            return answered(call, p, ans, cacheKey, spent[0]);
+            return answered(call, p, ans, cacheKey, spent[0], modelNanos);
         } catch (ClientCancelled gone) {
             spent[0] = cancelledCost(p.firstModel(), p.turns(), streamedChars);
             emit(call.caller(), ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent[0])
@@ -315,7 +317,7 @@ public final class InvocationService {
     }
 
     /** Stages output guards and emit: the checks, the event, the cache (only for answers no guard flagged), the answer with PII restored. */
-    private Invocation answered(Call call, Prepared p, Answer ans, String cacheKey, double spent) {
+    private Invocation answered(Call call, Prepared p, Answer ans, String cacheKey, double spent, long modelNanos) {
         ChatResult r = ans.result();
         InvocationEvent.Builder ev = p.event();
         if (p.guards().logText()) {
@@ -349,7 +351,7 @@ public final class InvocationService {
         String text = p.guards().restorePii() ? p.redaction().restore(r.text()) : r.text();
         Answer shown = new Answer(r.withText(text), ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(), shown,
-                millisSince(p.startNanos()), spent);
+                millisSince(p.startNanos()), spent, modelNanos);
     }
 
     /** Serves an answer from the cache: no model call, no cost, the event marked as a hit. */
@@ -364,7 +366,7 @@ public final class InvocationService {
                 .latencyMs(millisSince(p.startNanos())));
         recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), model.alias());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(),
-                new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null), millisSince(p.startNanos()), 0);
+                new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null), millisSince(p.startNanos()), 0, 0);
     }
 
     /**

@@ -44,6 +44,18 @@ public final class GatewayMetrics {
             .help("Answers longer than the max_tokens asked for (the provider ignored it), by provider").labelNames("provider")
             .register(registry);
 
+    /** What the gateway itself adds to a call: microseconds to tens of milliseconds. */
+    private static final double[] OVERHEAD_BUCKETS = {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003,
+            0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 1};
+    private final Histogram overhead = Histogram.builder().name("pilotlight_gateway_overhead_seconds")
+            .help("The gateway's own time in an answered call, by its clock: from the request received to the response handed to the"
+                    + " socket, less the time waiting for the model (plain calls)")
+            .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+
+    public void overhead(double seconds) {
+        overhead.observe(Math.max(0, seconds));
+    }
+
     public void providerOverrun(String provider) {
         overruns.labelValues(provider).inc();
     }

@@ -7,6 +7,7 @@ import dev.pilotlight.testkit.LoopbackPorts;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
 import dev.pilotlight.local.progress.Progress;
+import dev.pilotlight.local.bench.peer.OwnClock;
 import dev.pilotlight.local.bench.peer.PortkeyGateway;
 import dev.pilotlight.local.bench.peer.SideBySide;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class GatewayOverheadBench {
 
     /**
      * @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md)
-     * @param peer then measure Pilotlight (a route, a model alias) and Portkey's gateway side by side (peer/SideBySide)
+     * @param peer also measure Portkey's gateway beside Pilotlight's route and model alias (peer/SideBySide)
      * @param inFlight last, this many calls at once against an upstream that answers after {@code upstreamLatency} (0: skip)
      */
     public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, int inFlight,
@@ -91,9 +92,7 @@ public final class GatewayOverheadBench {
                 report(results, gw.pid());
                 printCpu("gateway process", gatewayCpu);
                 printCpu("bench process (load, upstream, broker)", benchCpu);
-                if (peer) {
-                    sideBySide(work, progress, load, results.get(0), gw.pid(), gatewayUrl, upstream);
-                }
+                sideBySide(work, progress, load, results.get(0), gw.pid(), gatewayUrl, upstream);
                 if (inFlight > 0) {
                     inFlight(progress, upstream, gw.pid(), gatewayUrl);
                 }
@@ -150,15 +149,20 @@ public final class GatewayOverheadBench {
     private void sideBySide(Path work, Progress progress, OpenLoopLoad load, OpenLoopLoad.Result direct, long gatewayPid, String gatewayUrl,
                             SimulatedUpstream upstream) throws IOException, InterruptedException {
         SideBySide table = new SideBySide(progress, load, rate, seconds, warmupSeconds, 8);
+        OwnClock own = new OwnClock("http://127.0.0.1:" + port + "/metrics", DemoKeys.METRICS);
         table.measure(new SideBySide.Target("pilotlight, route (every guard)", gatewayPid,
-                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i + 100_000_000_000L))), direct);
+                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i + 100_000_000_000L)), own), direct);
         table.measure(new SideBySide.Target("pilotlight, model alias", gatewayPid,
-                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("sim-model", i + 200_000_000_000L))), direct);
+                i -> OpenLoopLoad.post(gatewayUrl, key(i), body("sim-model", i + 200_000_000_000L)), own), direct);
+        if (!peer) {
+            table.print(out);
+            return;
+        }
         progress.phase("installing (once) and starting the Portkey gateway " + PortkeyGateway.VERSION);
         try (PortkeyGateway portkey = PortkeyGateway.start(work)) {
             java.util.Map<String, String> headers = PortkeyGateway.headers(upstream.baseUrl());
             table.measure(new SideBySide.Target("portkey " + PortkeyGateway.VERSION + " (plain proxy)", portkey.pid(),
-                    i -> SideBySide.post(portkey.chatUrl(), headers, body("sim-model", i + 300_000_000_000L))), direct);
+                    i -> SideBySide.post(portkey.chatUrl(), headers, body("sim-model", i + 300_000_000_000L)), null), direct);
         } catch (IOException e) {
             out.println("peer not measured: " + e.getMessage());
         }

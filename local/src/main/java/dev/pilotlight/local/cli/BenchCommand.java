@@ -43,8 +43,8 @@ final class BenchCommand {
         @Option(names = "--drift-off-too", description = "Then measure a gateway whose routes sample nothing for drift: the drift features' cost, in one run.")
         boolean driftOffToo;
 
-        @Option(names = "--peer", defaultValue = "portkey", description = "portkey: then measure Pilotlight and Portkey's open-source gateway"
-                + " side by side (installed with npm on first use); none: skip. Default ${DEFAULT-VALUE}.")
+        @Option(names = "--peer", defaultValue = "portkey", description = "portkey: measure Portkey's open-source gateway beside Pilotlight's"
+                + " route and model alias (installed with npm on first use); none: Pilotlight's only. Default ${DEFAULT-VALUE}.")
         String peer;
 
         @Option(names = "--in-flight", defaultValue = "0", description = "Last, start this many calls at once against an upstream that"

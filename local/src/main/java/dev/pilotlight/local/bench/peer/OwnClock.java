@@ -1,0 +1,56 @@
+package dev.pilotlight.local.bench.peer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's own account of its time per call: the cumulative buckets of
+ * {@code pilotlight_gateway_overhead_seconds} read from /metrics before and after a phase, and the
+ * bucket bound under which a quantile of that phase's calls fell (an upper bound, as fine as the buckets).
+ */
+public final class OwnClock {
+    private static final Pattern BUCKET = Pattern.compile("^pilotlight_gateway_overhead_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$",
+            Pattern.MULTILINE);
+
+    private final String metricsUrl;
+    private final String key;
+
+    public OwnClock(String metricsUrl, String key) {
+        this.metricsUrl = metricsUrl;
+        this.key = key;
+    }
+
+    /** Cumulative count per upper bound (seconds; +Inf as infinity). */
+    public Map<Double, Long> read() throws IOException, InterruptedException {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).header("Authorization", "Bearer " + key)
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        Map<Double, Long> out = new TreeMap<>();
+        Matcher m = BUCKET.matcher(text);
+        while (m.find()) {
+            out.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), (long) Double.parseDouble(m.group(2)));
+        }
+        return out;
+    }
+
+    /** The smallest bucket bound (ms) holding at least {@code q} of the calls between the two readings; NaN when none were counted. */
+    public static double boundMs(Map<Double, Long> before, Map<Double, Long> after, double q) {
+        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (Map.Entry<Double, Long> b : after.entrySet()) {
+            long n = b.getValue() - before.getOrDefault(b.getKey(), 0L);
+            if (n >= q * total) {
+                return b.getKey() * 1000;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+}
