@@ -25,7 +25,8 @@ import java.util.function.Consumer;
 /**
  * One HTTP call as the endpoints see it: method, raw path, the caller once authenticated, path
  * parameters decoded once, a strictly parsed JSON body, and exactly one response (JSON, raw bytes
- * or a server-sent event stream). Runs on a worker thread; Netty queues its writes to the channel.
+ * or a server-sent event stream). Begun on a worker thread, answered there or by whichever thread
+ * completes the endpoint's future (a provider's event loop); Netty queues writes to the channel.
  */
 public final class Request {
     private final Channel channel;
