@@ -26,7 +26,7 @@ import java.util.List;
  * The gateway's added latency: the same open-loop load against the simulated upstream directly
  * and through the gateway (all guards on: auth, rate limits, spend reservation, injection scoring,
  * PII redaction and restoration, cache lookup, output checks, event emission to a real broker), in
- * one run. The gateway runs in its own JVM with -Xmx512m so its memory is its own.
+ * one run. The gateway runs in its own JVM with a fixed heap (512 MB unless told) so its memory is its own.
  */
 public final class GatewayOverheadBench {
     private final int rate;
@@ -39,6 +39,8 @@ public final class GatewayOverheadBench {
     private final boolean peer;
     private final int inFlight;
     private final Duration upstreamLatency;
+    /** The gateway JVM's heap, fixed (-Xms = -Xmx), e.g. 512m. */
+    private final String heap;
 
     /**
      * @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md)
@@ -46,8 +48,9 @@ public final class GatewayOverheadBench {
      * @param inFlight last, this many calls at once against an upstream that answers after {@code upstreamLatency} (0: skip)
      */
     public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, int inFlight,
-                                Duration upstreamLatency, PrintStream out) {
+                                Duration upstreamLatency, String heap, PrintStream out) {
         this.home = home;
+        this.heap = heap;
         this.inFlight = inFlight;
         this.upstreamLatency = upstreamLatency;
         this.peer = peer;
@@ -216,7 +219,7 @@ public final class GatewayOverheadBench {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Xms512m", "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true"));
+                "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true"));
         // e.g. -Dbench.gateway-jvm-opts="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
         String extra = System.getProperty("bench.gateway-jvm-opts", "").trim();
         if (!extra.isEmpty()) {

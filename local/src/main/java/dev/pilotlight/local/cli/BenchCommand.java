@@ -56,6 +56,9 @@ final class BenchCommand {
                 description = "The upstream's think time for --in-flight. Default ${DEFAULT-VALUE}.")
         java.time.Duration upstreamLatency;
 
+        @Option(names = "--gateway-heap", defaultValue = "512m", description = "The gateway JVM's heap (-Xms and -Xmx). Default ${DEFAULT-VALUE}.")
+        String gatewayHeap;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 1 || rate > 50_000 || seconds < 1 || warmup < 0) {
@@ -66,12 +69,16 @@ final class BenchCommand {
                 System.err.println("--peer must be portkey or none");
                 return 2;
             }
+            if (!gatewayHeap.matches("[1-9][0-9]*[mMgG]")) {
+                System.err.println("--gateway-heap must be a size such as 256m or 1g");
+                return 2;
+            }
             if (inFlight < 0 || inFlight > 50_000) {
                 System.err.println("--in-flight must be 0..50000");
                 return 2;
             }
             new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
-                    inFlight, upstreamLatency, System.out).run();
+                    inFlight, upstreamLatency, gatewayHeap, System.out).run();
             return 0;
         }
     }
