@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The daily spend cap holds against what once overshot it: a provider that ignores max_tokens ($60
- * against a $10 cap), and sources that were left out of the reservation (919 KB reserved as 64 tokens).
+ * against a $10 cap), sources that were left out of the reservation (919 KB reserved as 64 tokens), and
+ * OpenAI's {@code n} (128 answers reserved as one).
  */
 class SpendCapIT {
     private static GatewayFixture fx;
@@ -69,6 +70,19 @@ class SpendCapIT {
         assertThat(fx.client.get("/metrics", DemoKeys.METRICS).raw())
                 .contains("pilotlight_gateway_provider_overruns_total{provider=\"sim-openai\"} " + served.size() + ".0");
         fx.upstream.setModelProfile("sim-model", FaultProfile.HEALTHY);
+    }
+
+    @Test
+    void everyAnswerAskedForIsReserved() {
+        // one longest answer of sim-model costs about $0.0006: one fits under the $0.005 cap, 128 (OpenAI's n) do not
+        String one = "{\"model\":\"sim-model\",\"messages\":[{\"role\":\"user\",\"content\":\"one answer\"}]}";
+        String many = "{\"model\":\"sim-model\",\"n\":128,\"messages\":[{\"role\":\"user\",\"content\":\"many answers\"}]}";
+        long before = fx.upstream.calls();
+        GatewayClient.Response refused = fx.client.post("/v1/chat/completions", DemoKeys.USERS.get(2), many);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("error").path("code").asText()).isEqualTo("insufficient_quota");
+        assertThat(fx.upstream.calls()).isEqualTo(before);
+        assertThat(fx.client.post("/v1/chat/completions", DemoKeys.USERS.get(2), one).status()).isEqualTo(200);
     }
 
     @Test

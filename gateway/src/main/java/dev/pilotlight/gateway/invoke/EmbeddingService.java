@@ -53,7 +53,7 @@ public final class EmbeddingService {
                 .provider(model.provider()).model(model.alias()).modelTier(model.tier()).inputChars(inputChars);
         SpendLedger.Reservation held;
         try {
-            held = admission.admit(caller, null, List.of(model.alias()), inputChars / 3 + 16, System.currentTimeMillis());
+            held = admission.admit(caller, null, List.of(model.alias()), inputChars / 3 + 16, 1, System.currentTimeMillis());
         } catch (Rejected r) {
             emit(caller, ev.status(r.status()).errorType(r.code()).latencyMs(millisSince(start)));
             return CompletableFuture.failedFuture(r);

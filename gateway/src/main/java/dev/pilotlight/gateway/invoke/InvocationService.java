@@ -232,7 +232,7 @@ public final class InvocationService {
                         + "; the request was not sent (docs/compatibility.md)", null);
             }
             return admission.admit(call.caller(), p.route() == null ? null : p.route().name(), p.chain().chain(p.firstModel()),
-                    estimatedInputTokens(p.turns()), System.currentTimeMillis());
+                    estimatedInputTokens(p.turns()), call.body() == null ? 1 : call.body().answers(), System.currentTimeMillis());
         } catch (Rejected r) {
             emit(call.caller(), p.event().status(r.status()).errorType(r.code()).latencyMs(millisSince(p.startNanos())));
             throw r;

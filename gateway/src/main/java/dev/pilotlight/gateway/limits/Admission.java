@@ -33,9 +33,10 @@ public final class Admission {
      * @param route the route name, or null for a direct model call
      * @param models the aliases that may answer (the reservation uses the dearest)
      * @param inputTokens the whole request as sent (system prompt, sources, every message), estimated generously
+     * @param answers how many answers the call asks for (OpenAI's {@code n}): each may be the model's longest
      * @throws Rejected when the call may not proceed
      */
-    public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputTokens, long now) {
+    public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputTokens, int answers, long now) {
         Optional<String> blocked = policies.blocked(p.userId(), now);
         if (blocked.isPresent()) {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 403, "user_blocked", "this user is blocked: " + blocked.get(), null);
@@ -55,7 +56,7 @@ public final class Admission {
         double worst = 0;
         for (String m : models) {
             ModelSpec spec = catalog.model(m).orElseThrow();
-            worst = Math.max(worst, spec.price().cost(inputTokens, spec.maxOutputTokens()));
+            worst = Math.max(worst, spec.price().cost(inputTokens, (long) spec.maxOutputTokens() * answers));
         }
         return ledger.reserve(p.userId(), worst).orElseThrow(() -> new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429,
                 "insufficient_quota", "daily spend cap of $" + ledger.capUsd() + " reached", untilMidnightUtc(now)));

@@ -160,6 +160,11 @@ public final class ChatBody {
         return json.hasNonNull("temperature") ? json.get("temperature").doubleValue() : null;
     }
 
+    /** How many answers the call asks for ({@code n}, 1 to 128): the spend reservation holds that many longest answers. */
+    public int answers() {
+        return json.path("n").isInt() ? json.get("n").intValue() : 1;
+    }
+
     /** How many tools (or legacy functions) the caller offered the model. */
     public int toolsOffered() {
         return json.path("tools").size() + json.path("functions").size();
@@ -188,7 +193,7 @@ public final class ChatBody {
 
     /** Whether an answer to this request may be served from the cache: one text choice, no tools, no log-probabilities. */
     public boolean cacheable() {
-        return toolsOffered() == 0 && json.path("n").asInt(1) == 1 && !json.path("logprobs").asBoolean(false)
+        return toolsOffered() == 0 && answers() == 1 && !json.path("logprobs").asBoolean(false)
                 && !json.has("audio") && !json.has("modalities");
     }
 

@@ -23,7 +23,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * langchain4j's HTTP transport over OkHttp. A plain call runs on the request thread with a
+ * langchain4j's HTTP transport over OkHttp (translated providers). A plain call runs on the calling thread with a
  * blocking socket from a shared keep-alive pool: no hand-off to selector and executor threads, as
  * the JDK {@code HttpClient} does for every call (the largest CPU cost of a gateway call after the
  * guards; docs/benchmarks.md). Streams are read on OkHttp's dispatcher threads, as langchain4j expects.

@@ -64,11 +64,6 @@ public final class OkHttpTransports {
         };
     }
 
-    /** A client on the shared pool with a provider's timeout for connecting and for each read. */
-    public OkHttpClient client(Duration timeout) {
-        return shared.newBuilder().connectTimeout(timeout).readTimeout(timeout).build();
-    }
-
     /** Ends idle connections and the dispatcher's threads at shutdown. */
     public void close() {
         shared.dispatcher().executorService().shutdown();
