@@ -244,7 +244,7 @@ class PassThroughIT {
         GatewayClient.Response r = fx.client.post("/v1/chat/completions", USER, everything("sim-claude", false).toString());
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body().path("error").path("code").asText()).isEqualTo("unsupported_field");
-        assertThat(r.body().path("error").path("message").asText()).contains("cannot carry tools");
+        assertThat(r.body().path("error").path("message").asText()).contains("cannot carry parallel_tool_calls");
         assertThat(fx.upstream.callsForModel("sim-claude")).isEqualTo(before);
 
         GatewayClient.Response stop = fx.client.post("/v1/chat/completions", USER,
@@ -253,5 +253,67 @@ class PassThroughIT {
         JsonNode got = lastReceived();
         assertThat(got.path("stop_sequences").get(0).asText()).isEqualTo("END");
         assertThat(got.path("top_p").asDouble()).isEqualTo(0.5);
+    }
+
+    @Test
+    void anthropicGetsToolsTranslatedAndAnswersWithOpenAiToolCalls() throws Exception {
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"lookup_claim\",\"description\":\"Reads a claim\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"claim\":{\"type\":\"string\"},"
+                + "\"kind\":{\"type\":\"string\",\"enum\":[\"auto\",\"home\"]}},\"required\":[\"claim\"]}}}]";
+        GatewayClient.Response call = fx.client.post("/v1/chat/completions", USER, "{\"model\":\"sim-claude\",\"tools\":" + tools
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Status of claim C-5?\"}]}");
+        assertThat(call.status()).as(call.raw()).isEqualTo(200);
+        JsonNode toolCall = call.body().path("choices").get(0).path("message").path("tool_calls").get(0);
+        assertThat(call.body().path("choices").get(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(toolCall.path("function").path("name").asText()).isEqualTo("lookup_claim");
+        JsonNode args = JsonCodec.mapper().readTree(toolCall.path("function").path("arguments").asText());
+        assertThat(args.path("claim").asText()).contains("C-5");
+        assertThat(args.path("kind").asText()).isEqualTo("auto");
+        JsonNode sentTools = lastReceived().path("tools");
+        assertThat(sentTools.get(0).path("input_schema").path("properties").path("kind").path("enum").get(1).asText()).isEqualTo("home");
+
+        String roundTrip = "{\"model\":\"sim-claude\",\"tools\":" + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Status of C-5?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + toolCall + "]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + toolCall.path("id").asText() + "\",\"content\":\"C-5 is approved\"}]}";
+        GatewayClient.Response answer = fx.client.post("/v1/chat/completions", USER, roundTrip);
+        assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
+        assertThat(answer.body().path("choices").get(0).path("message").path("content").asText()).contains("C-5 is approved");
+
+        GatewayClient.Response streamed = fx.client.post("/v1/chat/completions", USER, "{\"model\":\"sim-claude\",\"stream\":true,\"tools\":"
+                + tools + ",\"messages\":[{\"role\":\"user\",\"content\":\"Status of claim C-6?\"}]}");
+        assertThat(streamed.status()).isEqualTo(200);
+        List<JsonNode> chunks = sse(streamed);
+        StringBuilder streamedArgs = new StringBuilder();
+        String finish = null;
+        for (JsonNode c : chunks) {
+            for (JsonNode choice : c.path("choices")) {
+                choice.path("delta").path("tool_calls").forEach(t -> streamedArgs.append(t.path("function").path("arguments").asText("")));
+                finish = choice.path("finish_reason").isTextual() ? choice.get("finish_reason").asText() : finish;
+            }
+        }
+        assertThat(JsonCodec.mapper().readTree(streamedArgs.toString()).path("claim").asText()).contains("C-6");
+        assertThat(finish).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void anthropicRefusesWhatItsTranslationWouldLose() throws Exception {
+        GatewayClient.Response ref = fx.client.post("/v1/chat/completions", USER, "{\"model\":\"sim-claude\",\"tools\":[{\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/defs/x\"}}}}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(ref.status()).isEqualTo(400);
+        assertThat(ref.body().path("error").path("message").asText()).contains("tools[0].function.parameters.properties.x.$ref");
+
+        GatewayClient.Response url = fx.client.post("/v1/chat/completions", USER, "{\"model\":\"sim-claude\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/y.png\"}}]}]}");
+        assertThat(url.status()).isEqualTo(400);
+        assertThat(url.body().path("error").path("message").asText()).contains("messages[0].content[1]").contains("data: URLs");
+
+        GatewayClient.Response data = fx.client.post("/v1/chat/completions", USER, "{\"model\":\"sim-claude\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":"
+                + "{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]}");
+        assertThat(data.status()).as(data.raw()).isEqualTo(200);
+        JsonNode image = lastReceived().path("messages").get(0).path("content").get(1);
+        assertThat(image.path("type").asText()).isEqualTo("image");
+        assertThat(image.path("source").path("data").asText()).isEqualTo("iVBORw0KGgo=");
     }
 }

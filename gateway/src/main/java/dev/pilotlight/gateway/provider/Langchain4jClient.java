@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -111,7 +113,13 @@ public final class Langchain4jClient implements ModelClient {
             }
         });
         try {
-            return result(done.get(), start);
+            ChatResult r = result(done.get(), start);
+            if (r.toolCalls() > 0) { // langchain4j hands tool calls over whole, at the end: relayed as one delta and the finish
+                List<ToolExecutionRequest> calls = done.get().aiMessage().toolExecutionRequests();
+                onDelta.accept(new Delta("", TranslatedAnswer.toolCallChunk(calls, r.text() == null || r.text().isEmpty())));
+                onDelta.accept(new Delta("", TranslatedAnswer.finishChunk(r.finishReason())));
+            }
+            return r;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ClientCancelled gone) {
                 throw gone;
@@ -125,7 +133,9 @@ public final class Langchain4jClient implements ModelClient {
 
     private static ChatRequest request(ChatCall call) {
         List<ChatMessage> messages = new ArrayList<>(call.turns().size());
-        for (ChatTurn t : call.turns()) {
+        if (call.body() != null) {
+            messages.addAll(AnthropicTranslation.messages(call.body())); // checked by cannotCarry before the call
+        } else for (ChatTurn t : call.turns()) {
             messages.add(switch (t.role()) {
                 case SYSTEM -> SystemMessage.from(t.content());
                 case USER -> UserMessage.from(t.content());
@@ -148,16 +158,25 @@ public final class Langchain4jClient implements ModelClient {
         if (!stop.isEmpty()) {
             b.stopSequences(stop);
         }
+        List<ToolSpecification> tools = AnthropicTranslation.tools(call.body());
+        if (!tools.isEmpty()) {
+            b.toolSpecifications(tools);
+            if (AnthropicTranslation.toolChoice(call.body()) != null) {
+                b.toolChoice(AnthropicTranslation.toolChoice(call.body()));
+            }
+        }
         return b.build();
     }
 
+    /** The answer, with an OpenAI-shaped copy when it called tools (so the caller gets its tool_calls as OpenAI writes them). */
     private static ChatResult result(ChatResponse r, long startNanos) {
         TokenUsage u = r.tokenUsage();
-        return new ChatResult(r.aiMessage().text(),
-                u == null || u.inputTokenCount() == null ? 0 : u.inputTokenCount(),
-                u == null || u.outputTokenCount() == null ? 0 : u.outputTokenCount(),
-                r.finishReason() == null ? "stop" : finishReason(r.finishReason().name()),
-                (System.nanoTime() - startNanos) / 1_000_000);
+        long in = u == null || u.inputTokenCount() == null ? 0 : u.inputTokenCount();
+        long out = u == null || u.outputTokenCount() == null ? 0 : u.outputTokenCount();
+        String finish = r.finishReason() == null ? "stop" : finishReason(r.finishReason().name());
+        List<ToolExecutionRequest> calls = r.aiMessage().hasToolExecutionRequests() ? r.aiMessage().toolExecutionRequests() : List.of();
+        return new ChatResult(r.aiMessage().text(), in, out, finish, (System.nanoTime() - startNanos) / 1_000_000, calls.size(),
+                calls.isEmpty() ? null : TranslatedAnswer.whole(r.aiMessage().text(), calls, finish, in, out));
     }
 
     /** langchain4j's STOP / LENGTH / CONTENT_FILTER in OpenAI's spelling. */

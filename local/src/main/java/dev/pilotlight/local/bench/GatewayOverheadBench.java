@@ -152,6 +152,7 @@ public final class GatewayOverheadBench {
     private void sideBySide(Path work, Progress progress, OpenLoopLoad load, OpenLoopLoad.Result direct, long gatewayPid, String gatewayUrl,
                             SimulatedUpstream upstream) throws IOException, InterruptedException {
         SideBySide table = new SideBySide(progress, load, rate, seconds, warmupSeconds, 8);
+        long fallbackBefore = upstream.callsForModel("sim-claude");
         OwnClock own = new OwnClock("http://127.0.0.1:" + port + "/metrics", DemoKeys.METRICS);
         table.measure(new SideBySide.Target("pilotlight, route (every guard)", gatewayPid,
                 i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i + 100_000_000_000L)), own), direct);
@@ -159,6 +160,7 @@ public final class GatewayOverheadBench {
                 i -> OpenLoopLoad.post(gatewayUrl, key(i), body("sim-model", i + 200_000_000_000L)), own), direct);
         if (!peer) {
             table.print(out);
+            fallbackNote(upstream.callsForModel("sim-claude") - fallbackBefore);
             return;
         }
         progress.phase("installing (once) and starting the Portkey gateway " + PortkeyGateway.VERSION);
@@ -170,6 +172,14 @@ public final class GatewayOverheadBench {
             out.println("peer not measured: " + e.getMessage());
         }
         table.print(out);
+        fallbackNote(upstream.callsForModel("sim-claude") - fallbackBefore);
+    }
+
+    /** A route's answers from its fallback would measure the translated path, not the one under test: say so. */
+    private void fallbackNote(long fallbackCalls) {
+        out.println(fallbackCalls == 0 ? "every route call was answered by its primary model"
+                : "WARNING: " + fallbackCalls + " route calls were answered by the fallback (sim-claude, translated): the primary failed"
+                        + " or its breaker opened; see the gateway log");
     }
 
     private void printCpu(String what, ThreadCpuTimeline cpu) {

@@ -42,6 +42,33 @@ record SimulatedAnswer(String content, String toolName, String toolArguments, St
         return new SimulatedAnswer(text, null, null, "stop", logprobs);
     }
 
+    /**
+     * The same in Anthropic's format: {@code tools[].input_schema}; the last user message holding a
+     * {@code tool_result} block is a tool's result.
+     */
+    static SimulatedAnswer ofAnthropic(JsonNode req, String text, String lastUserText) {
+        JsonNode messages = req.path("messages");
+        JsonNode last = messages.path(messages.size() - 1);
+        JsonNode result = null;
+        for (JsonNode block : last.path("content")) {
+            if ("tool_result".equals(block.path("type").asText())) {
+                result = block;
+            }
+        }
+        if (result != null) {
+            JsonNode c = result.path("content");
+            String said = c.isTextual() ? c.asText() : c.path(0).path("text").asText(c.toString());
+            return new SimulatedAnswer("Tool result received: " + said, null, null, "stop", false);
+        }
+        JsonNode tools = req.path("tools");
+        if (tools.isArray() && !tools.isEmpty() && !"none".equals(req.path("tool_choice").path("type").asText())) {
+            JsonNode tool = tools.get(0);
+            return new SimulatedAnswer(null, tool.path("name").asText(), sample(tool.path("input_schema"), lastUserText).toString(),
+                    "tool_calls", false);
+        }
+        return new SimulatedAnswer(text, null, null, "stop", false);
+    }
+
     /** {@code tool_choice: {"type":"function","function":{"name":...}}} picks one; otherwise the first tool. */
     private static JsonNode chosen(JsonNode tools, JsonNode choice) {
         String name = choice.path("function").path("name").asText(null);

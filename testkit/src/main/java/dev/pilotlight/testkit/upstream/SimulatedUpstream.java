@@ -237,9 +237,10 @@ public final class SimulatedUpstream implements AutoCloseable {
                     send(ex, 200, JSON.writeValueAsBytes(openAiBody(model, answer, promptTokens, p.outputTokens())));
                 }
             } else if (stream) {
-                streamAnthropic(ex, model, content, promptTokens, p.outputTokens());
+                streamAnthropic(ex, model, SimulatedAnswer.ofAnthropic(req, content, echo.toString()), promptTokens, p.outputTokens());
             } else {
-                send(ex, 200, JSON.writeValueAsBytes(anthropicBody(model, content, promptTokens, p.outputTokens())));
+                send(ex, 200, JSON.writeValueAsBytes(anthropicBody(model, SimulatedAnswer.ofAnthropic(req, content, echo.toString()),
+                        promptTokens, p.outputTokens())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -276,6 +277,17 @@ public final class SimulatedUpstream implements AutoCloseable {
         usage.put("prompt_tokens", promptTokens);
         usage.put("completion_tokens", outputTokens);
         usage.put("total_tokens", promptTokens + outputTokens);
+        return body;
+    }
+
+    private static ObjectNode anthropicBody(String model, SimulatedAnswer answer, int promptTokens, int outputTokens) throws IOException {
+        ObjectNode body = anthropicBody(model, answer.content() == null ? "" : answer.content(), promptTokens, outputTokens);
+        if (answer.toolName() != null) {
+            ArrayNode content = body.putArray("content");
+            content.addObject().put("type", "tool_use").put("id", "toolu_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20))
+                    .put("name", answer.toolName()).set("input", JSON.readTree(answer.toolArguments()));
+            body.put("stop_reason", "tool_use");
+        }
         return body;
     }
 
@@ -357,7 +369,9 @@ public final class SimulatedUpstream implements AutoCloseable {
         return c;
     }
 
-    private static void streamAnthropic(HttpExchange ex, String model, String content, int promptTokens, int outputTokens) throws IOException {
+    private static void streamAnthropic(HttpExchange ex, String model, SimulatedAnswer answer, int promptTokens, int outputTokens)
+            throws IOException {
+        String content = answer.content() == null ? "" : answer.content();
         startStream(ex);
         try (OutputStream out = ex.getResponseBody()) {
             ObjectNode start = JSON.createObjectNode().put("type", "message_start");
@@ -367,16 +381,28 @@ public final class SimulatedUpstream implements AutoCloseable {
             start.set("message", msg);
             event(out, "message_start", start);
             ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
-            blockStart.putObject("content_block").put("type", "text").put("text", "");
-            event(out, "content_block_start", blockStart);
-            for (String piece : pieces(content)) {
-                ObjectNode d = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
-                d.putObject("delta").put("type", "text_delta").put("text", piece);
-                event(out, "content_block_delta", d);
+            if (answer.toolName() == null) {
+                blockStart.putObject("content_block").put("type", "text").put("text", "");
+                event(out, "content_block_start", blockStart);
+                for (String piece : pieces(content)) {
+                    ObjectNode d = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+                    d.putObject("delta").put("type", "text_delta").put("text", piece);
+                    event(out, "content_block_delta", d);
+                }
+            } else { // a tool call: its head, then its input as pieces of JSON
+                blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_" + UUID.randomUUID().toString()
+                        .replace("-", "").substring(0, 20)).put("name", answer.toolName()).putObject("input");
+                event(out, "content_block_start", blockStart);
+                String args = answer.toolArguments();
+                for (int i = 0; i < args.length(); i += 8) {
+                    ObjectNode d = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+                    d.putObject("delta").put("type", "input_json_delta").put("partial_json", args.substring(i, Math.min(args.length(), i + 8)));
+                    event(out, "content_block_delta", d);
+                }
             }
             event(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
             ObjectNode md = JSON.createObjectNode().put("type", "message_delta");
-            md.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+            md.putObject("delta").put("stop_reason", answer.toolName() == null ? "end_turn" : "tool_use").putNull("stop_sequence");
             md.putObject("usage").put("output_tokens", outputTokens);
             event(out, "message_delta", md);
             event(out, "message_stop", JSON.createObjectNode().put("type", "message_stop"));

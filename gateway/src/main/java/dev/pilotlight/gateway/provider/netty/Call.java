@@ -36,6 +36,10 @@ public final class Call {
         }
     }
 
+    boolean abandoned() {
+        return abandoned;
+    }
+
     /** The caller left: stop reading (and paying for) the answer. */
     public void abandon() {
         abandoned = true;

@@ -28,6 +28,10 @@ final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
     private long lastActivity;
     private boolean keepAlive;
     private ScheduledFuture<?> watchdog;
+    /** Calls this connection has answered: a failure before any answer on a reused connection may be a stale one. */
+    private int served;
+    private boolean answered;
+    private Runnable resend;
 
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
@@ -35,12 +39,14 @@ final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     /** Takes the call and writes its request, on the connection's event loop (so no answer can come before the call is known). */
-    void begin(Call c, ChannelPool p, Duration idle, FullHttpRequest request) {
+    void begin(Call c, ChannelPool p, Duration idle, FullHttpRequest request, Runnable resendOnStale) {
         if (!ctx.executor().inEventLoop()) {
-            ctx.executor().execute(() -> begin(c, p, idle, request));
+            ctx.executor().execute(() -> begin(c, p, idle, request, resendOnStale));
             return;
         }
         call = c;
+        answered = false;
+        resend = served > 0 ? resendOnStale : null;
         pool = p;
         idleNanos = idle.toNanos();
         lastActivity = System.nanoTime();
@@ -60,6 +66,7 @@ final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
             return; // nothing asked: a stray response on a pooled connection
         }
         lastActivity = System.nanoTime();
+        answered = true;
         if (msg instanceof HttpResponse r) {
             keepAlive = HttpUtil.isKeepAlive(r);
             call.listener().status(r.status().code());
@@ -74,6 +81,7 @@ final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
         }
         if (msg instanceof LastHttpContent) {
             Call done = detach();
+            served++;
             if (keepAlive) {
                 pool.release(c.channel());
             } else {
@@ -107,10 +115,15 @@ final class Exchange extends SimpleChannelInboundHandler<HttpObject> {
         if (c == null) {
             return;
         }
+        Runnable again = !answered && cause instanceof IOException && !(cause instanceof SocketTimeoutException) ? resend : null;
         detach();
         ctx.close();
         pool.release(ctx.channel()); // the pool forgets a closed connection
-        c.fail(cause);
+        if (again != null && !c.abandoned()) {
+            again.run(); // a kept-alive connection the provider had closed: not its failure
+        } else {
+            c.fail(cause);
+        }
     }
 
     private Call detach() {

@@ -25,6 +25,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * HTTP/1.1 to the providers without a thread per call: a few event-loop threads write each request
@@ -62,23 +63,36 @@ public final class UpstreamHttp implements AutoCloseable {
     public Call post(URI uri, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
         ChannelPool pool = pools.get(address);
+        Call call = new Call(listener);
+        send(pool, call, () -> request(uri, headers, body), idle, true);
+        return call;
+    }
+
+    /**
+     * Writes the request on a pooled connection. A kept-alive connection the provider had already
+     * closed (it fails before any answer arrives) is not the provider's failure: the request goes once
+     * more on a fresh connection, as HTTP clients do for idempotent retries of stale connections.
+     */
+    private void send(ChannelPool pool, Call call, Supplier<FullHttpRequest> request, Duration idle, boolean mayResend) {
+        pool.acquire().addListener(f -> {
+            if (!f.isSuccess()) {
+                call.fail(f.cause());
+                return;
+            }
+            Channel ch = (Channel) f.getNow();
+            Runnable resend = mayResend ? () -> send(pool, call, request, idle, false) : null;
+            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request.get(), resend);
+        });
+    }
+
+    private static FullHttpRequest request(URI uri, Map<String, String> headers, byte[] body) {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path(uri), Unpooled.wrappedBuffer(body));
         request.headers().set(HttpHeaderNames.HOST, uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : ""))
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         headers.forEach(request.headers()::set);
-        Call call = new Call(listener);
-        pool.acquire().addListener(f -> {
-            if (!f.isSuccess()) {
-                request.release();
-                call.fail(f.cause());
-                return;
-            }
-            Channel ch = (Channel) f.getNow();
-            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request);
-        });
-        return call;
+        return request;
     }
 
     private static String path(URI uri) {
