@@ -19,8 +19,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -31,22 +35,44 @@ import java.util.function.Supplier;
  * HTTP/1.1 to the providers without a thread per call: a few event-loop threads write each request
  * on a pooled keep-alive connection and hand the answer's pieces to a listener as they arrive, so
  * a call waiting for its model holds a socket, not a thread (docs/architecture.md, "Gateway
- * threads"). One pool of connections per provider address, health-checked on acquire.
+ * threads"). One pool of connections per provider origin, health-checked on acquire; https origins over TLS.
  */
 public final class UpstreamHttp implements AutoCloseable {
+    /** Where connections go: https ones get TLS (the JDK's trust store, host name verified). */
+    record Origin(boolean tls, String host, int port) {
+        static Origin of(URI uri) {
+            boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+            return new Origin(tls, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
+        }
+    }
+
     private final EventLoopGroup group;
-    private final AbstractChannelPoolMap<InetSocketAddress, SimpleChannelPool> pools;
+    private final AbstractChannelPoolMap<Origin, SimpleChannelPool> pools;
+    private final SslContext tls;
 
     public UpstreamHttp(int threads) {
+        this(threads, defaultTls());
+    }
+
+    /** @param tls how https providers are reached (tests pass one that trusts their own certificate) */
+    public UpstreamHttp(int threads, SslContext tls) {
+        this.tls = tls;
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
         pools = new AbstractChannelPoolMap<>() {
             @Override
-            protected SimpleChannelPool newPool(InetSocketAddress address) {
-                return new SimpleChannelPool(bootstrap.clone().remoteAddress(address), new AbstractChannelPoolHandler() {
+            protected SimpleChannelPool newPool(Origin origin) {
+                return new SimpleChannelPool(bootstrap.clone().remoteAddress(origin.host(), origin.port()), new AbstractChannelPoolHandler() {
                     @Override
                     public void channelCreated(Channel ch) {
+                        if (origin.tls()) {
+                            SslHandler ssl = UpstreamHttp.this.tls.newHandler(ch.alloc(), origin.host(), origin.port());
+                            SSLParameters params = ssl.engine().getSSLParameters();
+                            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the provider's host
+                            ssl.engine().setSSLParameters(params);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("exchange", new Exchange());
                     }
                 });
@@ -61,8 +87,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * @return a handle that abandons the call (closing its connection)
      */
     public Call post(URI uri, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
-        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80);
-        ChannelPool pool = pools.get(address);
+        ChannelPool pool = pools.get(Origin.of(uri));
         Call call = new Call(listener);
         send(pool, call, () -> request(uri, headers, body), idle, true);
         return call;
@@ -93,6 +118,14 @@ public final class UpstreamHttp implements AutoCloseable {
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         headers.forEach(request.headers()::set);
         return request;
+    }
+
+    private static SslContext defaultTls() {
+        try {
+            return SslContextBuilder.forClient().build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("no TLS client context", e);
+        }
     }
 
     private static String path(URI uri) {
