@@ -302,9 +302,7 @@ public final class InvokeEndpoints {
     }
 
     private static RuntimeException apiError(Throwable failure) {
-        try {
-            throw failure;
-        } catch (Rejected r) {
+        if (failure instanceof Rejected r) {
             String type = switch (r.httpStatus()) {
                 case 429 -> "rate_limit_error";
                 case 403 -> "permission_error";
@@ -312,7 +310,8 @@ public final class InvokeEndpoints {
                 default -> "server_error";
             };
             return new ApiError(r.httpStatus(), type, r.code(), null, r.getMessage()).retryAfter(r.retryAfter());
-        } catch (ProviderFailure f) {
+        }
+        if (failure instanceof ProviderFailure f) {
             if (!f.providerFault()) {
                 return new ApiError(400, "invalid_request_error", "upstream_rejected", null,
                         "the model provider " + f.getMessage().replaceFirst("^upstream ", ""));
@@ -320,10 +319,8 @@ public final class InvokeEndpoints {
             boolean timeout = f.status() == InvocationStatus.TIMEOUT;
             return new ApiError(timeout ? 504 : 502, "upstream_error", f.status().name().toLowerCase(Locale.ROOT), null,
                     "the model provider failed: " + f.getMessage());
-        } catch (RuntimeException e) {
-            return e; // ApiError, ClientCancelled, or a bug the router answers with a 500
-        } catch (Throwable e) {
-            return new java.util.concurrent.CompletionException(e);
         }
+        // ApiError, ClientCancelled, or a bug the router answers with a 500
+        return failure instanceof RuntimeException e ? e : new java.util.concurrent.CompletionException(failure);
     }
 }

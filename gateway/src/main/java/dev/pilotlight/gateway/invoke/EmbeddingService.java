@@ -2,7 +2,6 @@ package dev.pilotlight.gateway.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.gateway.auth.Principal;
@@ -28,8 +27,7 @@ public final class EmbeddingService {
     private final ModelChain models;
     private final Admission admission;
     private final SpendLedger ledger;
-    private final EventEmitter events;
-    private final GatewayMetrics metrics;
+    private final InvocationEvents sent;
 
     public EmbeddingService(String gatewayId, ModelChain models, Admission admission, SpendLedger ledger, EventEmitter events,
                             GatewayMetrics metrics) {
@@ -37,8 +35,7 @@ public final class EmbeddingService {
         this.models = models;
         this.admission = admission;
         this.ledger = ledger;
-        this.events = events;
-        this.metrics = metrics;
+        this.sent = new InvocationEvents(events, metrics);
     }
 
     /**
@@ -93,9 +90,7 @@ public final class EmbeddingService {
     }
 
     private void emit(Principal caller, InvocationEvent.Builder ev) {
-        InvocationEvent e = ev.timestamp(System.currentTimeMillis()).build();
-        metrics.invocation(e);
-        events.emit(Topics.INVOCATIONS, caller.userId(), e);
+        sent.emit(caller, ev);
     }
 
     private static long millisSince(long startNanos) {

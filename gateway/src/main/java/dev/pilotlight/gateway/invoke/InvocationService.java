@@ -1,6 +1,5 @@
 package dev.pilotlight.gateway.invoke;
 
-import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.gateway.drift.DriftSampler;
 import dev.pilotlight.gateway.output.RefusalCheck;
@@ -63,7 +62,7 @@ public final class InvocationService {
     private final ReleaseBook releases;
     private final ModelChain models;
     private final QueryClassifier classifier;
-    private final EventEmitter events;
+    private final InvocationEvents sent;
     private final Admission admission;
     private final SpendLedger ledger;
     private final Policies policies;
@@ -87,7 +86,7 @@ public final class InvocationService {
         this.releases = releases;
         this.models = models;
         this.classifier = classifier;
-        this.events = events;
+        this.sent = new InvocationEvents(events, metrics);
         this.admission = admission;
         this.ledger = ledger;
         this.policies = policies;
@@ -388,13 +387,8 @@ public final class InvocationService {
         return policies.modelOverride(route.name(), now).filter(m -> catalog.model(m).isPresent()).orElse(first);
     }
 
-    /**
-     * Stamped when the call ends and the event is sent, not when it began: its time is then close to the
-     * broker's append time whatever the model's latency, so the guard's bounded out-of-orderness holds and
-     * a slow call is not late for event-time rules (docs/operations.md, "What the guard job guarantees").
-     */
     private void emit(Principal caller, InvocationEvent.Builder ev) {
-        send(caller, ev.timestamp(System.currentTimeMillis()));
+        sent.emit(caller, ev);
     }
 
     /**
@@ -404,13 +398,7 @@ public final class InvocationService {
     private void emitSampled(Principal caller, Prepared p, InvocationEvent.Builder ev, String redactedAnswer) {
         ev.timestamp(System.currentTimeMillis());
         String question = p.turns().get(p.turns().size() - 1).content(); // redacted, as the provider saw it
-        sampler.emit(p.chain().name(), question, redactedAnswer, ev, b -> send(caller, b));
-    }
-
-    private void send(Principal caller, InvocationEvent.Builder ev) {
-        InvocationEvent e = ev.build();
-        metrics.invocation(e);
-        events.emit(Topics.INVOCATIONS, caller.userId(), e);
+        sampler.emit(p.chain().name(), question, redactedAnswer, ev, b -> sent.send(caller, b));
     }
 
     private static long millisSince(long startNanos) {

@@ -131,18 +131,24 @@ public final class Langchain4jClient implements ModelClient {
         }
     }
 
-    private static ChatRequest request(ChatCall call) {
-        List<ChatMessage> messages = new ArrayList<>(call.turns().size());
-        if (call.body() != null) {
-            messages.addAll(AnthropicTranslation.messages(call.body())); // checked by cannotCarry before the call
-        } else for (ChatTurn t : call.turns()) {
+    /** The route API's conversation: text turns only. */
+    private static List<ChatMessage> textMessages(List<ChatTurn> turns) {
+        List<ChatMessage> messages = new ArrayList<>(turns.size());
+        for (ChatTurn t : turns) {
             messages.add(switch (t.role()) {
                 case SYSTEM -> SystemMessage.from(t.content());
                 case USER -> UserMessage.from(t.content());
                 case ASSISTANT -> AiMessage.from(t.content());
-                case TOOL -> throw new IllegalStateException("tool results are refused before a translated call (cannotCarry)");
+                case TOOL -> throw new IllegalStateException("the route API has no tool turns");
             });
         }
+        return messages;
+    }
+
+    private static ChatRequest request(ChatCall call) {
+        List<ChatMessage> messages = call.body() != null
+                ? AnthropicTranslation.messages(call.body()) // checked by cannotCarry before the call
+                : textMessages(call.turns());
         ChatRequest.Builder b = ChatRequest.builder().messages(messages);
         if (call.maxTokens() != null) {
             b.maxOutputTokens(call.maxTokens());

@@ -128,8 +128,7 @@ public final class ModelChain {
                             out.completeExceptionally(cause);
                             return;
                         }
-                        if (f.retryable() && onDelta == null && n < attempts.get(model.provider())) {
-                            backoff.schedule(() -> attempt(i, model, n + 1), FIRST_BACKOFF_MS << (n - 1), TimeUnit.MILLISECONDS);
+                        if (onDelta == null && retryLater(model.provider(), f, n, () -> attempt(i, model, n + 1))) {
                             return; // a stream is not retried in place: partial text may be out
                         }
                         LOG.warn("model {} on route {} failed ({}){}", model.alias(), route.name(), f.errorType(),
@@ -141,6 +140,18 @@ public final class ModelChain {
                         }
                     });
         }
+    }
+
+    /**
+     * Schedules attempt {@code n + 1} after its backoff (50 ms, doubling) when the failure is retryable
+     * and the provider allows another attempt; false when the failure stands.
+     */
+    private boolean retryLater(String provider, ProviderFailure f, int n, Runnable again) {
+        if (!f.retryable() || n >= attempts.get(provider)) {
+            return false;
+        }
+        backoff.schedule(again, FIRST_BACKOFF_MS << (n - 1), TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /** A call through the provider's breaker: refused at once when it is open, its outcome recorded when it ends. */
@@ -192,9 +203,7 @@ public final class ModelChain {
             Throwable cause = e == null ? null : unwrap(e);
             if (cause == null) {
                 out.complete(r);
-            } else if (cause instanceof ProviderFailure f && f.retryable() && n < attempts.get(model.provider())) {
-                backoff.schedule(() -> embedAttempt(model, body, n + 1, out), FIRST_BACKOFF_MS << (n - 1), TimeUnit.MILLISECONDS);
-            } else {
+            } else if (!(cause instanceof ProviderFailure f && retryLater(model.provider(), f, n, () -> embedAttempt(model, body, n + 1, out)))) {
                 out.completeExceptionally(cause);
             }
         });

@@ -48,7 +48,7 @@ public final class OpenAiWireClient implements ModelClient {
         CompletableFuture<ChatResult> out = new CompletableFuture<>();
         long start = System.nanoTime();
         if (onDelta == null) {
-            http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Whole(out, answer -> {
+            http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> {
                 JsonNode choice = answer.path("choices").path(0);
                 JsonNode message = choice.path("message");
                 JsonNode usage = answer.path("usage");
@@ -69,7 +69,7 @@ public final class OpenAiWireClient implements ModelClient {
     public CompletableFuture<ObjectNode> embed(String modelName, ObjectNode body) {
         body.put("model", modelName);
         CompletableFuture<ObjectNode> out = new CompletableFuture<>();
-        http.post(embeddingsUri, headers(null), JsonCodec.encode(body), spec.timeout(), new Whole(out, answer -> answer));
+        http.post(embeddingsUri, headers(null), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> answer));
         return out;
     }
 
@@ -131,15 +131,14 @@ public final class OpenAiWireClient implements ModelClient {
     }
 
     /** A whole answer, read to its end and then parsed. */
-    private static final class Whole implements ResponseListener {
-        private final CompletableFuture<? super Object> out;
-        private final java.util.function.Function<ObjectNode, ?> parse;
+    private static final class Whole<T> implements ResponseListener {
+        private final CompletableFuture<T> out;
+        private final java.util.function.Function<ObjectNode, T> parse;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         private int status;
 
-        @SuppressWarnings("unchecked")
-        <T> Whole(CompletableFuture<T> out, java.util.function.Function<ObjectNode, T> parse) {
-            this.out = (CompletableFuture<? super Object>) (CompletableFuture<?>) out;
+        Whole(CompletableFuture<T> out, java.util.function.Function<ObjectNode, T> parse) {
+            this.out = out;
             this.parse = parse;
         }
 

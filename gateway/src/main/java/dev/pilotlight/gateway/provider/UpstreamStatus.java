@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.InvocationStatus;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 
 /**
@@ -35,7 +34,7 @@ final class UpstreamStatus {
     }
 
     static ProviderFailure ioFailure(IOException e) {
-        if (e instanceof SocketTimeoutException || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
+        if (e instanceof SocketTimeoutException) { // the connection's idle watchdog (provider/netty/Exchange)
             return new ProviderFailure(InvocationStatus.TIMEOUT, "timeout", "upstream timed out", true, true, e);
         }
         return new ProviderFailure(InvocationStatus.ERROR, "upstream_unavailable", "upstream call failed", true, true, e);

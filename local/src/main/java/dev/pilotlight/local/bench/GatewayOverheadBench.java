@@ -4,6 +4,7 @@ import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.LoopbackPorts;
+import dev.pilotlight.testkit.http.HttpProbe;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
 import dev.pilotlight.local.progress.Progress;
@@ -12,10 +13,6 @@ import dev.pilotlight.local.bench.peer.PortkeyGateway;
 import dev.pilotlight.local.bench.peer.SideBySide;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +74,7 @@ public final class GatewayOverheadBench {
             Process gw = startGateway(work, kafka.bootstrapServers(), upstream, home.resolve("config/catalog.local.yaml"));
             try {
                 String gatewayUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
-                Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
+                Deadline.require("gateway answering", Duration.ofSeconds(60), () -> HttpProbe.ok("http://127.0.0.1:" + port + "/readyz"));
                 OpenLoopLoad load = new OpenLoopLoad(progress);
                 String direct = upstream.baseUrl() + "/chat/completions";
                 List<OpenLoopLoad.Result> results = new ArrayList<>();
@@ -104,7 +101,7 @@ public final class GatewayOverheadBench {
                     gw.waitFor();
                     progress.phase("starting a gateway whose routes sample nothing for drift");
                     gw = startGateway(work, kafka.bootstrapServers(), upstream, catalogWithoutDrift(work));
-                    Deadline.require("gateway answering", Duration.ofSeconds(60), () -> ready("http://127.0.0.1:" + port + "/readyz"));
+                    Deadline.require("gateway answering", Duration.ofSeconds(60), () -> HttpProbe.ok("http://127.0.0.1:" + port + "/readyz"));
                     String offUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
                     load.run("warm-up no-drift", rate, warmupSeconds, i -> OpenLoopLoad.post(offUrl, key(i), body("claims-letter", i + 1_000_000_000L)));
                     ThreadCpuTimeline offCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
@@ -167,7 +164,7 @@ public final class GatewayOverheadBench {
         try (PortkeyGateway portkey = PortkeyGateway.start(work)) {
             java.util.Map<String, String> headers = PortkeyGateway.headers(upstream.baseUrl());
             table.measure(new SideBySide.Target("portkey " + PortkeyGateway.VERSION + " (plain proxy)", portkey.pid(),
-                    i -> SideBySide.post(portkey.chatUrl(), headers, body("sim-model", i + 300_000_000_000L)), null), direct);
+                    i -> OpenLoopLoad.postWithHeaders(portkey.chatUrl(), headers, body("sim-model", i + 300_000_000_000L)), null), direct);
         } catch (IOException e) {
             out.println("peer not measured: " + e.getMessage());
         }
@@ -240,18 +237,6 @@ public final class GatewayOverheadBench {
         pb.environment().putAll(upstream.catalogVariables());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("gateway.log").toFile()));
         return pb.start();
-    }
-
-    private static boolean ready(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static String key(long i) {

@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,7 @@ public final class InFlightLoad {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
         ConcurrentHistogram millis = new ConcurrentHistogram(3);
-        int idleThreads = threads(gatewayPid);
+        int idleThreads = ProcessUsage.threads(gatewayPid);
         progress.phase(calls + " calls in flight", () -> ok.get() + " answered, " + failed.get() + " failed");
         List<CompletableFuture<?>> all = new ArrayList<>(calls);
         long rampNanos = ramp.toNanos();
@@ -63,13 +61,13 @@ public final class InFlightLoad {
                 }
             }));
             if (i % 500 == 0) {
-                peakThreads = Math.max(peakThreads, threads(gatewayPid));
+                peakThreads = Math.max(peakThreads, ProcessUsage.threads(gatewayPid));
                 peakRss = Math.max(peakRss, ProcessUsage.rssMb(gatewayPid));
             }
         }
         CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         while (!done.isDone()) {
-            peakThreads = Math.max(peakThreads, threads(gatewayPid));
+            peakThreads = Math.max(peakThreads, ProcessUsage.threads(gatewayPid));
             peakRss = Math.max(peakRss, ProcessUsage.rssMb(gatewayPid));
             try {
                 done.get(200, TimeUnit.MILLISECONDS);
@@ -79,15 +77,6 @@ public final class InFlightLoad {
         }
         return new Result(calls, ok.get(), failed.get(), firstFailure.get(), millis.getValueAtPercentile(50), millis.getMaxValue(),
                 peakThreads, idleThreads, peakRss);
-    }
-
-    private static int threads(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.replaceAll("\\D", ""));
-            }
-        }
-        return -1;
     }
 
     public static HttpRequest post(String url, String key, String body) {

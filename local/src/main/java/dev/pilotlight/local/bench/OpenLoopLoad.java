@@ -2,6 +2,7 @@ package dev.pilotlight.local.bench;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -112,10 +113,13 @@ public final class OpenLoopLoad {
     }
 
     public static Request post(String url, String key, String body) {
+        return postWithHeaders(url, key == null ? Map.of() : Map.of("Authorization", "Bearer " + key), body);
+    }
+
+    /** A POST with the given headers (a peer gateway's own, for instance). */
+    public static Request postWithHeaders(String url, Map<String, String> headers, String body) {
         Request.Builder b = new Request.Builder().url(url).post(RequestBody.create(body, JSON));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
+        headers.forEach(b::header);
         return b.build();
     }
 }

@@ -2,6 +2,7 @@ package dev.pilotlight.testkit.binaries;
 
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.testkit.LoopbackPorts;
+import dev.pilotlight.testkit.http.HttpProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,21 +53,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
                 "--cluster.listen-address=")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
         AlertmanagerProcess am = new AlertmanagerProcess(p, URI.create("http://127.0.0.1:" + port), dir);
-        HttpClient http = HttpClient.newHttpClient();
-        boolean ready = Deadline.in(Duration.ofSeconds(20)).await(() -> {
-            if (!p.isAlive()) {
-                return true;
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(am.url.resolve("/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
+        boolean ready = Deadline.in(Duration.ofSeconds(20)).await(() -> !p.isAlive() || HttpProbe.ok(am.url.resolve("/-/ready").toString()));
         if (!ready || !p.isAlive()) {
             am.close();
             throw new IOException("Alertmanager did not start; see " + dir.resolve("alertmanager.log") + ": "

@@ -119,6 +119,11 @@ record SimulatedAnswer(String content, String toolName, String toolArguments, St
         return out;
     }
 
+    /** A fresh tool-call id as the provider spells them (OpenAI's call_..., Anthropic's toolu_...). */
+    static String callId(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
     void message(ObjectNode message) {
         message.put("role", "assistant");
         if (toolName == null) {
@@ -128,7 +133,7 @@ record SimulatedAnswer(String content, String toolName, String toolArguments, St
         }
         message.putNull("content");
         ObjectNode call = message.putArray("tool_calls").addObject();
-        call.put("id", "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24));
+        call.put("id", callId("call_"));
         call.put("type", "function");
         call.putObject("function").put("name", toolName).put("arguments", toolArguments);
     }
@@ -139,7 +144,7 @@ record SimulatedAnswer(String content, String toolName, String toolArguments, St
         if (toolName == null) {
             return out;
         }
-        ObjectNode head = JSON.createObjectNode().put("index", 0).put("id", "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24))
+        ObjectNode head = JSON.createObjectNode().put("index", 0).put("id", callId("call_"))
                 .put("type", "function");
         head.putObject("function").put("name", toolName).put("arguments", "");
         out.add(head);

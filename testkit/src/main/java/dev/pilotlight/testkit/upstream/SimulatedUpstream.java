@@ -284,7 +284,7 @@ public final class SimulatedUpstream implements AutoCloseable {
         ObjectNode body = anthropicBody(model, answer.content() == null ? "" : answer.content(), promptTokens, outputTokens);
         if (answer.toolName() != null) {
             ArrayNode content = body.putArray("content");
-            content.addObject().put("type", "tool_use").put("id", "toolu_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20))
+            content.addObject().put("type", "tool_use").put("id", SimulatedAnswer.callId("toolu_"))
                     .put("name", answer.toolName()).set("input", JSON.readTree(answer.toolArguments()));
             body.put("stop_reason", "tool_use");
         }
@@ -390,8 +390,8 @@ public final class SimulatedUpstream implements AutoCloseable {
                     event(out, "content_block_delta", d);
                 }
             } else { // a tool call: its head, then its input as pieces of JSON
-                blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_" + UUID.randomUUID().toString()
-                        .replace("-", "").substring(0, 20)).put("name", answer.toolName()).putObject("input");
+                blockStart.putObject("content_block").put("type", "tool_use").put("id", SimulatedAnswer.callId("toolu_"))
+                        .put("name", answer.toolName()).putObject("input");
                 event(out, "content_block_start", blockStart);
                 String args = answer.toolArguments();
                 for (int i = 0; i < args.length(); i += 8) {

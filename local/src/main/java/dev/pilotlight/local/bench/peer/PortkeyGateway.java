@@ -2,11 +2,8 @@ package dev.pilotlight.local.bench.peer;
 
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.testkit.LoopbackPorts;
+import dev.pilotlight.testkit.http.HttpProbe;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +46,7 @@ public final class PortkeyGateway implements AutoCloseable {
         pb.environment().put("NODE_ENV", "production");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("portkey.log").toFile()));
         PortkeyGateway g = new PortkeyGateway(pb.start(), port);
-        Deadline.require("Portkey gateway answering", Duration.ofSeconds(60), g::answers);
+        Deadline.require("Portkey gateway answering", Duration.ofSeconds(60), () -> HttpProbe.ok("http://127.0.0.1:" + port + "/"));
         return g;
     }
 
@@ -64,18 +61,6 @@ public final class PortkeyGateway implements AutoCloseable {
 
     public long pid() {
         return process.pid();
-    }
-
-    private boolean answers() {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Override

@@ -19,9 +19,20 @@ public final class ProcessUsage {
 
     /** Resident set size now, in MB. */
     public static long rssMb(long pid) throws IOException {
+        long kb = status(pid, "VmRSS:");
+        return kb < 0 ? -1 : kb / 1024;
+    }
+
+    /** Threads of the process now. */
+    public static int threads(long pid) throws IOException {
+        return (int) status(pid, "Threads:");
+    }
+
+    /** The number on a line of /proc/<pid>/status, or -1 when the line is not there. */
+    private static long status(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
             }
         }
         return -1;

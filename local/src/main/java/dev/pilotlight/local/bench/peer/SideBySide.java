@@ -79,12 +79,4 @@ public final class SideBySide {
     private static String own(double ms) {
         return Double.isNaN(ms) ? "-" : String.format("%.2f", ms);
     }
-
-    /** A POST with the given headers. */
-    public static okhttp3.Request post(String url, Map<String, String> headers, String body) {
-        okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(url)
-                .post(okhttp3.RequestBody.create(body, okhttp3.MediaType.get("application/json")));
-        headers.forEach(b::header);
-        return b.build();
-    }
 }
