@@ -25,4 +25,5 @@ topic guard.dlq       1 retention.ms=2592000000 message.timestamp.type=LogAppend
 topic guard.rules     1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 topic guard.drift     1 retention.ms=3024000000 message.timestamp.type=LogAppendTime
 topic guard.drift-baselines 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
+topic guard.experiments 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 echo "topics ready"

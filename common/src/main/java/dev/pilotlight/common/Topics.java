@@ -15,6 +15,8 @@ public final class Topics {
     public static final String DRIFT = "guard.drift";
     /** Pinned drift baselines, one per route, signed (docs/drift.md, "Baselines"). */
     public static final String DRIFT_BASELINES = "guard.drift-baselines";
+    /** Release experiments: each prompt's current experiment, its arms' figures and its decision (docs/experiments.md). */
+    public static final String EXPERIMENTS = "guard.experiments";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
@@ -41,7 +43,8 @@ public final class Topics {
             new TopicSpec(RULES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
             // a month of windows for the weekly report and baselines captured from a pilot period
             new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")),
-            new TopicSpec(DRIFT_BASELINES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(DRIFT_BASELINES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(EXPERIMENTS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps

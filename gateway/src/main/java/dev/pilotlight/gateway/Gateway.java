@@ -10,6 +10,7 @@ import dev.pilotlight.gateway.config.ConfigException;
 import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.control.ControlLoop;
+import dev.pilotlight.gateway.experiment.ExperimentBoard;
 import dev.pilotlight.gateway.control.ReleaseChannel;
 import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
@@ -71,6 +72,7 @@ public final class Gateway implements AutoCloseable {
     private final CommandApplier applier;
     private final ControlLoop control;
     private final ReleaseChannel releaseChannel;
+    private final ExperimentBoard experiments;
     private final HeartbeatPublisher heartbeat;
     private HttpEdge edge;
     private final Router router;
@@ -90,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         Catalog catalog = Catalog.load(config.catalogFile(), variables);
         PromptRegistry registry = PromptRegistry.load(config.promptsDir(),
-                catalog.routes().values().stream().map(Route::promptId).collect(Collectors.toSet()));
+                catalog.routes().values().stream().map(Route::promptId).collect(Collectors.toSet()), m -> catalog.model(m).isPresent());
         ApiKeyAuthenticator auth = ApiKeyAuthenticator.fromFile(config.apiKeysFile());
         CommandSigner signer = CommandSigner.fromSecret(config.controlKey());
         events = new EventEmitter(config.kafkaBootstrap(), config.gatewayId(), config.eventQueueCapacity(),
@@ -110,7 +112,9 @@ public final class Gateway implements AutoCloseable {
                 (reason, r) -> events.emit(Topics.DLQ, r.topic(), DeadLetter.of(r.topic(), r.partition(), r.offset(), r.key(),
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis()));
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
-        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, config.controlReplay(), deadLetter);
+        experiments = new ExperimentBoard(signer, deadLetter);
+        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, experiments,
+                config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
         upstreamHttp = new UpstreamHttp(Math.max(2, Runtime.getRuntime().availableProcessors()));
         translatedCalls = Executors.newCachedThreadPool(daemon("provider-translated"));
@@ -132,7 +136,7 @@ public final class Gateway implements AutoCloseable {
                 new EmbeddingService(config.gatewayId(), models, admission, ledger, events, metrics));
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
-        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier);
+        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments);
         router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
                 .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
@@ -150,6 +154,7 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.ADMIN_PROMOTE, admin::promote)
                 .bind(Endpoint.ADMIN_PROMPTS, admin::promptVersions)
                 .bind(Endpoint.ADMIN_CONTROL, admin::controlStatus)
+                .bind(Endpoint.ADMIN_EXPERIMENTS, admin::experiments)
                 .requireAllBound();
         metrics.gauges("pilotlight_gateway_drift_samples", "Answered calls given drift features (sampled), emitted without "
                 + "them over the route's rate or at a full queue (skipped_rate, skipped_busy), since start; queued now", "outcome",

@@ -63,7 +63,8 @@ public final class GuardApplication {
     public static GuardSettings settings(JobOptions o, RuleSet rules) {
         return new GuardSettings(o.modules(), rules, CommandSigner.fromSecret(o.controlKey()), o.commandTtl(),
                 o.maxDecisionLag(), o.outOfOrderness(), o.idleness(), o.metricsWindow(), o.allowedLateness(),
-                RuleSetLoader.lastModified(o.rulesPath()), o.miniBatch(), o.feedbackHorizon(), o.backlogIdleness(), o.drift());
+                RuleSetLoader.lastModified(o.rulesPath()), o.miniBatch(), o.feedbackHorizon(), o.backlogIdleness(), o.drift())
+                .withExperiments(o.experiments());
     }
 
     /**

@@ -11,7 +11,9 @@ public enum GuardModule {
     /** Every rule of alert-rules/ (thresholds incl. rollback triggers, absences, sequences), to guard.alerts and guard.control. */
     ALERTS,
     /** Input, output and performance drift of every prompt release, to guard.metrics, guard.drift and the rules' drift stream. */
-    DRIFT;
+    DRIFT,
+    /** Release experiments: A/B verdicts and canary ramps, to guard.experiments, guard.alerts and guard.control (docs/experiments.md). */
+    EXPERIMENTS;
 
     /** Parses "metrics,alerts,drift" or "all". */
     public static Set<GuardModule> parse(String list) {

@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs;
 
+import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.ControlCommand;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
@@ -44,6 +45,14 @@ import dev.pilotlight.jobs.drift.DriftSamples;
 import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.jobs.drift.EmitReleaseWindow;
 import dev.pilotlight.jobs.drift.ReleaseWindow;
+import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.experiment.ExperimentState;
+import dev.pilotlight.jobs.experiments.ArmObservation;
+import dev.pilotlight.jobs.experiments.AttributeFeedback;
+import dev.pilotlight.jobs.experiments.ExperimentCommands;
+import dev.pilotlight.jobs.experiments.ExperimentInput;
+import dev.pilotlight.jobs.experiments.ExperimentSettings;
+import dev.pilotlight.jobs.experiments.JudgeExperiment;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -95,6 +104,9 @@ public final class GuardPipeline {
         }
         if (settings.modules().contains(GuardModule.ALERTS)) {
             deadLetters = deadLetters.union(alerts(ruleInputs, broadcasts, sinks, settings));
+        }
+        if (settings.modules().contains(GuardModule.EXPERIMENTS)) {
+            deadLetters = deadLetters.union(experiments(records, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -152,6 +164,35 @@ public final class GuardPipeline {
         scores.map(DriftSamples::of).name("drift-samples").uid("drift-samples")
                 .sinkTo(sinks.metrics()).name("drift-metrics").uid("drift-metrics-sink");
         return scores;
+    }
+
+    /**
+     * Release experiments: ratings attributed to the arm of the call they rate (keyed by invocation),
+     * then each prompt's experiment judged with its release changes (keyed by promptId). States to
+     * guard.experiments; decisions as signed commands and tier-2 alerts; returns the ratings that could
+     * not be attributed and commands not issued.
+     */
+    private static DataStream<dev.pilotlight.common.event.DeadLetter> experiments(DataStream<Envelope> records,
+            DataStream<ReleaseState> releases, GuardSinks sinks, GuardSettings settings) {
+        ExperimentSettings x = settings.experiments();
+        SingleOutputStreamOperator<ArmObservation> observations = records
+                .filter(AttributeFeedback::relevant).name("experiment-inputs").uid("experiment-inputs")
+                .keyBy(AttributeFeedback::keyOf)
+                .connect(releases.broadcast(AttributeFeedback.ROUTES))
+                .process(new AttributeFeedback(x)).name("attribute-to-arms").uid("attribute-to-arms");
+        SingleOutputStreamOperator<ExperimentState> states = observations.map(ExperimentInput::of).name("arm-observations").uid("arm-observations")
+                .union(releases.map(ExperimentInput::of).name("experiment-releases").uid("experiment-releases"))
+                .keyBy(ExperimentInput::promptId)
+                .process(new JudgeExperiment(x, new ExperimentCommands(settings.commandTtl()), settings.maxDecisionLag()))
+                .name("judge-experiments").uid("judge-experiments");
+        CommandSigner signer = settings.signer();
+        states.map(signer::sign).returns(ExperimentState.class).name("sign-experiment-states").uid("sign-experiment-states")
+                .sinkTo(sinks.experiments()).name("experiments").uid("experiments-sink");
+        states.getSideOutput(JudgeExperiment.ALERTS).sinkTo(sinks.alerts()).name("experiment-alerts").uid("experiment-alerts-sink");
+        SingleOutputStreamOperator<ControlCommand> signed = states.getSideOutput(JudgeExperiment.COMMANDS)
+                .process(new SignCommands(settings.signer())).name("sign-experiment-commands").uid("sign-experiment-commands");
+        signed.sinkTo(sinks.commands()).name("experiment-commands").uid("experiment-commands-sink");
+        return observations.getSideOutput(AttributeFeedback.UNATTRIBUTED).union(signed.getSideOutput(SignCommands.INVALID));
     }
 
     /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences; returns commands not issued. */

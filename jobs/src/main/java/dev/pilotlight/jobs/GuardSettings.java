@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs;
 
 import dev.pilotlight.jobs.drift.DriftSettings;
+import dev.pilotlight.jobs.experiments.ExperimentSettings;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.rules.RuleSet;
 import java.time.Duration;
@@ -18,11 +19,19 @@ import java.util.Set;
  * @param miniBatch       how long events are merged on the heap before keyed state is touched (adds at most this to latency)
  * @param feedbackHorizon how long a user's last rating of an invocation is remembered, so a new one replaces it
  * @param drift           the drift module's windows, references, tests and bounds (docs/drift.md)
+ * @param experiments     the experiments module's tests, horizon, guardrails and bounds (docs/experiments.md)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                             Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
-                            Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift) {
+                            Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments) {
+
+    public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
+                         Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
+                         long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift) {
+        this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
+                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, ExperimentSettings.defaults());
+    }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
@@ -34,7 +43,13 @@ public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSign
     /** These settings with other drift settings. */
     public GuardSettings withDrift(DriftSettings d) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d, experiments);
+    }
+
+    /** These settings with other experiment settings. */
+    public GuardSettings withExperiments(ExperimentSettings x) {
+        return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, x);
     }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,

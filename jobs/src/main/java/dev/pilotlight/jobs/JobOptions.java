@@ -1,6 +1,7 @@
 package dev.pilotlight.jobs;
 
 import dev.pilotlight.jobs.drift.DriftSettings;
+import dev.pilotlight.jobs.experiments.ExperimentSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
                          Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon,
                          Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures,
-                         Duration backlogIdleness, DriftSettings drift) {
+                         Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -24,7 +25,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
                 "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon", "max-clock-skew", "max-event-age",
-                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings"));
+                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings", "experiment-settings"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -43,6 +44,14 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.error("--drift-settings:\n    " + e.getMessage().replace("\n", "\n    "));
             }
         }
+        ExperimentSettings experiments = ExperimentSettings.defaults();
+        if (a.get("experiment-settings", null) != null) {
+            try {
+                experiments = ExperimentSettings.load(Path.of(a.get("experiment-settings", null)));
+            } catch (IllegalArgumentException e) {
+                a.error("--experiment-settings:\n    " + e.getMessage().replace("\n", "\n    "));
+            }
+        }
         JobOptions o = new JobOptions(
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
                 a.get("group-id", "pilotlight-guard"), key,
@@ -54,7 +63,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
                 a.duration("max-clock-skew", "5s"), a.duration("max-event-age", "24h"),
                 a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000),
-                a.duration("backlog-idleness", "2m"), drift);
+                a.duration("backlog-idleness", "2m"), drift, experiments);
         a.requireValid();
         return o;
     }

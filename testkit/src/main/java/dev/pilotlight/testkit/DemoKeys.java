@@ -13,8 +13,8 @@ public final class DemoKeys {
     public static final List<String> USERS = List.of(
             "pl-demo-alice-0000000000000001", "pl-demo-bob-00000000000000000002", "pl-demo-carol-0000000000000003");
 
-    /** The pilot group (pilot01..pilot24) of config/api-keys.local.yaml: enough users for steady scenario traffic within the per-user limit. */
-    public static final List<String> PILOT_USERS = java.util.stream.IntStream.rangeClosed(1, 24)
+    /** The pilot group (pilot01..pilot64) of config/api-keys.local.yaml: enough users for steady scenario traffic within the per-user limit. */
+    public static final List<String> PILOT_USERS = java.util.stream.IntStream.rangeClosed(1, 64)
             .mapToObj(i -> String.format("pl-demo-pilot%02d-0000000000%04d", i, i)).toList();
 
     private DemoKeys() {}

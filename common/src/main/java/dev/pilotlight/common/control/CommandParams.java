@@ -61,11 +61,12 @@ public final class CommandParams {
 
     static {
         Param until = Param.optional("until", Kind.EPOCH_MS).issuer();
+        // the release revision a decision was made on: a gateway whose release has moved on treats the command as stale
+        Param revision = new Param("revision", Kind.WHOLE, false, 0, 1L << 53, true);
         SCHEMA.put(CommandType.ROLLBACK_PROMPT, List.of(Param.required("fromVersion", Kind.VERSION).issuer(),
-                Param.optional("toVersion", Kind.VERSION).issuer(),
-                new Param("revision", Kind.WHOLE, false, 0, 1L << 53, true), Param.optional("route", Kind.NAME).issuer(), until));
-        SCHEMA.put(CommandType.PROMOTE_VARIANT, List.of(Param.required("version", Kind.VERSION), until));
-        SCHEMA.put(CommandType.SET_SPLIT, List.of(Param.required("split", Kind.SHARE), Param.optional("candidate", Kind.VERSION), until));
+                Param.optional("toVersion", Kind.VERSION).issuer(), revision, Param.optional("route", Kind.NAME).issuer(), until));
+        SCHEMA.put(CommandType.PROMOTE_VARIANT, List.of(Param.required("version", Kind.VERSION), revision, until));
+        SCHEMA.put(CommandType.SET_SPLIT, List.of(Param.required("split", Kind.SHARE), Param.optional("candidate", Kind.VERSION), revision, until));
         SCHEMA.put(CommandType.THROTTLE_USER, List.of(Param.whole("perMinute", 1, 1_000_000), until));
         SCHEMA.put(CommandType.BLOCK_USER, List.of(until));
         SCHEMA.put(CommandType.UNBLOCK_USER, List.of(until));

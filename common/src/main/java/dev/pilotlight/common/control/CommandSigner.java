@@ -59,6 +59,10 @@ public final class CommandSigner implements java.io.Serializable {
         return baseline.withSignature(signatureOf(baseline.withSignature(null)));
     }
 
+    public dev.pilotlight.common.experiment.ExperimentState sign(dev.pilotlight.common.experiment.ExperimentState state) {
+        return state.withSignature(signatureOf(state.withSignature(null)));
+    }
+
     private String signatureOf(Object unsigned) {
         ObjectNode tree = JsonCodec.mapper().valueToTree(unsigned);
         return hmac(tree);

@@ -22,7 +22,17 @@ public record ReleaseState(
         String updatedBy,
         String reason,
         /** HMAC-SHA256 of the state without this field. */
-        String signature) {
+        String signature,
+        /** A canary ramp for the candidate: steps of share, each held for its bake time (docs/experiments.md); null for a plain split. */
+        java.util.List<dev.pilotlight.common.experiment.RampStep> plan) {
+
+    /** A state without a canary plan. */
+    public ReleaseState(int schemaVersion, String promptId, String route, String productionVersion, String previousVersion,
+                        String candidateVersion, double candidateSplit, long revision, long updatedAt, String updatedBy, String reason,
+                        String signature) {
+        this(schemaVersion, promptId, route, productionVersion, previousVersion, candidateVersion, candidateSplit, revision,
+                updatedAt, updatedBy, reason, signature, null);
+    }
 
     /** An unsigned state (signed when published). */
     public ReleaseState(int schemaVersion, String promptId, String route, String productionVersion, String previousVersion,
@@ -33,6 +43,12 @@ public record ReleaseState(
 
     public ReleaseState withSignature(String sig) {
         return new ReleaseState(schemaVersion, promptId, route, productionVersion, previousVersion, candidateVersion,
-                candidateSplit, revision, updatedAt, updatedBy, reason, sig);
+                candidateSplit, revision, updatedAt, updatedBy, reason, sig, plan);
+    }
+
+    /** This state carrying a canary plan. */
+    public ReleaseState withPlan(java.util.List<dev.pilotlight.common.experiment.RampStep> steps) {
+        return new ReleaseState(schemaVersion, promptId, route, productionVersion, previousVersion, candidateVersion,
+                candidateSplit, revision, updatedAt, updatedBy, reason, signature, steps);
     }
 }

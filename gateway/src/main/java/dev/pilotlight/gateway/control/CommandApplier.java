@@ -107,6 +107,16 @@ public final class CommandApplier {
     }
 
     /**
+     * Whether a release command was decided on a release revision that has changed since (two decisions
+     * racing on one route: the one made on the current revision wins, the other is a no-op).
+     */
+    private boolean stale(ControlCommand c) {
+        String revision = c.param("revision");
+        ReleaseState current = releases.current(c.target()).orElseThrow(() -> new IllegalArgumentException("unknown prompt " + c.target()));
+        return revision != null && parseLong(revision, "revision") != current.revision();
+    }
+
+    /**
      * Puts one command in force. Effects end at {@code params.until} (epoch ms) when given, else when
      * the command itself expires.
      *
@@ -119,20 +129,24 @@ public final class CommandApplier {
         switch (c.type()) {
             case ROLLBACK_PROMPT -> {
                 String from = required(c, "fromVersion");
-                String revision = c.param("revision");
-                ReleaseState current = releases.current(c.target()).orElseThrow(() -> new IllegalArgumentException("unknown prompt " + c.target()));
-                if (revision != null && parseLong(revision, "revision") != current.revision()) {
-                    return null; // decided on a release that has changed since: stale
+                if (stale(c)) {
+                    return null;
                 }
                 return releases.rollback(c.target(), from, c.param("toVersion"), by, c.reason())
                         .map(r -> "production " + r.productionVersion()).orElse(null);
             }
             case PROMOTE_VARIANT -> {
                 String version = required(c, "version");
+                if (stale(c)) {
+                    return null;
+                }
                 return releases.promote(c.target(), version, by, c.reason()).map(r -> "production " + r.productionVersion()).orElse(null);
             }
             case SET_SPLIT -> {
                 double split = parseDouble(required(c, "split"), "split");
+                if (stale(c)) {
+                    return null;
+                }
                 String candidate = c.param("candidate") != null ? c.param("candidate")
                         : releases.current(c.target()).map(ReleaseState::candidateVersion).orElse(null);
                 if (candidate == null) {

@@ -1,6 +1,7 @@
 package dev.pilotlight.gateway.control;
 
 import dev.pilotlight.common.Topics;
+import dev.pilotlight.gateway.experiment.ExperimentBoard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every replica reads all of guard.control and guard.releases (partitions assigned, no consumer
+ * Every replica reads all of guard.control, guard.releases and guard.experiments (partitions assigned, no consumer
  * group: each replica must see every command). At start it first reads the release topic to its
  * end, then replays recent commands (a command decided on an older release revision is stale and
  * skipped), so a replica that was down converges; it reports ready once it has caught up with
@@ -32,6 +33,7 @@ public final class ControlLoop implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final CommandApplier applier;
     private final ReleaseChannel releases;
+    private final ExperimentBoard experiments;
     private final BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable;
     private final Duration replay;
     private final Thread thread;
@@ -40,8 +42,9 @@ public final class ControlLoop implements AutoCloseable {
     private volatile long startedAt;
 
     /** @param onUnreadable dead-letters a record nothing could be done with, with the reason */
-    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseChannel releases,
+    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseChannel releases, ExperimentBoard experiments,
                        Duration replay, BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable) {
+        this.experiments = experiments;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, gatewayId + "-control",
@@ -105,12 +108,15 @@ public final class ControlLoop implements AutoCloseable {
                 handle(r);
             }
         }
+        List<TopicPartition> experimentParts = partitions(Topics.EXPERIMENTS);
         List<TopicPartition> all = new ArrayList<>(controlParts);
         all.addAll(releaseParts);
+        all.addAll(experimentParts);
         Map<TopicPartition, Long> positions = new HashMap<>();
         releaseParts.forEach(tp -> positions.put(tp, consumer.position(tp)));
         consumer.assign(all);
         positions.forEach(consumer::seek);
+        consumer.seekToBeginning(experimentParts); // compacted: each prompt's latest experiment, for the admin API
         Map<TopicPartition, Long> since = new HashMap<>();
         controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
@@ -144,6 +150,10 @@ public final class ControlLoop implements AutoCloseable {
         try {
             if (Topics.RELEASES.equals(r.topic())) {
                 releases.handle(r);
+                return;
+            }
+            if (Topics.EXPERIMENTS.equals(r.topic())) {
+                experiments.handle(r);
                 return;
             }
             boolean replaying = !ready && r.timestamp() < startedAt;

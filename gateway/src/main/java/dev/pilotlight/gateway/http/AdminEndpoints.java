@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.experiment.RampStep;
+import java.util.List;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
@@ -12,6 +14,7 @@ import dev.pilotlight.gateway.pii.PiiDetector;
 import dev.pilotlight.gateway.pii.Redaction;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
+import dev.pilotlight.gateway.experiment.ExperimentBoard;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.io.IOException;
 import java.util.Comparator;
@@ -24,7 +27,10 @@ public final class AdminEndpoints {
     private final PromptRegistry prompts;
     private final PiiDetector pii = new PiiDetector();
 
-    public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier) {
+    private final ExperimentBoard experiments;
+
+    public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier, ExperimentBoard experiments) {
+        this.experiments = experiments;
         this.catalog = catalog;
         this.prompts = prompts;
         this.releases = releases;
@@ -43,19 +49,26 @@ public final class AdminEndpoints {
         req.respond(200, out);
     }
 
-    /** POST /admin/releases/{route} {"production":"1.1.0"} or {"candidate":"1.1.0","split":0.1}. */
+    /**
+     * POST /admin/releases/{route} {"production":"1.1.0"}, {"candidate":"1.1.0","split":0.1} (an A/B
+     * experiment), or {"candidate":"1.1.0","plan":[{"share":0.1,"bake":"10m","min_calls":200},...]} (a canary ramp).
+     */
     public void release(Request req) throws IOException {
         Route route = route(req);
         JsonNode body = req.jsonBody();
         String production = BodyFields.optionalText(body, "production", 64);
         String candidate = BodyFields.optionalText(body, "candidate", 64);
         if (production == null && candidate == null && !body.has("candidate")) {
-            throw ApiError.badRequest(null, "give 'production' and/or 'candidate' (with 'split'); candidate null ends an experiment");
+            throw ApiError.badRequest(null, "give 'production' and/or 'candidate' (with 'split' or 'plan'); candidate null ends an experiment");
         }
+        List<RampStep> plan = body.hasNonNull("plan") ? RampPlanBody.read(body.get("plan")) : null;
         Double given = BodyFields.optionalNumber(body, "split", 0, 1);
-        double split = given != null ? given : candidate == null ? 0.0 : 0.1;
+        if (plan != null && given != null) {
+            throw ApiError.badRequest("split", "give 'split' or 'plan', not both: a plan's first step is the split");
+        }
+        double split = plan != null ? plan.get(0).share() : given != null ? given : candidate == null ? 0.0 : 0.1;
         try {
-            ReleaseState s = releases.release(route.promptId(), production, candidate, split,
+            ReleaseState s = releases.release(route.promptId(), production, candidate, split, plan,
                     "admin:" + req.principal().keyId(), redacted(BodyFields.optionalText(body, "reason", 500)));
             req.respond(200, s);
         } catch (IllegalArgumentException e) {
@@ -109,6 +122,11 @@ public final class AdminEndpoints {
         out.set("counts", JsonCodec.mapper().valueToTree(applier.counts()));
         out.set("recent", JsonCodec.mapper().valueToTree(applier.recent()));
         req.respond(200, out);
+    }
+
+    /** GET /admin/experiments: each prompt's latest experiment as the guard job judged it (arms, p-values, decision). */
+    public void experiments(Request req) throws IOException {
+        req.respond(200, experiments.all());
     }
 
     /** A reason goes to guard.releases and the audit log: personal data in it is replaced like in any prompt. */

@@ -156,7 +156,7 @@ public final class InvocationService {
                 .orElseThrow(() -> new IllegalStateException("released version has no file: " + route.promptId()));
         String promptVersion = a == null ? Target.NO_PROMPT_VERSION : a.version();
         String queryClass = classifier.classify(call.turns());
-        String firstModel = firstModel(call.target(), queryClass, start);
+        String firstModel = firstModel(call.target(), pv, queryClass, start);
         List<String> flags = new ArrayList<>();
         InvocationEvent.Builder ev = InvocationEvent.builder()
                 .eventId(call.eventId()).gatewayId(gatewayId) // stamped when sent (emit)
@@ -377,13 +377,17 @@ public final class InvocationService {
         return catalog.model(model).map(m -> m.price().cost((inputChars + 3) / 4, (streamedChars + 3) / 4)).orElse(0.0);
     }
 
-    /** The route's model, its cheap tier for simple requests, or the guard's ROUTE_MODEL override. */
-    private String firstModel(Target target, String queryClass, long now) {
+    /**
+     * The route's model (or the one the served prompt version pins), its cheap tier for simple requests,
+     * or the guard's ROUTE_MODEL override.
+     */
+    private String firstModel(Target target, PromptVersion pv, String queryClass, long now) {
         Route route = target.route();
         if (route == null) {
             return target.model().alias();
         }
-        String first = route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass) ? route.cheapModel() : route.model();
+        String model = pv != null && pv.model() != null ? pv.model() : route.model();
+        String first = route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass) ? route.cheapModel() : model;
         return policies.modelOverride(route.name(), now).filter(m -> catalog.model(m).isPresent()).orElse(first);
     }
 

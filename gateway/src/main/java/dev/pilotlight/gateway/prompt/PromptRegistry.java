@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 public final class PromptRegistry {
 
     record PromptFile(@JsonProperty(required = true) String version, @JsonProperty(required = true) String changelog,
-                      @JsonProperty(required = true) String system, String template) {}
+                      @JsonProperty(required = true) String system, String template, String model) {}
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -36,11 +36,19 @@ public final class PromptRegistry {
 
     /** Loads the versions of each prompt id from its directory under {@code dir}. */
     public static PromptRegistry load(Path dir, Collection<String> promptIds) {
+        return load(dir, promptIds, m -> true);
+    }
+
+    /** As {@link #load(Path, Collection)}, refusing a version that pins a model {@code modelExists} does not know. */
+    public static PromptRegistry load(Path dir, Collection<String> promptIds, java.util.function.Predicate<String> modelExists) {
         List<String> errors = new ArrayList<>();
         Map<String, TreeMap<Semver, PromptVersion>> prompts = new HashMap<>();
         for (String id : promptIds) {
             prompts.computeIfAbsent(id, x -> readVersions(dir.resolve(x), x, errors));
         }
+        prompts.values().forEach(versions -> versions.values().stream().filter(v -> v.model() != null && !modelExists.test(v.model()))
+                .forEach(v -> errors.add(dir.resolve(v.promptId()).resolve(v.version() + ".yaml") + ": model '" + v.model()
+                        + "' is not a model alias of the catalog")));
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid prompts in " + dir + ":\n  " + String.join("\n  ", errors));
         }
@@ -61,7 +69,7 @@ public final class PromptRegistry {
                     if (!f.getFileName().toString().equals(v + ".yaml")) {
                         errors.add(f + ": version " + v + " does not match the file name");
                     }
-                    out.put(v, new PromptVersion(promptId, v, pf.changelog(), pf.system(), pf.template()));
+                    out.put(v, new PromptVersion(promptId, v, pf.changelog(), pf.system(), pf.template(), pf.model()));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
                     errors.add(f + ":" + line + ": " + e.getOriginalMessage().split("\n")[0]);

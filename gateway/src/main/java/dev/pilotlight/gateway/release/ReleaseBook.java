@@ -2,6 +2,8 @@ package dev.pilotlight.gateway.release;
 
 import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.common.event.SchemaVersion;
+import dev.pilotlight.common.experiment.RampPlanCheck;
+import dev.pilotlight.common.experiment.RampStep;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
@@ -75,7 +77,24 @@ public final class ReleaseBook {
      * split. Versions must exist as files.
      */
     public ReleaseState release(String promptId, String production, String candidate, double split, String by, String reason) {
+        return release(promptId, production, candidate, split, null, by, reason);
+    }
+
+    /**
+     * As above, with a canary plan for the candidate (its first step's share is the split; the guard job
+     * moves it on, docs/experiments.md). Without a plan, a candidate that stays keeps the plan it had.
+     */
+    public ReleaseState release(String promptId, String production, String candidate, double split, List<RampStep> plan, String by,
+                                String reason) {
         List<String> errors = new ArrayList<>();
+        if (plan != null) {
+            errors.addAll(RampPlanCheck.problems(plan));
+            if (candidate == null) {
+                errors.add("a plan needs a candidate");
+            } else if (errors.isEmpty() && split != plan.get(0).share()) {
+                errors.add("split " + split + " is not the plan's first share " + plan.get(0).share());
+            }
+        }
         if (production != null && !registry.hasVersion(promptId, production)) {
             errors.add("production version " + production + " of prompt " + promptId + " does not exist");
         }
@@ -94,8 +113,9 @@ public final class ReleaseBook {
             String prev = newProduction ? s.productionVersion() : s.previousVersion();
             String cand = candidate;
             double sp = candidate == null ? 0.0 : split;
+            List<RampStep> steps = plan != null ? plan : candidate != null && candidate.equals(s.candidateVersion()) ? s.plan() : null;
             return new ReleaseState(SchemaVersion.CURRENT, id, s.route(), prod, prev, cand, sp, s.revision() + 1,
-                    System.currentTimeMillis(), by, reason);
+                    System.currentTimeMillis(), by, reason, null, steps);
         });
         onChange.accept(next);
         return next;
@@ -209,6 +229,9 @@ public final class ReleaseBook {
         }
         if (!(s.candidateSplit() >= 0 && s.candidateSplit() <= 1) || (s.candidateVersion() == null && s.candidateSplit() != 0)) {
             out.add("split " + s.candidateSplit() + " is not a share of a candidate");
+        }
+        if (s.plan() != null) {
+            out.addAll(s.candidateVersion() == null ? List.of("a plan without a candidate") : RampPlanCheck.problems(s.plan()));
         }
         if (s.revision() < 0 || s.revision() > MAX_REVISION) {
             out.add("revision " + s.revision() + " is out of range");

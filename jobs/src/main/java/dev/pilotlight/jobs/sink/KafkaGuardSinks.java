@@ -6,6 +6,7 @@ import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.DriftSnapshot;
 import dev.pilotlight.common.event.MetricSample;
+import dev.pilotlight.common.experiment.ExperimentState;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -24,7 +25,8 @@ public final class KafkaGuardSinks {
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<ControlCommand>(Topics.CONTROL, ControlCommand::target)),
                 deadLetters(bootstrap, producerOverrides),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)),
-                sink(bootstrap, producerOverrides, new JsonRecordSchema<DriftSnapshot>(Topics.DRIFT, DriftSnapshot::route)));
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<DriftSnapshot>(Topics.DRIFT, DriftSnapshot::route)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<ExperimentState>(Topics.EXPERIMENTS, ExperimentState::promptId)));
     }
 
     /** Dead letters alone, for jobs that write elsewhere (the InfluxDB writer). */

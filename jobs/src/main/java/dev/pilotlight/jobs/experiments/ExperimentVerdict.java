@@ -1,0 +1,88 @@
+package dev.pilotlight.jobs.experiments;
+
+import dev.pilotlight.common.experiment.ExperimentState.Decision;
+import dev.pilotlight.common.experiment.ExperimentState.Status;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+
+/**
+ * Decides what a running experiment's figures call for, in this order: a broken assignment pauses it
+ * (sample-ratio mismatch), a broken guardrail rolls the candidate back, and at the horizon (both arms
+ * with min_samples ratings, from enough raters) the acceptance test decides once: promote, roll back,
+ * or keep production. Records the figures it judged on in the experiment (p-values, effect).
+ */
+public final class ExperimentVerdict {
+    private ExperimentVerdict() {}
+
+    /** A change of status, with its decision (null for a pause) and the reason with its figures. */
+    public record Outcome(Status status, Decision decision, String reason) {}
+
+    /**
+     * @param topRaterSamples the most ratings one user gave in an arm ({@code production} or {@code candidate});
+     *                        asked only at the horizon
+     * @return the change, or null while the experiment keeps running
+     */
+    public static Outcome judge(Experiment e, ExperimentSettings s, ToLongFunction<String> topRaterSamples) {
+        ArmTally p = e.productionArm;
+        ArmTally c = e.candidateArm;
+        e.srmPValue = SampleRatioCheck.pValue(p.users, c.users, e.split);
+        if (e.srmPValue != null && p.users + c.users >= s.srmMinUsers() && e.srmPValue < s.srmP()) {
+            return new Outcome(Status.PAUSED, null, String.format(Locale.ROOT,
+                    "sample ratio mismatch: %d production and %d candidate users since the split became %.0f%% (expected %.0f and %.0f), "
+                            + "p = %.2g < %s; assignment looks broken, so nothing is decided",
+                    p.users, c.users, 100 * e.split, (p.users + c.users) * (1 - e.split), (p.users + c.users) * e.split, e.srmPValue,
+                    s.srmP()));
+        }
+        List<String> broken = GuardrailCheck.broken(p, c, s);
+        if (!broken.isEmpty()) {
+            return new Outcome(Status.DECIDED, Decision.ROLLBACK, "guardrail broken: " + String.join("; ", broken));
+        }
+        if (Experiment.CANARY.equals(e.mode) || Math.min(p.samples, c.samples) < s.minSamples()) {
+            return null;
+        }
+        String concentrated = concentrated("production", p, s, topRaterSamples);
+        concentrated = concentrated != null ? concentrated : concentrated("candidate", c, s, topRaterSamples);
+        if (concentrated != null) {
+            return new Outcome(Status.PAUSED, null, concentrated + "; one user's ratings must not decide a release");
+        }
+        AcceptanceChiSquare.Result r = AcceptanceChiSquare.of(p.accepted, p.samples, c.accepted, c.samples, Experiment.CONFIDENCE);
+        e.pValue = r.pValue();
+        e.effect = r.effect();
+        e.effectLow = r.low();
+        e.effectHigh = r.high();
+        String figures = String.format(Locale.ROOT,
+                "acceptance %.1f%% of %d ratings on candidate %s vs %.1f%% of %d on production %s: %+.1f points [%+.1f, %+.1f], "
+                        + "chi-square p = %.2g",
+                100 * c.acceptanceRate(), c.samples, e.candidate, 100 * p.acceptanceRate(), p.samples, e.production,
+                100 * r.effect(), 100 * r.low(), 100 * r.high(), r.pValue());
+        if (r.pValue() >= s.alpha()) {
+            return new Outcome(Status.DECIDED, Decision.KEEP_PRODUCTION, "no significant difference: " + figures + " >= alpha " + s.alpha());
+        }
+        return r.effect() > 0
+                ? new Outcome(Status.DECIDED, Decision.PROMOTE, "candidate wins: " + figures + " < alpha " + s.alpha())
+                : new Outcome(Status.DECIDED, Decision.ROLLBACK, "candidate loses: " + figures + " < alpha " + s.alpha());
+    }
+
+    /** Why an arm's ratings come from too few people, or null. */
+    private static String concentrated(String variant, ArmTally a, ExperimentSettings s, ToLongFunction<String> topRaterSamples) {
+        if (a.raters < s.minRaters()) {
+            return String.format(Locale.ROOT, "the %s arm's %d ratings come from %d users (at least %d needed)", variant, a.samples,
+                    a.raters, s.minRaters());
+        }
+        long top = topRaterSamples.applyAsLong(variant);
+        if (top > s.maxRaterShare() * a.samples) {
+            return String.format(Locale.ROOT, "one user gave %d of the %s arm's %d ratings (%.0f%%, at most %.0f%%)", top, variant,
+                    a.samples, 100.0 * top / a.samples, 100 * s.maxRaterShare());
+        }
+        return null;
+    }
+
+    /** The no-decision end of an A/B experiment that did not reach its horizon by max_duration. */
+    public static Outcome outOfTime(Experiment e, ExperimentSettings s) {
+        return new Outcome(Status.DECIDED, Decision.KEEP_PRODUCTION, String.format(Locale.ROOT,
+                "max duration %s reached with %d production and %d candidate ratings of the %d each needs: production stays",
+                dev.pilotlight.common.DurationText.format(s.maxDuration()), e.productionArm.samples, e.candidateArm.samples,
+                s.minSamples()));
+    }
+}
