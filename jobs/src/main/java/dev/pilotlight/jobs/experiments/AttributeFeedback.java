@@ -25,8 +25,9 @@ import org.apache.flink.util.OutputTag;
  * Decides which arm a rating counts for: the arm of the call it rates, as the call's own event says
  * (keyed by invocation id), never what the rating claims. Calls of an experiment are remembered for
  * attribution_window; a rating whose call is not known feedback_grace after it was given is not
- * attributed, and goes to guard.dlq when it claims an experiment (it names a variant, or its route has
- * a candidate); one whose variant contradicts its call's goes there at once.
+ * attributed: it goes to guard.dlq when it claims the candidate (its variant, or its version is its route's
+ * candidate), and is only counted otherwise (a production call outside any experiment looks the same to a
+ * gateway). One whose variant contradicts its call's goes to guard.dlq at once.
  */
 public final class AttributeFeedback extends KeyedBroadcastProcessFunction<String, Envelope, ReleaseState, ArmObservation> {
     private static final long serialVersionUID = 1L;
@@ -118,12 +119,14 @@ public final class AttributeFeedback extends KeyedBroadcastProcessFunction<Strin
             ReadOnlyBroadcastState<String, ReleaseState> routes = ctx.getBroadcastState(ROUTES);
             for (FeedbackEvent f : pending.get()) {
                 ReleaseState r = f.route() == null ? null : routes.get(f.route());
-                if (f.variant() != null || (r != null && r.candidateVersion() != null)) {
-                    reject(ctx, f, "feedback for invocation " + f.invocationId() + " on route " + f.route()
-                            + ", which is not a known experiment call " + java.time.Duration.ofMillis(graceMs).toSeconds()
+                boolean candidate = "candidate".equals(f.variant())
+                        || (r != null && f.promptVersion() != null && f.promptVersion().equals(r.candidateVersion()));
+                if (candidate) {
+                    reject(ctx, f, "feedback for invocation " + f.invocationId() + " on route " + f.route() + " names the candidate ("
+                            + f.promptVersion() + "), but no such experiment call was seen " + java.time.Duration.ofMillis(graceMs).toSeconds()
                             + " s after the rating: not attributed to any arm");
                 } else {
-                    unattributed.inc(); // a rating of a call outside any experiment: not this module's
+                    unattributed.inc(); // most likely a call outside any experiment (production looks the same): not this module's
                 }
             }
             pending.clear();

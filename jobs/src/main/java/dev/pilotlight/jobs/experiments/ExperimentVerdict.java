@@ -53,15 +53,20 @@ public final class ExperimentVerdict {
         e.effectHigh = r.high();
         String figures = String.format(Locale.ROOT,
                 "acceptance %.1f%% of %d ratings on candidate %s vs %.1f%% of %d on production %s: %+.1f points [%+.1f, %+.1f], "
-                        + "chi-square p = %.2g",
+                        + "chi-square %s",
                 100 * c.acceptanceRate(), c.samples, e.candidate, 100 * p.acceptanceRate(), p.samples, e.production,
-                100 * r.effect(), 100 * r.low(), 100 * r.high(), r.pValue());
+                100 * r.effect(), 100 * r.low(), 100 * r.high(), pText(r.pValue()));
         if (r.pValue() >= s.alpha()) {
             return new Outcome(Status.DECIDED, Decision.KEEP_PRODUCTION, "no significant difference: " + figures + " >= alpha " + s.alpha());
         }
         return r.effect() > 0
                 ? new Outcome(Status.DECIDED, Decision.PROMOTE, "candidate wins: " + figures + " < alpha " + s.alpha())
                 : new Outcome(Status.DECIDED, Decision.ROLLBACK, "candidate loses: " + figures + " < alpha " + s.alpha());
+    }
+
+    /** A p-value as text; one too small for a double reads "p < 1e-300" rather than "p = 0". */
+    static String pText(double p) {
+        return p < 1e-300 ? "p < 1e-300" : String.format(Locale.ROOT, "p = %.2g", p);
     }
 
     /** Why an arm's ratings come from too few people, or null. */

@@ -122,7 +122,8 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
 
     /** The release no longer serves this candidate against this production: the experiment's last record. */
     private void end(Experiment e, ReleaseState r, Context ctx, Collector<ExperimentState> out) throws Exception {
-        String how = "release revision " + r.revision() + " by " + r.updatedBy() + (r.reason() == null ? "" : " (" + r.reason() + ")");
+        boolean ours = r.reason() == null || r.reason().equals(e.reason); // the release our own command made
+        String how = "release revision " + r.revision() + " by " + r.updatedBy() + (ours ? "" : " (" + r.reason() + ")");
         if (e.status == Status.DECIDED) {
             e.reason = e.reason + "; applied: " + how;
         } else {

@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class InfluxWriterApplication {
     public static final String JOB_NAME = "pilotlight-influx-writer";
     /** What the writer plots; guard.releases gives the release changes for annotations. */
-    public static final List<String> TOPICS = List.of(Topics.METRICS, Topics.ALERTS, Topics.CONTROL, Topics.RELEASES);
+    public static final List<String> TOPICS = List.of(Topics.METRICS, Topics.ALERTS, Topics.CONTROL, Topics.RELEASES, Topics.EXPERIMENTS);
 
     private InfluxWriterApplication() {}
 

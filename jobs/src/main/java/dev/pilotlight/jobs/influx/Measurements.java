@@ -23,6 +23,9 @@ public final class Measurements {
     /** Release changes of a prompt (release, promote, rollback, split); time = updatedAt. */
     public static final String RELEASE_CHANGE = "llm_release_change";
 
+    /** Each arm of each release experiment as guard.experiments publishes it (docs/experiments.md); time = updatedAt. */
+    public static final String EXPERIMENT = "llm_experiment";
+
     /** Numeric fields of both metric-window measurements (the MetricSample fields in snake_case). */
     public static final List<String> WINDOW_FIELDS = List.of(
             "calls", "errors", "error_rate", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
@@ -44,10 +47,16 @@ public final class Measurements {
             "production_version", "previous_version", "candidate_version", "candidate_split", "revision",
             "updated_by", "reason");
 
+    /** One arm's figures, with the experiment's own (split, p-values, effect, status) on every arm's point. */
+    public static final List<String> EXPERIMENT_FIELDS = List.of(
+            "users", "calls", "errors", "error_rate", "samples", "accepted", "acceptance_rate", "acceptance_low", "acceptance_high",
+            "raters", "thumbs_up", "thumbs_down", "latency_p95_ms", "cost_per_call_usd", "split", "p_value", "effect", "effect_low",
+            "effect_high", "srm_p_value", "samples_needed", "status", "decision", "reason");
+
     /** Measurement → fields, for the consistency test and the docs. */
     public static final Map<String, List<String>> FIELDS = Map.of(
             RELEASE, WINDOW_FIELDS, TENANT, WINDOW_FIELDS, ALERT, ALERT_FIELDS, COMMAND, COMMAND_FIELDS,
-            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS);
+            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS, EXPERIMENT, EXPERIMENT_FIELDS);
 
     /** Measurement → tags it can carry (alerts also carry their rule's labels, in snake_case). */
     public static final Map<String, Set<String>> TAGS = Map.of(
@@ -56,7 +65,8 @@ public final class Measurements {
             ALERT, Set.of("rule_id", "tier", "state", "user"),
             COMMAND, Set.of("type", "target", "issuer", "user"),
             RELEASE_CHANGE, Set.of("prompt_id", "route"),
-            DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"));
+            DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"),
+            EXPERIMENT, Set.of("route", "prompt_id", "experiment_id", "arm", "version", "mode"));
 
     private Measurements() {}
 }

@@ -1,5 +1,9 @@
 package dev.pilotlight.jobs.influx;
 
+import dev.pilotlight.common.experiment.ArmSummary;
+import dev.pilotlight.common.experiment.ExperimentState;
+import java.util.ArrayList;
+import java.util.List;
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;
 import dev.pilotlight.common.control.CommandType;
@@ -115,6 +119,37 @@ final class PointMapper {
         text(p, "updated_by", r.updatedBy());
         text(p, "reason", r.reason());
         return p;
+    }
+
+    /** One point per arm, tagged with the arm, so a dashboard can put the arms side by side. */
+    List<Point> experiment(ExperimentState s) {
+        List<Point> out = new ArrayList<>();
+        for (ArmSummary a : s.arms()) {
+            Point p = Point.measurement(Measurements.EXPERIMENT).time(s.updatedAt(), WritePrecision.MS)
+                    .addTag("prompt_id", s.promptId()).addTag("experiment_id", s.experimentId()).addTag("arm", a.variant())
+                    .addTag("version", a.version())
+                    .addField("users", a.users()).addField("calls", a.calls()).addField("errors", a.errors())
+                    .addField("samples", a.samples()).addField("accepted", a.accepted()).addField("raters", a.raters())
+                    .addField("thumbs_up", a.thumbsUp()).addField("thumbs_down", a.thumbsDown())
+                    .addField("split", s.split()).addField("samples_needed", s.samplesNeeded()).addField("status", s.status().name());
+            tag(p, "route", s.route());
+            tag(p, "mode", s.mode());
+            optional(p, "error_rate", a.errorRate());
+            optional(p, "acceptance_rate", a.acceptanceRate());
+            optional(p, "acceptance_low", a.acceptanceLow());
+            optional(p, "acceptance_high", a.acceptanceHigh());
+            optional(p, "latency_p95_ms", a.latencyP95Ms());
+            optional(p, "cost_per_call_usd", a.costPerCallUsd());
+            optional(p, "p_value", s.pValue());
+            optional(p, "effect", s.effect());
+            optional(p, "effect_low", s.effectLow());
+            optional(p, "effect_high", s.effectHigh());
+            optional(p, "srm_p_value", s.srmPValue());
+            text(p, "decision", s.decision() == null ? null : s.decision().name());
+            text(p, "reason", s.reason());
+            out.add(p);
+        }
+        return out;
     }
 
     private static boolean isUserTarget(CommandType t) {

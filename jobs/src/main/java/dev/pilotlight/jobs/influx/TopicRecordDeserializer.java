@@ -13,8 +13,8 @@ final class TopicRecordDeserializer implements KafkaRecordDeserializationSchema<
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<TopicRecord> out) {
-        if (r.value() == null && Topics.RELEASES.equals(r.topic())) {
-            return; // a compaction tombstone of guard.releases carries nothing to plot
+        if (r.value() == null && (Topics.RELEASES.equals(r.topic()) || Topics.EXPERIMENTS.equals(r.topic()))) {
+            return; // a compaction tombstone of a compacted topic carries nothing to plot
         }
         // a null value elsewhere goes on as empty text, to be dead-lettered with the decoder's reason
         out.collect(new TopicRecord(r.topic(), r.partition(), r.offset(),

@@ -9,6 +9,8 @@ import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.common.event.MetricSample;
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.experiment.ExperimentState;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -37,9 +39,11 @@ public final class WritePoints extends ProcessFunction<TopicRecord, String> {
     @Override
     public void processElement(TopicRecord r, Context ctx, Collector<String> out) {
         try {
-            String line = toPoint(r).toLineProtocol();
-            if (!line.isEmpty()) {
-                out.collect(line);
+            for (Point p : toPoints(r)) {
+                String line = p.toLineProtocol();
+                if (!line.isEmpty()) {
+                    out.collect(line);
+                }
             }
         } catch (RuntimeException e) { // a decode error names the field; anything else must not stop the plots either
             String reason = e instanceof DecodeException ? e.getMessage() : e.toString();
@@ -48,12 +52,13 @@ public final class WritePoints extends ProcessFunction<TopicRecord, String> {
         }
     }
 
-    private Point toPoint(TopicRecord r) {
+    private List<Point> toPoints(TopicRecord r) {
         return switch (r.topic()) {
-            case Topics.METRICS -> mapper.window(JsonCodec.decode(r.value(), MetricSample.class));
-            case Topics.ALERTS -> mapper.alert(JsonCodec.decode(r.value(), Alert.class));
-            case Topics.CONTROL -> mapper.command(JsonCodec.decode(r.value(), ControlCommand.class));
-            case Topics.RELEASES -> mapper.releaseChange(JsonCodec.decode(r.value(), ReleaseState.class));
+            case Topics.METRICS -> List.of(mapper.window(JsonCodec.decode(r.value(), MetricSample.class)));
+            case Topics.ALERTS -> List.of(mapper.alert(JsonCodec.decode(r.value(), Alert.class)));
+            case Topics.CONTROL -> List.of(mapper.command(JsonCodec.decode(r.value(), ControlCommand.class)));
+            case Topics.RELEASES -> List.of(mapper.releaseChange(JsonCodec.decode(r.value(), ReleaseState.class)));
+            case Topics.EXPERIMENTS -> mapper.experiment(JsonCodec.decode(r.value(), ExperimentState.class));
             default -> throw new IllegalArgumentException("no measurement for topic " + r.topic());
         };
     }

@@ -34,8 +34,12 @@ class AttributeFeedbackTest {
     }
 
     private static Envelope rating(String invocation, String route, String claimedVariant, long t) {
+        return rating(invocation, route, null, claimedVariant, t);
+    }
+
+    private static Envelope rating(String invocation, String route, String version, String claimedVariant, long t) {
         return Envelope.of(new FeedbackEvent(1, "f-" + invocation + t, t, invocation, "u1", FeedbackEvent.Rating.UP,
-                FeedbackEvent.Acceptance.ACCEPTED, null, null, null, route, null, claimedVariant, null), t);
+                FeedbackEvent.Acceptance.ACCEPTED, null, null, null, route, version, claimedVariant, null), t);
     }
 
     private static void send(KeyedBroadcastOperatorTestHarness<String, Envelope, ReleaseState, ArmObservation> h, Envelope e) throws Exception {
@@ -97,13 +101,17 @@ class AttributeFeedbackTest {
     }
 
     @Test
-    void aRatingOfAnUnknownCallIsDeadLetteredOnAnExperimentRouteAndIgnoredElsewhere() throws Exception {
+    void aRatingOfAnUnknownCallOfTheCandidateIsDeadLetteredAndOthersOnlyCounted() throws Exception {
         try (var h = harness()) {
-            send(h, rating("ghost", "claims", null, T0));
-            send(h, rating("elsewhere", "triage", null, T0));
+            send(h, rating("ghost", "claims", "1.1.0", null, T0)); // the route's candidate version
+            send(h, rating("ghost2", "claims", null, "candidate", T0));
+            send(h, rating("production-call", "claims", "1.0.0", "production", T0)); // maybe outside the experiment
+            send(h, rating("elsewhere", "triage", "1.0.0", "production", T0));
+            send(h, rating("unknown", null, null, null, T0)); // the gateway that took it did not know the call either
             watermark(h, T0 + 60_000);
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(dead(h)).singleElement().asString().startsWith("experiments: feedback for invocation ghost on route claims, which is not a known experiment call 60 s after");
+            assertThat(dead(h)).hasSize(2).first().asString().isEqualTo("experiments: feedback for invocation ghost on route claims names "
+                    + "the candidate (1.1.0), but no such experiment call was seen 60 s after the rating: not attributed to any arm");
             assertThat(keyedStateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }

@@ -46,7 +46,7 @@ class DashboardQueriesTest {
             dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(dashboards).extracting(f -> f.getFileName().toString())
-                .contains("overview.json", "releases.json", "cost.json", "quality.json", "security.json", "drift.json");
+                .contains("overview.json", "releases.json", "cost.json", "quality.json", "security.json", "drift.json", "experiments.json");
 
         List<String> problems = new ArrayList<>();
         int queries = 0;

@@ -83,13 +83,22 @@ class InfluxWriterPipelineIT {
                 Map.of("fromVersion", "1.1.0"), "error rate", "alert-3", "guard", minute + 600_000, "sig")));
         INPUT.add(record(Topics.RELEASES, new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", "1.1.0", "1.2.0", 0.1, 7,
                 minute + 2_500, "guard", "rollback")));
+        INPUT.add(record(Topics.EXPERIMENTS, new dev.pilotlight.common.experiment.ExperimentState(1, "claims-triage:1.0.0-vs-1.1.0@r3",
+                "claims-triage", "claims-triage", "1.0.0", "1.1.0", 0.5, 3, 3, minute, "ab",
+                dev.pilotlight.common.experiment.ExperimentState.Status.DECIDED, dev.pilotlight.common.experiment.ExperimentState.Decision.PROMOTE,
+                "candidate wins", List.of(
+                        new dev.pilotlight.common.experiment.ArmSummary("production", "1.0.0", 31, 1300, 13, 0.01, 0.005, 0.017, 1280, 862,
+                                0.673, 0.647, 0.699, 31, 862, 418, 810.0, 0.0011),
+                        new dev.pilotlight.common.experiment.ArmSummary("candidate", "1.1.0", 33, 1010, 9, 0.009, 0.004, 0.017, 1000, 796,
+                                0.796, 0.77, 0.82, 33, 796, 204, 790.0, 0.0012)),
+                7.0e-11, 0.123, 0.086, 0.158, 0.53, 1000, "cmd-7", null, minute + 3_000, "sig")));
         INPUT.add(new TopicRecord(Topics.METRICS, 2, 42, "release:x", "{\"schemaVersion\":1,\"seriesKey\":\"x\"}"));
 
         CollectingSink<DeadLetter> dead = new CollectingSink<>("influx-dead");
         try (VictoriaMetrics vm = VictoriaMetrics.start(LoopbackPorts.free(), dir.resolve("vm"))) {
             run(vm.url(), dead).getJobExecutionResult().get(60, TimeUnit.SECONDS);
 
-            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.size() >= 40 && s.stream().anyMatch(x -> x.name().startsWith("llm_drift_")));
+            List<VictoriaMetrics.Series> all = awaitSeries(vm, s -> s.size() >= 80 && s.stream().anyMatch(x -> x.name().startsWith("llm_drift_")));
             assertThat(find(all, "llm_release_calls", Map.of("route", "claims-letter", "prompt_version", "1.1.0",
                     "variant", "b", "model", "sim-model"))).hasValueSatisfying(s -> {
                         assertThat(s.last()).isEqualTo(40);
@@ -112,6 +121,10 @@ class InfluxWriterPipelineIT {
             assertThat(find(all, "llm_command_count", Map.of("type", "ROLLBACK_PROMPT", "target", "claims-letter"))).isPresent();
             assertThat(find(all, "llm_release_change_revision", Map.of("prompt_id", "claims-letter"))).hasValueSatisfying(s ->
                     assertThat(s.last()).isEqualTo(7));
+            assertThat(find(all, "llm_experiment_acceptance_rate", Map.of("route", "claims-triage", "arm", "candidate", "version", "1.1.0")))
+                    .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(0.796));
+            assertThat(find(all, "llm_experiment_samples", Map.of("arm", "production"))).hasValueSatisfying(s ->
+                    assertThat(s.last()).isEqualTo(1280));
 
             // the writer produces every documented measurement and field (the dashboards may rely on each) ...
             Measurements.FIELDS.forEach((measurement, fields) -> fields.forEach(f -> assertThat(all)

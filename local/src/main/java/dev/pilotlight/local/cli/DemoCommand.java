@@ -2,7 +2,9 @@ package dev.pilotlight.local.cli;
 
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.local.progress.Progress;
+import dev.pilotlight.local.scenario.AbTestScenario;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
+import dev.pilotlight.local.scenario.CanaryScenario;
 import dev.pilotlight.local.scenario.DriftScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.scenario.TieredAlertsScenario;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "all",
-            description = "Scenario: bad-release, tiered-alerts, drift, all (every one, the default) or none.")
+            description = "Scenario: bad-release, tiered-alerts, drift, ab-test, canary, all (every one, the default) or none.")
     String scenario;
 
     @Option(names = "--alertmanager", defaultValue = "auto",
@@ -62,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "25", description = "Scenario traffic in calls per second. Default ${DEFAULT-VALUE}.")
     int rate;
 
+    @Option(names = "--experiment-rate", defaultValue = "50", description = "Traffic of the ab-test and canary scenarios in calls per "
+            + "second, every answer rated (the horizon stays 1,000 ratings per arm: faster traffic only shortens the wait). Default ${DEFAULT-VALUE}.")
+    int experimentRate;
+
     @Option(names = "--deadline", defaultValue = "60", description = "Seconds the rollback may take before the scenario fails. Default ${DEFAULT-VALUE}.")
     int deadlineSeconds;
 
@@ -71,12 +77,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, DriftScenario.NAME, "all", "none").contains(scenario)) {
-            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, drift, all, none)");
+        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, DriftScenario.NAME, AbTestScenario.NAME, CanaryScenario.NAME, "all",
+                "none").contains(scenario)) {
+            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, drift, ab-test, canary, all, none)");
             return 2;
         }
-        if (rate < 1 || rate > 1000) {
-            System.err.println("--rate must be between 1 and 1000 calls per second");
+        if (rate < 1 || rate > 1000 || experimentRate < 1 || experimentRate > 1000) {
+            System.err.println("--rate and --experiment-rate must be between 1 and 1000 calls per second");
             return 2;
         }
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -103,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
                 JobClient writer = LocalInfluxWriter.start(stack.kafka().bootstrapServers(), influxUrl,
                         java.nio.file.Files.createTempDirectory("pilotlight-influx-"), System.getenv());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> writer.cancel().join(), "influx-writer-shutdown"));
-                System.err.println("InfluxDB writer: guard.metrics, guard.alerts, guard.control and guard.releases to " + influxUrl);
+                System.err.println("InfluxDB writer: guard.metrics, guard.alerts, guard.control, guard.releases and guard.experiments to " + influxUrl);
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 stack.close();
@@ -128,6 +135,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (rc == 0 && (scenario.equals(TieredAlertsScenario.NAME) || scenario.equals("all"))) {
             TieredAlertsScenario.Result r = new TieredAlertsScenario(stack, Duration.ofSeconds(deadlineSeconds), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        if (rc == 0 && (scenario.equals(AbTestScenario.NAME) || scenario.equals("all"))) {
+            AbTestScenario.Result r = new AbTestScenario(stack, new AbTestScenario.Options(experimentRate,
+                    Duration.ofSeconds(Math.max(deadlineSeconds, 180))), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        if (rc == 0 && (scenario.equals(CanaryScenario.NAME) || scenario.equals("all"))) {
+            CanaryScenario.Result r = new CanaryScenario(stack, new CanaryScenario.Options(experimentRate,
+                    Duration.ofSeconds(Math.max(deadlineSeconds, 90))), System.out).run();
             System.out.println(JsonCodec.encodeToString(r));
             rc = r.passed() ? 0 : 1;
         }

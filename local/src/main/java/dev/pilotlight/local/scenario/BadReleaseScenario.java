@@ -10,9 +10,7 @@ import dev.pilotlight.local.stack.EmbeddedStack;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -34,12 +32,10 @@ public final class BadReleaseScenario {
         }
     }
 
-    private record Moment(long at, String what) {}
-
     private final EmbeddedStack stack;
     private final Options options;
     private final PrintStream out;
-    private final List<Moment> moments = new ArrayList<>();
+    private ScenarioTimeline timeline;
 
     public BadReleaseScenario(EmbeddedStack stack, Options options, PrintStream out) {
         this.stack = stack;
@@ -49,6 +45,7 @@ public final class BadReleaseScenario {
 
     public ScenarioResult run() throws InterruptedException {
         long t0 = System.currentTimeMillis();
+        timeline = new ScenarioTimeline(NAME, t0);
         Deadline deadline = Deadline.in(options.deadline());
         GatewayClient client = new GatewayClient(stack.gateway().baseUrl());
         // the new prompt is refused for a share of inputs (say, too long for the model's context):
@@ -117,12 +114,10 @@ public final class BadReleaseScenario {
     }
 
     private void note(long at, String what) {
-        moments.add(new Moment(at, what));
+        timeline.note(at, what);
     }
 
     private void printTimeline(long t0) {
-        out.println("timeline of scenario " + NAME + " (ms since start):");
-        moments.stream().sorted(Comparator.comparingLong(Moment::at))
-                .forEach(m -> out.printf("  %+7d ms  %s%n", m.at() - t0, m.what()));
+        timeline.print(out);
     }
 }

@@ -19,6 +19,8 @@ import dev.pilotlight.common.experiment.ExperimentState.Decision;
 import dev.pilotlight.common.experiment.ExperimentState.Status;
 import dev.pilotlight.common.experiment.RampStep;
 import dev.pilotlight.local.stack.LocalGuardJob;
+import dev.pilotlight.reports.experiment.ExperimentReport;
+import dev.pilotlight.reports.experiment.ExperimentStateReader;
 import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.kafka.TopicReader;
@@ -177,6 +179,17 @@ class ExperimentsIT {
         assertThat(aa.pValue()).isGreaterThanOrEqualTo(0.05);
         pValueMatchesTheCounts(aa);
         assertThat(hasCommand("x-aa", CommandType.PROMOTE_VARIANT)).isFalse();
+
+        // ./pilotlight report experiment reads the same states back, signed ones only
+        ExperimentStateReader.States read = new ExperimentStateReader(kafka.bootstrapServers(), SIGNER).read("x-win", 0, Long.MAX_VALUE);
+        assertThat(read.refused()).isZero();
+        String md = ExperimentReport.markdown("x-win", read.states());
+        assertThat(md).contains("## 1.1.0 against 1.0.0 (ab)").contains("**Status DECIDED, decision PROMOTE**")
+                .contains(String.format(java.util.Locale.ROOT, "p = %.3g", win.pValue()))
+                .contains(String.format(java.util.Locale.ROOT, "**%+.1f points**", 100 * win.effect()))
+                .containsPattern("\\| candidate \\| 1\\.1\\.0 \\| 20 \\| \\d+ \\| ");
+        assertThat(new ExperimentStateReader(kafka.bootstrapServers(), CommandSigner.fromSecret("another-key-another-key-another-key!"))
+                .read("x-win", 0, Long.MAX_VALUE).states()).as("states not signed with the reader's key are refused").isEmpty();
     }
 
     @Test
