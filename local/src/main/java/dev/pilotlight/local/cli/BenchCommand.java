@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
 @Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
-        BenchCommand.PiiFind.class, BenchCommand.Alerting.class, BenchCommand.Drift.class})
+        BenchCommand.PiiFind.class, BenchCommand.Alerting.class, BenchCommand.Drift.class, BenchCommand.Experiments.class})
 final class BenchCommand {
 
     @Command(name = "gateway", description = "The gateway's added latency and throughput against the simulated upstream.")
@@ -232,6 +232,45 @@ final class BenchCommand {
                 return 2;
             }
             new dev.pilotlight.local.bench.DriftFalseAlarmBench(home.toAbsolutePath(), events, System.out).run(profile);
+            return 0;
+        }
+    }
+
+    @Command(name = "experiments", description = "The A/B verdict's false-positive rate (A/A), its power, and what peeking would do, by simulation.")
+    static final class Experiments implements Callable<Integer> {
+        @Option(names = "--experiments", defaultValue = "1000", description = "Simulated experiments per case. Default ${DEFAULT-VALUE}.")
+        int experiments;
+
+        @Option(names = "--users", defaultValue = "64", description = "Users per experiment, assigned at a 50% split. Default ${DEFAULT-VALUE}.")
+        int users;
+
+        @Option(names = "--base", defaultValue = "0.70", description = "Production's acceptance rate. Default ${DEFAULT-VALUE}.")
+        double base;
+
+        @Option(names = "--lift", defaultValue = "0.05", description = "The candidate's lift for the power case. Default ${DEFAULT-VALUE}.")
+        double lift;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--experiment-settings", description = "A settings file like the job's --experiment-settings (default: the shipped ones).")
+        Path settingsFile;
+
+        @Override
+        public Integer call() {
+            if (experiments < 10 || users < 2 || base <= 0 || base + lift >= 1 || lift <= 0) {
+                System.err.println("--experiments must be at least 10, --users at least 2, and 0 < --base < --base + --lift < 1");
+                return 2;
+            }
+            dev.pilotlight.jobs.experiments.ExperimentSettings settings;
+            try {
+                settings = settingsFile == null ? dev.pilotlight.jobs.experiments.ExperimentSettings.defaults()
+                        : dev.pilotlight.jobs.experiments.ExperimentSettings.load(settingsFile);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            new dev.pilotlight.local.bench.ExperimentVerdictBench(settings, experiments, users, System.out).run(base, lift, seed);
             return 0;
         }
     }
