@@ -168,4 +168,30 @@ class ControlTopicsFuzzIT {
                 .filter(r -> SIGNER.verify(r.value(), ReleaseState.class, "release state").revision() == revision)
                 .mapToLong(ConsumerRecord::offset).max().orElse(Long.MAX_VALUE);
     }
+
+    @Test
+    void experimentStatesAreShownOnlyWhenSignedAndJunkIsDeadLettered() throws Exception {
+        long now = System.currentTimeMillis();
+        dev.pilotlight.common.experiment.ExperimentState state = new dev.pilotlight.common.experiment.ExperimentState(1,
+                "claims-summary:1.0.0-vs-1.1.0@r4", "claims-summary", "claims-summary", "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab",
+                dev.pilotlight.common.experiment.ExperimentState.Status.RUNNING, null, "collecting samples", List.of(), null, null, null,
+                null, null, 1000, null, null, now, null);
+        List<byte[]> values = new ArrayList<>(junk());
+        values.add(JsonCodec.encode(new dev.pilotlight.common.experiment.ExperimentState(1, "forged", "claims-triage", "claims-triage",
+                "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab", dev.pilotlight.common.experiment.ExperimentState.Status.DECIDED,
+                dev.pilotlight.common.experiment.ExperimentState.Decision.PROMOTE, "forged", List.of(), null, null, null, null, null, 1000,
+                null, null, now, null)));
+        for (byte[] v : values) {
+            producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, "claims-triage", v));
+        }
+        producer.send(new ProducerRecord<>(Topics.EXPERIMENTS, "claims-summary", JsonCodec.encode(SIGNER.sign(state)))).get();
+        Deadline.require("the signed state is shown", Duration.ofSeconds(15),
+                () -> fx.client.get("/admin/experiments", DemoKeys.ADMIN).raw().contains("claims-summary:1.0.0-vs-1.1.0@r4"));
+        assertThat(fx.client.get("/admin/experiments", DemoKeys.ADMIN).raw()).doesNotContain("forged");
+        int expected = values.size() - 1; // all but the tombstone
+        Deadline.require("dead letters for every refused state", Duration.ofSeconds(15),
+                () -> deadLetters(Topics.EXPERIMENTS).size() >= expected);
+        assertThat(deadLetters(Topics.EXPERIMENTS)).allSatisfy(d -> assertThat(d.reason()).startsWith("experiment state refused"))
+                .anySatisfy(d -> assertThat(d.reason()).contains("no signature"));
+    }
 }

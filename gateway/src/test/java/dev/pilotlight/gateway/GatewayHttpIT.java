@@ -134,6 +134,42 @@ class GatewayHttpIT {
     }
 
     @Test
+    void aCanaryPlanIsRefusedWithEveryProblemOrReleasedWithItsFirstShare() {
+        GatewayClient.Response bad = client.post("/admin/releases/claims-letter", DemoKeys.ADMIN,
+                "{\"candidate\":\"1.1.0\",\"plan\":[{\"share\":0.25,\"bake\":\"10m\"},{\"share\":0.1,\"bake\":\"soon\",\"colour\":1}]}");
+        assertOpenAiError(bad, 400, "invalid_value");
+        assertThat(bad.body().path("error").path("message").asText())
+                .contains("plan[1] has no field 'colour'").contains("plan[1].bake must be a duration");
+        assertOpenAiError(client.post("/admin/releases/claims-letter", DemoKeys.ADMIN,
+                "{\"candidate\":\"1.1.0\",\"split\":0.5,\"plan\":[{\"share\":0.25,\"bake\":\"10m\"}]}"), 400, "invalid_value");
+        GatewayClient.Response ok = client.post("/admin/releases/claims-letter", DemoKeys.ADMIN,
+                "{\"candidate\":\"1.1.0\",\"plan\":[{\"share\":0.25,\"bake\":\"10m\",\"min_calls\":100},{\"share\":1.0,\"bake\":\"1h\"}]}");
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body().path("candidateSplit").asDouble()).isEqualTo(0.25);
+        assertThat(ok.body().path("plan").get(0).path("bakeMs").asLong()).isEqualTo(600_000);
+        assertThat(ok.body().path("plan").get(1).path("minCalls").asLong()).isZero();
+        // the experiments the guard job published (none here: no job runs) need the admin role
+        assertOpenAiError(client.get("/admin/experiments", DemoKeys.USERS.get(0)), 403, "insufficient_role");
+        assertThat(client.get("/admin/experiments", DemoKeys.ADMIN).status()).isEqualTo(200);
+        GatewayClient.Response ended = client.post("/admin/releases/claims-letter", DemoKeys.ADMIN, "{\"candidate\":null}");
+        assertThat(ended.body().path("plan").isMissingNode() || ended.body().path("plan").isNull()).isTrue();
+    }
+
+    @Test
+    void aPromptVersionThatPinsAModelIsServedByIt() {
+        assertThat(client.release("claims-letter", DemoKeys.ADMIN, Map.of("production", "1.2.0")).status()).isEqualTo(200);
+        try {
+            GatewayClient.Response r = client.invoke("claims-letter", DemoKeys.USERS.get(1), "Draft a letter approving claim 88.");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text("promptVersion")).isEqualTo("1.2.0");
+            assertThat(r.text("model")).isEqualTo("sim-model-2");
+        } finally {
+            assertThat(client.post("/admin/releases/claims-letter/rollback", DemoKeys.ADMIN, "{}").body().path("productionVersion").asText())
+                    .isEqualTo("1.0.0");
+        }
+    }
+
+    @Test
     void prometheusMetricsNeedAServiceKeyAndCountWhatHappened() {
         assertThat(client.invoke("claims-letter", DemoKeys.USERS.get(0), "count me").status()).isEqualTo(200);
         assertOpenAiError(client.get("/metrics", null), 401, "invalid_api_key");

@@ -36,22 +36,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         if (key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             a.error("the control signing key in " + a.get("control-key-env", DEFAULT_KEY_ENV) + " is shorter than 32 bytes");
         }
-        DriftSettings drift = DriftSettings.defaults();
-        if (a.get("drift-settings", null) != null) {
-            try {
-                drift = DriftSettings.load(Path.of(a.get("drift-settings", null)));
-            } catch (IllegalArgumentException e) {
-                a.error("--drift-settings:\n    " + e.getMessage().replace("\n", "\n    "));
-            }
-        }
-        ExperimentSettings experiments = ExperimentSettings.defaults();
-        if (a.get("experiment-settings", null) != null) {
-            try {
-                experiments = ExperimentSettings.load(Path.of(a.get("experiment-settings", null)));
-            } catch (IllegalArgumentException e) {
-                a.error("--experiment-settings:\n    " + e.getMessage().replace("\n", "\n    "));
-            }
-        }
+        DriftSettings drift = settingsFile(a, "drift-settings", DriftSettings.defaults(), DriftSettings::load);
+        ExperimentSettings experiments = settingsFile(a, "experiment-settings", ExperimentSettings.defaults(), ExperimentSettings::load);
         JobOptions o = new JobOptions(
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
                 a.get("group-id", "pilotlight-guard"), key,
@@ -66,6 +52,20 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("backlog-idleness", "2m"), drift, experiments);
         a.requireValid();
         return o;
+    }
+
+    /** A module's settings: the defaults, or the file {@code --option} names (its problems reported as the option's). */
+    private static <T> T settingsFile(SubmissionArgs a, String option, T defaults, java.util.function.Function<Path, T> load) {
+        String file = a.get(option, null);
+        if (file == null) {
+            return defaults;
+        }
+        try {
+            return load.apply(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            a.error("--" + option + ":\n    " + e.getMessage().replace("\n", "\n    "));
+            return defaults;
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.control.CommandType;
 import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.event.ReleaseState;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.common.audit.AuditChain;
 import dev.pilotlight.gateway.audit.AuditLog;
@@ -169,5 +170,27 @@ class CommandApplierTest {
         applier.apply(signed(cmd("pv", CommandType.PROMOTE_VARIANT, "claims-letter", Map.of("version", "1.1.0"))), NOW, false);
         assertThat(releases.current("claims-letter").orElseThrow().productionVersion()).isEqualTo("1.1.0");
         assertThat(releases.current("claims-letter").orElseThrow().candidateVersion()).isNull();
+    }
+
+    @Test
+    void aPromotionOrSplitDecidedOnAnOlderRevisionIsStaleAndOneOnTheCurrentAppliesAndKeepsThePlan() {
+        releases.rollback("claims-letter", "1.1.0", "1.0.0", "admin", null);
+        List<dev.pilotlight.common.experiment.RampStep> plan = List.of(new dev.pilotlight.common.experiment.RampStep(0.1, 60_000, 10),
+                new dev.pilotlight.common.experiment.RampStep(0.5, 60_000, 10));
+        ReleaseState canary = releases.release("claims-letter", null, "1.1.0", 0.1, plan, "admin", "canary");
+        long rev = canary.revision();
+        assertThat(applier.apply(signed(cmd("pv-old", CommandType.PROMOTE_VARIANT, "claims-letter",
+                Map.of("version", "1.1.0", "revision", String.valueOf(rev - 1)))), NOW, false)).isEqualTo(CommandOutcome.NO_OP);
+        assertThat(applier.apply(signed(cmd("s-old", CommandType.SET_SPLIT, "claims-letter",
+                Map.of("split", "0.5", "revision", String.valueOf(rev - 1)))), NOW, false)).isEqualTo(CommandOutcome.NO_OP);
+        assertThat(releases.current("claims-letter").orElseThrow().candidateSplit()).isEqualTo(0.1);
+        assertThat(applier.apply(signed(cmd("s-now", CommandType.SET_SPLIT, "claims-letter",
+                Map.of("split", "0.5", "candidate", "1.1.0", "revision", String.valueOf(rev)))), NOW, false)).isEqualTo(CommandOutcome.APPLIED);
+        ReleaseState stepped = releases.current("claims-letter").orElseThrow();
+        assertThat(stepped.candidateSplit()).isEqualTo(0.5);
+        assertThat(stepped.plan()).as("the ramp's plan stays with its candidate").isEqualTo(plan);
+        assertThat(applier.apply(signed(cmd("pv-now", CommandType.PROMOTE_VARIANT, "claims-letter",
+                Map.of("version", "1.1.0", "revision", String.valueOf(stepped.revision())))), NOW, false)).isEqualTo(CommandOutcome.APPLIED);
+        assertThat(releases.current("claims-letter").orElseThrow().plan()).isNull();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pilotlight.common.event.ReleaseState;
+import dev.pilotlight.common.experiment.RampStep;
 import dev.pilotlight.gateway.catalog.Catalog;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import java.nio.file.Path;
@@ -92,5 +93,22 @@ class ReleaseBookTest {
         assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null, null, 0, Long.MAX_VALUE, 10, "gw", null)))
                 .hasMessageContaining("revision " + Long.MAX_VALUE + " is out of range");
         assertThat(book.current("claims-letter").orElseThrow().revision()).isZero();
+    }
+
+    @Test
+    void aCanaryPlanIsCheckedWhenReleasedAndWhenAdopted() {
+        List<RampStep> plan = List.of(new RampStep(0.1, 60_000, 10), new RampStep(0.05, 500, -1));
+        assertThatThrownBy(() -> book.release("claims-letter", null, "1.1.0", 0.1, plan, "admin", null))
+                .hasMessageContaining("plan[1].share 0.05 must be larger than the step before (0.1)")
+                .hasMessageContaining("plan[1].bake must be from 1s to 90d, not 500 ms")
+                .hasMessageContaining("plan[1].min_calls must be from 0 to 1000000000, not -1");
+        List<RampStep> good = List.of(new RampStep(0.1, 60_000, 10), new RampStep(1.0, 60_000, 10));
+        assertThatThrownBy(() -> book.release("claims-letter", null, "1.1.0", 0.5, good, "admin", null))
+                .hasMessageContaining("split 0.5 is not the plan's first share 0.1");
+        assertThatThrownBy(() -> book.release("claims-letter", "1.1.0", null, 0, good, "admin", null))
+                .hasMessageContaining("a plan needs a candidate");
+        assertThatThrownBy(() -> book.adopt(new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", null, "1.1.0", 0.1, 9, 10,
+                "gw-2", null, null, plan))).hasMessageContaining("plan[1].share");
+        assertThat(book.release("claims-letter", null, "1.1.0", 0.1, good, "admin", null).plan()).isEqualTo(good);
     }
 }

@@ -25,11 +25,8 @@ final class ReportCommand {
 
         @Override
         public Integer call() throws Exception {
-            long[] t;
-            try {
-                t = period.millis(System.currentTimeMillis());
-            } catch (IllegalArgumentException e) {
-                System.err.println(e.getMessage());
+            long[] t = period.millisOrExplain(System.currentTimeMillis());
+            if (t == null) {
                 return 2;
             }
             DriftReportData data = DriftReportData.of(period.route, t[0], t[1],
@@ -53,11 +50,8 @@ final class ReportCommand {
 
         @Override
         public Integer call() throws Exception {
-            long[] t;
-            try {
-                t = period.millis(System.currentTimeMillis());
-            } catch (IllegalArgumentException e) {
-                System.err.println(e.getMessage());
+            long[] t = period.millisOrExplain(System.currentTimeMillis());
+            if (t == null) {
                 return 2;
             }
             dev.pilotlight.common.control.CommandSigner signer = null;

@@ -16,6 +16,16 @@ final class RoutePeriod {
     @Option(names = "--bootstrap", defaultValue = "${env:PILOTLIGHT_KAFKA:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    /** Start and end in epoch ms, or null after telling the operator which option is wrong. */
+    long[] millisOrExplain(long now) {
+        try {
+            return millis(now);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+    }
+
     /** Start and end in epoch ms; @throws IllegalArgumentException naming the option when a time cannot be read or the period is empty */
     long[] millis(long now) {
         long start = TimeArg.parse("--from", from, now);

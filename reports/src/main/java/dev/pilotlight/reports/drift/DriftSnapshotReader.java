@@ -4,19 +4,10 @@ import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.DriftSnapshot;
-import java.time.Duration;
+import dev.pilotlight.reports.TopicScan;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a route's drift snapshots of a period from guard.drift: seeks to the period's start by the
@@ -35,34 +26,21 @@ public final class DriftSnapshotReader {
 
     public Snapshots read(String route, long from, long to) {
         List<DriftSnapshot> out = new ArrayList<>();
-        int unreadable = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.DRIFT, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(Topics.DRIFT, p.partition())).toList();
-            c.assign(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            parts.forEach(p -> query.put(p, from));
-            Map<TopicPartition, OffsetAndTimestamp> start = c.offsetsForTimes(query);
-            parts.forEach(p -> c.seek(p, start.get(p) == null ? end.get(p) : start.get(p).offset()));
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (!route.equals(r.key())) {
-                        continue;
-                    }
-                    try {
-                        DriftSnapshot s = JsonCodec.decode(r.value(), DriftSnapshot.class);
-                        if (route.equals(s.route()) && s.windowStart() >= from && s.windowStart() < to) {
-                            out.add(s);
-                        }
-                    } catch (DecodeException e) {
-                        unreadable++;
-                    }
-                }
+        int[] unreadable = {0};
+        TopicScan.read(bootstrap, Topics.DRIFT, from, r -> {
+            if (!route.equals(r.key())) {
+                return;
             }
-        }
+            try {
+                DriftSnapshot s = JsonCodec.decode(r.value(), DriftSnapshot.class);
+                if (route.equals(s.route()) && s.windowStart() >= from && s.windowStart() < to) {
+                    out.add(s);
+                }
+            } catch (DecodeException e) {
+                unreadable[0]++;
+            }
+        });
         out.sort(Comparator.comparingLong(DriftSnapshot::windowStart).thenComparing(DriftSnapshot::promptVersion));
-        return new Snapshots(List.copyOf(out), unreadable);
+        return new Snapshots(List.copyOf(out), unreadable[0]);
     }
 }

@@ -5,17 +5,10 @@ import dev.pilotlight.common.codec.DecodeException;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.experiment.ExperimentState;
-import java.time.Duration;
+import dev.pilotlight.reports.TopicScan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads every state of a route's experiments that guard.experiments still holds (compacted: the latest of
@@ -37,32 +30,22 @@ public final class ExperimentStateReader {
 
     public States read(String route, long from, long to) {
         List<ExperimentState> out = new ArrayList<>();
-        int refused = 0;
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.EXPERIMENTS, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(Topics.EXPERIMENTS, p.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        continue;
-                    }
-                    try {
-                        ExperimentState s = signer == null ? JsonCodec.decode(r.value(), ExperimentState.class)
-                                : signer.verify(r.value(), ExperimentState.class, "experiment state");
-                        if (route.equals(s.route()) && s.updatedAt() >= from && s.updatedAt() < to) {
-                            out.add(s);
-                        }
-                    } catch (DecodeException | CommandSigner.SignatureException e) {
-                        refused++;
-                    }
-                }
+        int[] refused = {0};
+        TopicScan.read(bootstrap, Topics.EXPERIMENTS, null, r -> {
+            if (r.value() == null) {
+                return; // a compaction tombstone
             }
-        }
+            try {
+                ExperimentState s = signer == null ? JsonCodec.decode(r.value(), ExperimentState.class)
+                        : signer.verify(r.value(), ExperimentState.class, "experiment state");
+                if (route.equals(s.route()) && s.updatedAt() >= from && s.updatedAt() < to) {
+                    out.add(s);
+                }
+            } catch (DecodeException | CommandSigner.SignatureException e) {
+                refused[0]++;
+            }
+        });
         out.sort(Comparator.comparingLong(ExperimentState::updatedAt));
-        return new States(List.copyOf(out), refused, signer != null);
+        return new States(List.copyOf(out), refused[0], signer != null);
     }
 }
