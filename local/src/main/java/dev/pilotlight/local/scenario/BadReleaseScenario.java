@@ -98,6 +98,8 @@ public final class BadReleaseScenario {
                     traffic.count(c -> c.sentAt() >= releasedAt && c.sentAt() < appliedAt), traffic.count(c -> !c.ok()),
                     fired.map(f -> f.alert().alertId()).orElse(null), cmd.commandId(),
                     passed ? null : "production is " + rolledBackTo + " after the rollback");
+        } finally {
+            stack.upstream().setVersionProfile(BAD, FaultProfile.HEALTHY); // other scenarios serve a version of that name too
         }
     }
 
