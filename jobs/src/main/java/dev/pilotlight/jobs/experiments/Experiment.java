@@ -57,6 +57,8 @@ public class Experiment {
     public long[] stepStartedAt;
     public long stepCandidateCalls;
     public int awaitingStep = -1;
+    /** when that step was asked for (processing time) */
+    public long awaitingSince;
 
     public Experiment() {}
 

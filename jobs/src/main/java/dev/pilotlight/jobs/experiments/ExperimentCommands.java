@@ -31,6 +31,11 @@ public final class ExperimentCommands implements Serializable {
         this.ttlMs = commandTtl.toMillis();
     }
 
+    /** How long a command stays valid. */
+    public long ttlMs() {
+        return ttlMs;
+    }
+
     /** The command a decision issues: the candidate promoted, or removed (lost, broke a guardrail, or no difference). */
     public ControlCommand decided(Experiment e, Decision d, String alertId, long now) {
         Map<String, String> params = new LinkedHashMap<>();

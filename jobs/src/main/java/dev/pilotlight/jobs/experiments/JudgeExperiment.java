@@ -122,10 +122,10 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
 
     /** The release no longer serves this candidate against this production: the experiment's last record. */
     private void end(Experiment e, ReleaseState r, Context ctx, Collector<ExperimentState> out) throws Exception {
-        boolean ours = r.reason() == null || r.reason().equals(e.reason); // the release our own command made
-        String how = "release revision " + r.revision() + " by " + r.updatedBy() + (ours ? "" : " (" + r.reason() + ")");
+        boolean ours = ("command:" + ExperimentCommands.ISSUER).equals(r.updatedBy()); // the release our own command made
+        String how = "release revision " + r.revision() + " by " + r.updatedBy() + (ours || r.reason() == null ? "" : " (" + r.reason() + ")");
         if (e.status == Status.DECIDED) {
-            e.reason = e.reason + "; applied: " + how;
+            e.reason = e.reason + (ours ? "; applied: " : "; overtaken before it was applied: ") + how;
         } else {
             e.status = Status.ENDED;
             e.reason = "candidate " + e.candidate + " is no longer served against " + e.production + ": " + how;
@@ -216,6 +216,10 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
             decide(e, outcome, at, ctx, out);
             return;
         }
+        if (Experiment.CANARY.equals(e.mode) && e.awaitingStep >= 0) {
+            askAgainIfLost(e, ctx);
+            return;
+        }
         CanaryRamp.Move move = Experiment.CANARY.equals(e.mode) ? CanaryRamp.due(e, at) : null;
         if (move == null) {
             return;
@@ -225,9 +229,22 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
         } else if (fresh(at, ctx)) {
             ControlCommand c = commands.split(e, move.nextStep(), move.share(), move.reason(), ctx.timerService().currentProcessingTime());
             e.awaitingStep = move.nextStep();
+            e.awaitingSince = ctx.timerService().currentProcessingTime();
             e.reason = move.reason() + " (asked for)";
             ctx.output(COMMANDS, c);
             publish(e, ctx, out);
+        }
+    }
+
+    /**
+     * A step asked for and never applied (every gateway was away until the command expired) is asked for
+     * again, with the same id: a gateway that did apply it drops the repeat.
+     */
+    private void askAgainIfLost(Experiment e, Context ctx) {
+        long now = ctx.timerService().currentProcessingTime();
+        if (now - e.awaitingSince > commands.ttlMs()) {
+            e.awaitingSince = now;
+            ctx.output(COMMANDS, commands.split(e, e.awaitingStep, e.planShares[e.awaitingStep], e.reason, now));
         }
     }
 

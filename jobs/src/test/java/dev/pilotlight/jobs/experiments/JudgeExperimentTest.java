@@ -164,6 +164,14 @@ class JudgeExperimentTest {
             assertThat(c.params()).containsEntry("fromVersion", "1.1.0").containsEntry("toVersion", "1.0.0").containsEntry("revision", "3");
             assertThat(last(h).decision()).isEqualTo(Decision.ROLLBACK);
             assertThat(last(h).reason()).startsWith("candidate loses");
+            // an admin released something else before the rollback arrived: the decision says it was overtaken
+            send(h, release(4, "1.0.0", "1.3.0", 0.5, T0 + 100_000, null));
+            List<ExperimentState> out = h.extractOutputValues();
+            ExperimentState ended = out.get(out.size() - 2);
+            assertThat(ended.candidateVersion()).isEqualTo("1.1.0");
+            assertThat(ended.reason()).contains("; overtaken before it was applied: release revision 4 by admin (test)");
+            assertThat(last(h).candidateVersion()).isEqualTo("1.3.0");
+            assertThat(last(h).status()).isEqualTo(Status.RUNNING);
         }
         try (var h = harness()) {
             send(h, release(3, "1.0.0", "1.1.0", 0.5, T0, null));
@@ -277,6 +285,11 @@ class JudgeExperimentTest {
                 assertThat(c.type()).isEqualTo(CommandType.SET_SPLIT);
                 assertThat(c.params()).containsEntry("split", "0.5").containsEntry("candidate", "1.1.0").containsEntry("revision", "10");
             });
+            // no gateway applied it before it expired (all were away): asked for again, same id
+            h.setProcessingTime(T0 + 60_000 + 11 * 60_000);
+            send(h, call("candidate", "c0", T0 + 60_500, InvocationStatus.OK, 800, 0.001));
+            assertThat(commands(h)).hasSize(2).extracting(ControlCommand::commandId).containsOnly(commands(h).get(0).commandId());
+            h.setProcessingTime(T0);
             send(h, release(11, "1.0.0", "1.1.0", 0.5, T0 + 61_000, null));
             assertThat(last(h).ramp().step()).isEqualTo(1);
             assertThat(last(h).ramp().history()).containsExactly(T0, T0 + 61_000);
@@ -285,14 +298,14 @@ class JudgeExperimentTest {
                 send(h, call("production", "p" + i, T0 + 62_000 + i, InvocationStatus.OK, 800, 0.001));
             }
             h.processWatermark(T0 + 121_000);
-            assertThat(commands(h)).hasSize(2);
+            assertThat(commands(h)).hasSize(3);
             send(h, release(12, "1.0.0", "1.1.0", 1.0, T0 + 122_000, null));
             for (int i = 0; i < 20; i++) {
                 send(h, call("candidate", "c" + i, T0 + 123_000 + i, InvocationStatus.OK, 800, 0.001));
             }
             h.processWatermark(T0 + 182_000);
-            assertThat(commands(h)).hasSize(3);
-            assertThat(commands(h).get(2).type()).isEqualTo(CommandType.PROMOTE_VARIANT);
+            assertThat(commands(h)).hasSize(4);
+            assertThat(commands(h).get(3).type()).isEqualTo(CommandType.PROMOTE_VARIANT);
             assertThat(last(h).reason()).startsWith("step 3 of 3 (100%) baked 1m with 20 candidate calls");
         }
     }

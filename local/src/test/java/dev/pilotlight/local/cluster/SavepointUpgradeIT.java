@@ -133,7 +133,9 @@ class SavepointUpgradeIT {
                     alerts.first(a -> a.ruleId().equals("upgrade-errors") && a.state() == Alert.State.RESOLVED).isPresent());
 
             List<Alert> upgradeRoute = alerts.all().stream().map(AlertWatcher.Seen::alert)
-                    .filter(a -> "r-upgrade".equals(a.labels().get("route"))).toList();
+                    .filter(a -> "r-upgrade".equals(a.labels().get("route")))
+                    .filter(a -> a.tier() < 3) // the tier-3 daily rules judge at UTC midnight, which a run may cross
+                    .toList();
             Map<String, List<Alert.State>> byEpisode = upgradeRoute.stream().collect(Collectors.groupingBy(a -> a.ruleId() + " " + a.alertId(),
                     Collectors.mapping(Alert::state, Collectors.toList())));
             assertThat(byEpisode.keySet()).as("one episode per rule across the upgrade: %s", byEpisode).hasSize(2);
