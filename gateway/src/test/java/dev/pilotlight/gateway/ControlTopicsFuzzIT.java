@@ -173,12 +173,12 @@ class ControlTopicsFuzzIT {
     void experimentStatesAreShownOnlyWhenSignedAndJunkIsDeadLettered() throws Exception {
         long now = System.currentTimeMillis();
         dev.pilotlight.common.experiment.ExperimentState state = new dev.pilotlight.common.experiment.ExperimentState(1,
-                "claims-summary:1.0.0-vs-1.1.0@r4", "claims-summary", "claims-summary", "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab",
+                "claims-summary:1.0.0-vs-1.1.0@r4", "claims-summary", "claims-summary", "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab", "fixed",
                 dev.pilotlight.common.experiment.ExperimentState.Status.RUNNING, null, "collecting samples", List.of(), null, null, null,
                 null, null, 1000, null, null, now, null);
         List<byte[]> values = new ArrayList<>(junk());
         values.add(JsonCodec.encode(new dev.pilotlight.common.experiment.ExperimentState(1, "forged", "claims-triage", "claims-triage",
-                "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab", dev.pilotlight.common.experiment.ExperimentState.Status.DECIDED,
+                "1.0.0", "1.1.0", 0.5, 4, 4, now, "ab", "fixed", dev.pilotlight.common.experiment.ExperimentState.Status.DECIDED,
                 dev.pilotlight.common.experiment.ExperimentState.Decision.PROMOTE, "forged", List.of(), null, null, null, null, null, 1000,
                 null, null, now, null)));
         for (byte[] v : values) {

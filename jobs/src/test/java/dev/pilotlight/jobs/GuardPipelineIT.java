@@ -62,9 +62,10 @@ class GuardPipelineIT {
                     .status(i % 3 == 0 ? InvocationStatus.ERROR : InvocationStatus.OK).build(), t0));
         }
         INPUT.add(new EnvelopeDecoder(CommandSigner.fromSecret(KEY), TimeBounds.NONE).decode(Topics.INVOCATIONS, 1, 7, null, "{\"oops\":".getBytes(StandardCharsets.UTF_8), t0));
-        // half a second of heartbeats, so the watermark has reached every input of the graph (the feedback branch
-        // goes through a keyed exchange and joins again) before the late event comes
-        for (int i = 0; i < 100; i++) {
+        // two seconds of heartbeats, so the watermark has reached every input of the graph (the feedback branch
+        // goes through a keyed exchange and joins again) before the late event comes, even on two loaded cores
+        // running every module's operators
+        for (int i = 0; i < 400; i++) {
             INPUT.add(Envelope.of(new dev.pilotlight.common.event.Heartbeat(1, "gw-filler", t0 + 2_000 + i * 5L, "test", 0, 0, 0, 0,
                     java.util.Map.of()), t0));
         }

@@ -125,6 +125,19 @@ public final class SettingsFile {
         return dflt;
     }
 
+    /** One of {@code allowed} (a method's name, say). */
+    public String choice(String key, String dflt, java.util.List<String> allowed) {
+        ScalarNode n = values.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (allowed.contains(n.getValue())) {
+            return n.getValue();
+        }
+        problem(n, key + " must be one of " + String.join(", ", allowed) + ", got '" + n.getValue() + "'");
+        return dflt;
+    }
+
     /** Adds a problem about a key's value (a rule between settings), at that key's line. */
     public void problem(String key, String reason) {
         ScalarNode n = values.get(key);

@@ -12,9 +12,10 @@ import java.util.List;
  * @param startRevision  the release revision that introduced the candidate against this production
  * @param revision       the release revision the figures were last judged on
  * @param mode           {@code ab} (a fixed split and a verdict) or {@code canary} (a ramp of steps)
+ * @param method         {@code fixed} (one chi-square test at the horizon) or {@code sequential} (an always-valid p-value)
  * @param decision       what the experiment decided, null while none
  * @param reason         why it is in this status, with the figures that say so
- * @param pValue         the primary test's p-value, once decided on it
+ * @param pValue         the primary test's p-value: the chi-square's once decided (fixed), the always-valid one (sequential)
  * @param effect         candidate acceptance minus production acceptance, with its 95% interval
  * @param srmPValue      the sample-ratio check's p-value on the users of the current split
  * @param samplesNeeded  ratings each arm needs before the verdict (the horizon)
@@ -34,6 +35,7 @@ public record ExperimentState(
         long revision,
         long startedAt,
         String mode,
+        String method,
         @JsonProperty(required = true) Status status,
         Decision decision,
         String reason,
@@ -51,7 +53,7 @@ public record ExperimentState(
 
     public ExperimentState withSignature(String sig) {
         return new ExperimentState(schemaVersion, experimentId, promptId, route, productionVersion, candidateVersion, split,
-                startRevision, revision, startedAt, mode, status, decision, reason, arms, pValue, effect, effectLow, effectHigh,
+                startRevision, revision, startedAt, mode, method, status, decision, reason, arms, pValue, effect, effectLow, effectHigh,
                 srmPValue, samplesNeeded, commandId, ramp, updatedAt, sig);
     }
 

@@ -111,7 +111,8 @@ public class Experiment {
         return status == ExperimentState.Status.RUNNING || status == ExperimentState.Status.PAUSED;
     }
 
-    public ExperimentState toState(long samplesNeeded, long now) {
+    public ExperimentState toState(ExperimentSettings s, long now) {
+        long samplesNeeded = s.sequential() ? s.sequentialMinSamples() : s.minSamples();
         RampProgress ramp = null;
         if (CANARY.equals(mode)) {
             List<RampStep> plan = new ArrayList<>();
@@ -125,7 +126,7 @@ public class Experiment {
             ramp = new RampProgress(plan, step, history);
         }
         return new ExperimentState(SchemaVersion.CURRENT, experimentId, promptId, route, production, candidate, split, startRevision,
-                revision, startedAt, mode, status, decision, reason, List.of(summary("production", production, productionArm),
+                revision, startedAt, mode, CANARY.equals(mode) ? null : s.method(), status, decision, reason, List.of(summary("production", production, productionArm),
                 summary("candidate", candidate, candidateArm)), pValue, effect, effectLow, effectHigh, srmPValue, samplesNeeded,
                 commandId, ramp, now, null);
     }

@@ -16,12 +16,38 @@ import java.util.Set;
 public record ExperimentSettings(double alpha, int minSamples, Duration maxDuration, int minRaters, double maxRaterShare,
                                  double srmP, int srmMinUsers, int maxTrackedUsers, int guardrailMinCalls, double errorRateMargin,
                                  double guardrailAlpha, double latencyP95Margin, double costMargin, Duration attributionWindow,
-                                 Duration feedbackGrace, Duration publishEvery) implements Serializable {
+                                 Duration feedbackGrace, Duration publishEvery, String method, double msprtTau, int sequentialMinSamples,
+                                 int sequentialMaxSamples) implements Serializable {
+
+    public static final String FIXED = "fixed";
+    public static final String SEQUENTIAL = "sequential";
+
+    /** Fixed-horizon settings (what the tests of the fixed method write out). */
+    public ExperimentSettings(double alpha, int minSamples, Duration maxDuration, int minRaters, double maxRaterShare, double srmP,
+                              int srmMinUsers, int maxTrackedUsers, int guardrailMinCalls, double errorRateMargin, double guardrailAlpha,
+                              double latencyP95Margin, double costMargin, Duration attributionWindow, Duration feedbackGrace,
+                              Duration publishEvery) {
+        this(alpha, minSamples, maxDuration, minRaters, maxRaterShare, srmP, srmMinUsers, maxTrackedUsers, guardrailMinCalls,
+                errorRateMargin, guardrailAlpha, latencyP95Margin, costMargin, attributionWindow, feedbackGrace, publishEvery, FIXED, 0.05,
+                100, 10_000);
+    }
+
+    /** These settings with the sequential method. */
+    public ExperimentSettings sequential(double tau, int minSamplesFirst, int maxSamples) {
+        return new ExperimentSettings(alpha, minSamples, maxDuration, minRaters, maxRaterShare, srmP, srmMinUsers, maxTrackedUsers,
+                guardrailMinCalls, errorRateMargin, guardrailAlpha, latencyP95Margin, costMargin, attributionWindow, feedbackGrace,
+                publishEvery, SEQUENTIAL, tau, minSamplesFirst, maxSamples);
+    }
+
+    public boolean sequential() {
+        return SEQUENTIAL.equals(method);
+    }
 
     static final String DEFAULTS = "experiments-defaults.yaml";
     private static final Set<String> KEYS = Set.of("alpha", "min_samples", "max_duration", "min_raters", "max_rater_share", "srm_p",
             "srm_min_users", "max_tracked_users", "guardrail_min_calls", "error_rate_margin", "guardrail_alpha", "latency_p95_margin",
-            "cost_margin", "attribution_window", "feedback_grace", "publish_every");
+            "cost_margin", "attribution_window", "feedback_grace", "publish_every", "method", "msprt_tau", "sequential_min_samples",
+            "sequential_max_samples");
 
     /** The shipped defaults. */
     public static ExperimentSettings defaults() {
@@ -55,7 +81,14 @@ public record ExperimentSettings(double alpha, int minSamples, Duration maxDurat
                 f.number("cost_margin", none ? 0 : d.costMargin, 0, 100),
                 f.duration("attribution_window", none ? null : d.attributionWindow),
                 f.duration("feedback_grace", none ? null : d.feedbackGrace),
-                f.duration("publish_every", none ? null : d.publishEvery));
+                f.duration("publish_every", none ? null : d.publishEvery),
+                f.choice("method", none ? null : d.method, java.util.List.of(FIXED, SEQUENTIAL)),
+                f.number("msprt_tau", none ? 0 : d.msprtTau, 0.001, 1),
+                f.integer("sequential_min_samples", none ? 0 : d.sequentialMinSamples, 10, 100_000_000),
+                f.integer("sequential_max_samples", none ? 0 : d.sequentialMaxSamples, 10, 100_000_000));
+        if (s.sequentialMaxSamples() <= s.sequentialMinSamples()) {
+            f.problem("sequential_max_samples", "sequential_max_samples must be larger than sequential_min_samples");
+        }
         f.requireValid();
         return s;
     }

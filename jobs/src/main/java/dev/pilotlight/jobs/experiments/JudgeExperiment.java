@@ -300,7 +300,7 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
 
     private void publish(Experiment e, Context ctx, Collector<ExperimentState> out) {
         e.dirty = false;
-        out.collect(e.toState(settings.minSamples(), ctx.timerService().currentProcessingTime()));
+        out.collect(e.toState(settings, ctx.timerService().currentProcessingTime()));
     }
 
     /** Forgets the experiment and every timer it set. */

@@ -326,4 +326,39 @@ class JudgeExperimentTest {
             assertThat(commands(h)).singleElement().satisfies(c -> assertThat(c.type()).isEqualTo(CommandType.ROLLBACK_PROMPT));
         }
     }
+
+    @Test
+    void theSequentialMethodStopsEarlyOnALargeEffectAndNotOnNone() throws Exception {
+        ExperimentSettings sequential = SETTINGS.sequential(0.05, 50, 5_000);
+        java.util.function.Supplier<KeyedOneInputStreamOperatorTestHarness<String, ExperimentInput, ExperimentState>> fresh = () -> {
+            try {
+                var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new JudgeExperiment(sequential,
+                        new ExperimentCommands(Duration.ofMinutes(10)), Duration.ofMinutes(5))), ExperimentInput::promptId, Types.STRING);
+                h.setProcessingTime(T0);
+                h.open();
+                return h;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try (var h = fresh.get()) {
+            send(h, release(3, "1.0.0", "1.1.0", 0.5, T0, null));
+            feed(h, T0 + 1_000, 100, 60, 95); // 60% vs 95%: far beyond noise within 100 ratings
+            ExperimentState s = last(h);
+            assertThat(s.decision()).isEqualTo(Decision.PROMOTE);
+            assertThat(s.method()).isEqualTo("sequential");
+            assertThat(Math.min(s.arms().get(0).samples(), s.arms().get(1).samples())).isLessThan(100);
+            assertThat(s.reason()).contains("always-valid p = ").contains("mSPRT, tau 0.05");
+            assertThat(s.pValue()).isLessThan(0.05);
+            assertThat(commands(h)).singleElement().satisfies(c -> assertThat(c.type()).isEqualTo(CommandType.PROMOTE_VARIANT));
+        }
+        try (var h = fresh.get()) {
+            send(h, release(3, "1.0.0", "1.1.0", 0.5, T0, null));
+            long t = feed(h, T0 + 1_000, 1_000, 700, 700); // identical arms, looked at after every rating
+            h.processWatermark(t + 10_000); // the figures are published every publish_every
+            assertThat(last(h).status()).isEqualTo(Status.RUNNING);
+            assertThat(last(h).pValue()).isGreaterThan(0.05);
+            assertThat(commands(h)).isEmpty();
+        }
+    }
 }

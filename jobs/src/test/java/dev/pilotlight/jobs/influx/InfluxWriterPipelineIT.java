@@ -84,7 +84,7 @@ class InfluxWriterPipelineIT {
         INPUT.add(record(Topics.RELEASES, new ReleaseState(1, "claims-letter", "claims-letter", "1.0.0", "1.1.0", "1.2.0", 0.1, 7,
                 minute + 2_500, "guard", "rollback")));
         INPUT.add(record(Topics.EXPERIMENTS, new dev.pilotlight.common.experiment.ExperimentState(1, "claims-triage:1.0.0-vs-1.1.0@r3",
-                "claims-triage", "claims-triage", "1.0.0", "1.1.0", 0.5, 3, 3, minute, "ab",
+                "claims-triage", "claims-triage", "1.0.0", "1.1.0", 0.5, 3, 3, minute, "ab", "fixed",
                 dev.pilotlight.common.experiment.ExperimentState.Status.DECIDED, dev.pilotlight.common.experiment.ExperimentState.Decision.PROMOTE,
                 "candidate wins", List.of(
                         new dev.pilotlight.common.experiment.ArmSummary("production", "1.0.0", 31, 1300, 13, 0.01, 0.005, 0.017, 1280, 862,

@@ -38,8 +38,8 @@ public final class ExperimentVerdictBench {
         this.out = out;
     }
 
-    /** What a batch of simulated experiments decided. */
-    public record Outcomes(Map<Decision, Integer> decisions, int paused, int peekingSignificant, int runs) {
+    /** What a batch of simulated experiments decided, and after how many ratings per arm (the smaller arm). */
+    public record Outcomes(Map<Decision, Integer> decisions, int paused, int peekingSignificant, int runs, long ratingsAtDecision) {
         double share(Decision d) {
             return decisions.getOrDefault(d, 0) / (double) runs;
         }
@@ -63,6 +63,28 @@ public final class ExperimentVerdictBench {
                 + "%.1f%% false positives%n", 100.0 * aa.peekingSignificant() / aa.runs());
         out.printf(Locale.ROOT, "%.0f%% vs %.0f%% at %d ratings per arm: power %.1f%% (normal approximation: %.1f%%)%n",
                 100 * base, 100 * (base + lift), settings.minSamples(), 100 * power, 100 * expectedPower);
+        sequential(base, lift, seed);
+    }
+
+    /** The sequential method (mSPRT), judged after every rating as the module does: false positives with peeking, power, sample sizes. */
+    private void sequential(double base, double lift, long seed) {
+        ExperimentSettings seq = settings.sequential() ? settings
+                : settings.sequential(settings.msprtTau(), settings.sequentialMinSamples(), settings.sequentialMaxSamples());
+        out.printf(Locale.ROOT, "sequential method: mSPRT with tau %s, judged after every rating from %d ratings per arm, "
+                + "no difference by %d keeps production%n", seq.msprtTau(), seq.sequentialMinSamples(), seq.sequentialMaxSamples());
+        Outcomes aa = new ExperimentVerdictBench(seq, experiments, users, out).simulate(base, base, seed + 2, "sequential A/A");
+        Outcomes small = new ExperimentVerdictBench(seq, experiments, users, out).simulate(base, base + lift, seed + 3,
+                String.format(Locale.ROOT, "sequential lift %+.0f points", 100 * lift));
+        Outcomes large = new ExperimentVerdictBench(seq, experiments, users, out).simulate(base, base + 3 * lift, seed + 4,
+                String.format(Locale.ROOT, "sequential lift %+.0f points", 300 * lift));
+        double fp = aa.share(Decision.PROMOTE) + aa.share(Decision.ROLLBACK);
+        out.printf(Locale.ROOT, "sequential A/A, looked at after every rating: false positives %.1f%% (target <= %.0f%%)%n", 100 * fp,
+                100 * seq.alpha());
+        out.printf(Locale.ROOT, "sequential %.0f%% vs %.0f%%: power %.1f%% by %d ratings per arm, decided after %d ratings per arm on average%n",
+                100 * base, 100 * (base + lift), 100 * small.share(Decision.PROMOTE), seq.sequentialMaxSamples(), small.ratingsAtDecision());
+        out.printf(Locale.ROOT, "sequential %.0f%% vs %.0f%%: power %.1f%%, decided after %d ratings per arm on average (the fixed method "
+                + "waits for %d)%n", 100 * base, 100 * (base + 3 * lift), 100 * large.share(Decision.PROMOTE), large.ratingsAtDecision(),
+                settings.minSamples());
     }
 
     private Outcomes simulate(double pProduction, double pCandidate, long seed, String label) {
@@ -70,6 +92,7 @@ public final class ExperimentVerdictBench {
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
         int paused = 0;
         int peeking = 0;
+        long ratingsAtDecision = 0;
         for (int i = 0; i < experiments; i++) {
             Experiment e = experiment(r);
             if (e.status == Status.PAUSED) {
@@ -79,18 +102,26 @@ public final class ExperimentVerdictBench {
             boolean significantEarlier = false;
             double share = e.candidateArm.users / (double) users; // traffic follows the users
             long nextPeek = 100;
-            while (Math.min(e.productionArm.samples, e.candidateArm.samples) < settings.minSamples()) {
+            ExperimentVerdict.Outcome o = null;
+            while (settings.sequential() ? o == null : Math.min(e.productionArm.samples, e.candidateArm.samples) < settings.minSamples()) {
                 boolean candidate = r.nextDouble() < share;
                 double p = candidate ? pCandidate : pProduction;
                 (candidate ? e.candidateArm : e.productionArm).add(rating(candidate ? 1 : 0, r.nextDouble() < p));
                 long n = Math.min(e.productionArm.samples, e.candidateArm.samples);
+                if (settings.sequential()) {
+                    o = ExperimentVerdict.judge(e, settings, arm -> 0);
+                    continue;
+                }
                 if (n >= nextPeek && n < settings.minSamples()) {
                     nextPeek += 100;
                     significantEarlier |= AcceptanceChiSquare.of(e.productionArm.accepted, e.productionArm.samples, e.candidateArm.accepted,
                             e.candidateArm.samples, 0.95).pValue() < settings.alpha();
                 }
             }
-            ExperimentVerdict.Outcome o = ExperimentVerdict.judge(e, settings, arm -> 0);
+            if (!settings.sequential()) {
+                o = ExperimentVerdict.judge(e, settings, arm -> 0);
+            }
+            ratingsAtDecision += Math.min(e.productionArm.samples, e.candidateArm.samples);
             peeking += significantEarlier || (o != null && o.decision() != Decision.KEEP_PRODUCTION) ? 1 : 0;
             if (o != null && o.status() == Status.PAUSED) {
                 paused++;
@@ -101,7 +132,7 @@ public final class ExperimentVerdictBench {
                 out.printf(Locale.ROOT, "  %s: %d of %d experiments%n", label, i + 1, experiments);
             }
         }
-        return new Outcomes(decisions, paused, peeking, experiments);
+        return new Outcomes(decisions, paused, peeking, experiments, ratingsAtDecision / Math.max(1, experiments - paused));
     }
 
     /** A fresh experiment at a 50% split with {@code users} users assigned at random, every one of them a rater. */
