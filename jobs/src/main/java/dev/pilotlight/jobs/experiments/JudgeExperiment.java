@@ -41,6 +41,8 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
     private transient MapState<String, String> users;
     /** arm + user → ratings counted (the raters check) */
     private transient MapState<String, Long> raters;
+    /** the newest release revision seen, kept when an experiment ends (one number per prompt), so an older state replayed later cannot start it again */
+    private transient ValueState<Long> lastRevision;
     private transient Counter notCounted;
 
     public JudgeExperiment(ExperimentSettings settings, ExperimentCommands commands, Duration maxDecisionLag) {
@@ -54,6 +56,7 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
         experiment = getRuntimeContext().getState(new ValueStateDescriptor<>("experiment", TypeInformation.of(Experiment.class)));
         users = getRuntimeContext().getMapState(new MapStateDescriptor<>("experiment-users", Types.STRING, Types.STRING));
         raters = getRuntimeContext().getMapState(new MapStateDescriptor<>("experiment-raters", Types.STRING, Types.LONG));
+        lastRevision = getRuntimeContext().getState(new ValueStateDescriptor<>("last-release-revision", Types.LONG));
         notCounted = getRuntimeContext().getMetricGroup().counter("observationsNotCounted");
     }
 
@@ -67,10 +70,12 @@ public final class JudgeExperiment extends KeyedProcessFunction<String, Experime
     }
 
     private void onRelease(ReleaseState r, Context ctx, Collector<ExperimentState> out) throws Exception {
-        Experiment e = experiment.value();
-        if (e != null && r.revision() <= e.revision) {
-            return; // the same or an older release: the newest revision wins
+        Long seen = lastRevision.value();
+        if (seen != null && r.revision() <= seen) {
+            return; // the same or an older release (a replay): the newest revision wins
         }
+        lastRevision.update(r.revision());
+        Experiment e = experiment.value();
         if (e != null && (r.candidateVersion() == null || !e.sameArms(r))) {
             end(e, r, ctx, out);
             e = null;

@@ -149,8 +149,13 @@ class JudgeExperimentTest {
             assertThat(end.status()).isEqualTo(Status.DECIDED);
             assertThat(end.reason()).contains("applied: release revision 8");
             assertThat(alerts(h)).extracting(Alert::state).containsExactly(Alert.State.RESOLVED);
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numKeyedStateEntries()).as("only the prompt's last release revision").isEqualTo(1);
             assertThat(h.numEventTimeTimers()).isZero();
+            // the state that began the experiment, replayed: older than the last revision, it starts nothing
+            int published = h.extractOutputValues().size();
+            send(h, release(7, "1.0.0", "1.1.0", 0.5, T0, null));
+            assertThat(h.extractOutputValues()).hasSize(published);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         }
     }
 
