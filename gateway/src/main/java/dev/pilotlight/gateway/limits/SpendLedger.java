@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-user daily spend caps that concurrent requests cannot overshoot: a request reserves its
  * maximum possible cost before the call and settles to the actual cost after (LiteLLM's budgets
  * check spend after the fact, so parallel calls overshoot). Amounts are kept in micro-dollars.
- * This replica's view only; the Flink cost guard enforces the fleet-wide view with commands.
+ * This replica's view only: with N replicas a user can spend up to N times the cap, since nothing
+ * sums spend across the fleet yet (docs/security.md, "Spend").
  */
 public final class SpendLedger {
     /** One user's day: what has been spent and what is held by calls in flight. */
