@@ -64,8 +64,8 @@ public final class DriftScenario {
 
     public Result run() throws InterruptedException {
         GatewayClient client = new GatewayClient(stack.gateway().baseUrl());
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("drift-traffic"));
-        ExecutorService feedbackPool = Executors.newFixedThreadPool(4, daemon("drift-feedback"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("drift-traffic"));
+        ExecutorService feedbackPool = Executors.newFixedThreadPool(4, DaemonThreads.named("drift-feedback"));
         try (AlertWatcher alerts = new AlertWatcher(stack.kafka().bootstrapServers())) {
             out.println("drift: " + options.control().toSeconds() + " s of the pilot's traffic on " + ROUTE + " at "
                     + options.callsPerSecond() + " calls/s (denials and approvals; 80 % of answers accepted)");
@@ -171,13 +171,5 @@ public final class DriftScenario {
     private void pass(String what) {
         checks.add(what);
         out.println("  ok  " + what);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -26,8 +26,8 @@ public final class RatedTraffic implements AutoCloseable {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> ratings = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicLong> failures = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("rated-traffic"));
-    private final ExecutorService raters = Executors.newFixedThreadPool(8, daemon("rated-traffic-feedback"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rated-traffic"));
+    private final ExecutorService raters = Executors.newFixedThreadPool(8, DaemonThreads.named("rated-traffic-feedback"));
 
     /** @param acceptance per prompt version, the share of its answers users accept; a version not named is not rated */
     public RatedTraffic(GatewayClient client, String route, Map<String, Double> acceptance, long seed) {
@@ -91,13 +91,5 @@ public final class RatedTraffic implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         raters.shutdownNow();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
