@@ -225,6 +225,11 @@ public final class Gateway implements AutoCloseable {
         return applier;
     }
 
+    /** Whether the drift sampler's models are loaded (until then no call is sampled: docs/drift.md). */
+    public boolean driftSamplerWarm() {
+        return sampler.warm();
+    }
+
     public Policies policies() {
         return policies;
     }

@@ -31,6 +31,8 @@ class DriftSamplingIT {
     void sampledEventsCarryLanguageAndTopicNeverTheTextAndNoneIsLostOnClose() throws Exception {
         List<String> ids = new ArrayList<>();
         try (GatewayFixture fx = new GatewayFixture("gw-drift", Map.of())) {
+            // until its models are loaded the sampler samples nothing, so no event waits for them
+            Deadline.require("the drift sampler's models loaded", Duration.ofSeconds(60), fx.gateway::driftSamplerWarm);
             for (int i = 0; i < 24; i++) {
                 GatewayClient.Response r = fx.client.post("/v1/chat/completions", DemoKeys.USERS.get(i % 3),
                         "{\"model\":\"claims-letter\",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + " (" + i + ")\"}]}");

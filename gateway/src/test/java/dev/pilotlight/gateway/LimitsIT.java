@@ -120,4 +120,49 @@ class LimitsIT {
         assertThat(paused.status()).isEqualTo(503);
         assertThat(paused.body().path("error").path("code").asText()).isEqualTo("route_paused");
     }
+
+    @Test
+    void aDegradedUserIsServedByTheCheapTierAndSaysSoOrRefusedWhereTheRouteHasNone() throws Exception {
+        String pilot = DemoKeys.PILOT_USERS.get(0);
+        CommandSigner signer = CommandSigner.fromSecret(GatewayFixture.CONTROL_KEY);
+        long now = System.currentTimeMillis();
+        long applied = fx.gateway.commands().count(CommandOutcome.APPLIED, CommandOutcome.NO_OP);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fx.bootstrap());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (ControlCommand c : List.of( // the other test of this class may have paused claims-triage
+                    new ControlCommand(1, "cmd-" + UUID.randomUUID(), now, CommandType.PAUSE_ROUTE, "claims-triage", Map.of("paused", "false"),
+                            "resume", null, "guard", now + 60_000, null),
+                    new ControlCommand(1, "cmd-" + UUID.randomUUID(), now, CommandType.DEGRADE_USER, "pilot01",
+                            Map.of("until", String.valueOf(now + 60_000)), "quota user-daily-spend used up", null, "guard", now + 60_000, null))) {
+                producer.send(new ProducerRecord<>(Topics.CONTROL, c.target(), JsonCodec.encode(signer.sign(c)))).get();
+            }
+        }
+        Deadline.require("both commands applied", Duration.ofSeconds(10),
+                () -> fx.gateway.commands().count(CommandOutcome.APPLIED, CommandOutcome.NO_OP) >= applied + 2);
+        GatewayClient.Response served = fx.client.post("/v1/chat/completions", pilot,
+                "{\"model\":\"claims-triage\",\"messages\":[{\"role\":\"user\",\"content\":\"Please explain in detail the whole appeal procedure for a denied water damage claim\"}]}");
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.headers().firstValue("X-Pilotlight-Degraded")).contains("quota");
+        String id = served.body().path("id").asText();
+        InvocationEvent e = TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
+                x -> "pilot01".equals(x.key()) && "quota".equals(JsonCodec.decode(x.value(), InvocationEvent.class).degraded()),
+                Duration.ofSeconds(10)).map(x -> JsonCodec.decode(x.value(), InvocationEvent.class)).orElseThrow();
+        assertThat(e.model()).isEqualTo("sim-mini");
+        assertThat(e.modelTier()).isEqualTo("cheap");
+        assertThat(e.status()).isEqualTo(InvocationStatus.OK);
+        assertThat(id).isNotBlank();
+        assertThat(e.requestHash()).matches("[0-9a-f]{1,16}");
+
+        GatewayClient.Response refused = fx.client.invoke("claims-letter", pilot, "draft a letter");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().path("error").path("code").asText()).isEqualTo("insufficient_quota");
+        assertThat(refused.body().path("error").path("message").asText())
+                .isEqualTo("over quota (quota user-daily-spend used up) and route claims-letter has no cheap tier to serve it instead");
+
+        GatewayClient.Response other = fx.client.post("/v1/chat/completions", DemoKeys.PILOT_USERS.get(1),
+                "{\"model\":\"claims-triage\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(other.headers().firstValue("X-Pilotlight-Degraded")).isEmpty();
+    }
 }

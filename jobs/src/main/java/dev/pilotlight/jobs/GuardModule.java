@@ -13,7 +13,9 @@ public enum GuardModule {
     /** Input, output and performance drift of every prompt release, to guard.metrics, guard.drift and the rules' drift stream. */
     DRIFT,
     /** Release experiments: A/B verdicts and canary ramps, to guard.experiments, guard.alerts and guard.control (docs/experiments.md). */
-    EXPERIMENTS;
+    EXPERIMENTS,
+    /** Spend per user, tenant, route and model; quotas and runaway loops, to guard.alerts and guard.control (docs/cost.md). */
+    COST;
 
     /** Parses "metrics,alerts,drift" or "all". */
     public static Set<GuardModule> parse(String list) {

@@ -53,6 +53,12 @@ import dev.pilotlight.jobs.experiments.ExperimentCommands;
 import dev.pilotlight.jobs.experiments.ExperimentInput;
 import dev.pilotlight.jobs.experiments.ExperimentSettings;
 import dev.pilotlight.jobs.experiments.JudgeExperiment;
+import dev.pilotlight.jobs.cost.CheckCostEvent;
+import dev.pilotlight.jobs.cost.CostCommands;
+import dev.pilotlight.jobs.cost.CostEntry;
+import dev.pilotlight.jobs.cost.CostSettings;
+import dev.pilotlight.jobs.cost.DetectRunawayLoop;
+import dev.pilotlight.jobs.cost.TrackSpend;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -107,6 +113,9 @@ public final class GuardPipeline {
         }
         if (settings.modules().contains(GuardModule.EXPERIMENTS)) {
             deadLetters = deadLetters.union(experiments(records, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
+        }
+        if (settings.modules().contains(GuardModule.COST)) {
+            deadLetters = deadLetters.union(cost(records, broadcasts, sinks, settings));
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -193,6 +202,33 @@ public final class GuardPipeline {
                 .process(new SignCommands(settings.signer())).name("sign-experiment-commands").uid("sign-experiment-commands");
         signed.sinkTo(sinks.commands()).name("experiment-commands").uid("experiment-commands-sink");
         return observations.getSideOutput(AttributeFeedback.UNATTRIBUTED).union(signed.getSideOutput(SignCommands.INVALID));
+    }
+
+    /**
+     * Cost: each call checked (bad cost → dead letters), split into its user's, tenant's, route's and model's
+     * accounts (keyed) where quotas are decided with the rule set in force; runaway loops keyed by user.
+     * Alerts to guard.alerts, commands signed to guard.control; returns refused events and commands not issued.
+     */
+    private static DataStream<dev.pilotlight.common.event.DeadLetter> cost(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts,
+                                                                           GuardSinks sinks, GuardSettings settings) {
+        CostSettings c = settings.cost();
+        CostCommands decisions = new CostCommands(settings.maxDecisionLag());
+        SingleOutputStreamOperator<CostEntry> entries = records.filter(CheckCostEvent::relevant).name("cost-inputs").uid("cost-inputs")
+                .process(new CheckCostEvent(c)).name("check-cost-events").uid("check-cost-events");
+        SingleOutputStreamOperator<Alert> quotas = entries.keyBy(CostEntry::account)
+                .connect(broadcasts.filter(b -> b.rules() != null).name("quota-sets").uid("quota-sets").broadcast(ActiveRules.RULES))
+                .process(new TrackSpend(c, new ActiveRules(settings.rules(), settings.rulesChangedAt()), decisions))
+                .name("track-spend").uid("track-spend");
+        SingleOutputStreamOperator<Alert> loops = records.filter(DetectRunawayLoop::relevant).name("loop-inputs").uid("loop-inputs")
+                .map(Envelope::invocation).name("loop-calls").uid("loop-calls")
+                .keyBy(InvocationEvent::userId)
+                .process(new DetectRunawayLoop(c, decisions)).name("detect-runaway-loops").uid("detect-runaway-loops");
+        quotas.union(loops).sinkTo(sinks.alerts()).name("cost-alerts").uid("cost-alerts-sink");
+        SingleOutputStreamOperator<ControlCommand> signed = quotas.getSideOutput(TrackSpend.COMMANDS)
+                .union(loops.getSideOutput(DetectRunawayLoop.COMMANDS))
+                .process(new SignCommands(settings.signer())).name("sign-cost-commands").uid("sign-cost-commands");
+        signed.sinkTo(sinks.commands()).name("cost-commands").uid("cost-commands-sink");
+        return entries.getSideOutput(CheckCostEvent.REFUSED).union(signed.getSideOutput(SignCommands.INVALID));
     }
 
     /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences; returns commands not issued. */

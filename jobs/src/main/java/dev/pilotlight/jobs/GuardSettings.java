@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs;
 
+import dev.pilotlight.jobs.cost.CostSettings;
 import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.jobs.experiments.ExperimentSettings;
 import dev.pilotlight.common.control.CommandSigner;
@@ -20,11 +21,21 @@ import java.util.Set;
  * @param feedbackHorizon how long a user's last rating of an invocation is remembered, so a new one replaces it
  * @param drift           the drift module's windows, references, tests and bounds (docs/drift.md)
  * @param experiments     the experiments module's tests, horizon, guardrails and bounds (docs/experiments.md)
+ * @param cost            the cost module's time zone, event bounds and loop detector (docs/cost.md)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                             Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
-                            Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments) {
+                            Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments,
+                            CostSettings cost) {
+
+    public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
+                         Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
+                         long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift,
+                         ExperimentSettings experiments) {
+        this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
+                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, CostSettings.defaults());
+    }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
@@ -43,13 +54,19 @@ public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSign
     /** These settings with other drift settings. */
     public GuardSettings withDrift(DriftSettings d) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d, experiments);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d, experiments, cost);
     }
 
     /** These settings with other experiment settings. */
     public GuardSettings withExperiments(ExperimentSettings x) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, x);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, x, cost);
+    }
+
+    /** These settings with other cost settings. */
+    public GuardSettings withCost(CostSettings c) {
+        return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, c);
     }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,

@@ -1,5 +1,6 @@
 package dev.pilotlight.jobs;
 
+import dev.pilotlight.jobs.cost.CostSettings;
 import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.jobs.experiments.ExperimentSettings;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                          String checkpointDir, Duration checkpointInterval, boolean startLatest,
                          Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon,
                          Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures,
-                         Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments) {
+                         Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments,
+                         CostSettings cost) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -25,7 +27,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         SubmissionArgs a = new SubmissionArgs(args, Set.of("bootstrap", "modules", "rules", "group-id", "control-key-env",
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
                 "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon", "max-clock-skew", "max-event-age",
-                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings", "experiment-settings"));
+                "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings", "experiment-settings",
+                "cost-settings"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -38,6 +41,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         }
         DriftSettings drift = settingsFile(a, "drift-settings", DriftSettings.defaults(), DriftSettings::load);
         ExperimentSettings experiments = settingsFile(a, "experiment-settings", ExperimentSettings.defaults(), ExperimentSettings::load);
+        CostSettings cost = settingsFile(a, "cost-settings", CostSettings.defaults(), CostSettings::load);
         JobOptions o = new JobOptions(
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
                 a.get("group-id", "pilotlight-guard"), key,
@@ -49,7 +53,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
                 a.duration("max-clock-skew", "5s"), a.duration("max-event-age", "24h"),
                 a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000),
-                a.duration("backlog-idleness", "2m"), drift, experiments);
+                a.duration("backlog-idleness", "2m"), drift, experiments, cost);
         a.requireValid();
         return o;
     }

@@ -17,5 +17,8 @@ public final class DemoKeys {
     public static final List<String> PILOT_USERS = java.util.stream.IntStream.rangeClosed(1, 64)
             .mapToObj(i -> String.format("pl-demo-pilot%02d-0000000000%04d", i, i)).toList();
 
+    /** User looper (tenant acme): the runaway-user scenario's looping script, used by nothing else so its throttle touches no other scenario. */
+    public static final String LOOPER = "pl-demo-looper-000000000000000006";
+
     private DemoKeys() {}
 }

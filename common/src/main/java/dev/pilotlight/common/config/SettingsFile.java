@@ -125,6 +125,12 @@ public final class SettingsFile {
         return dflt;
     }
 
+    /** The value as written (a time zone, say: its reader checks it and reports with {@link #problem(String, String)}). */
+    public String text(String key, String dflt) {
+        ScalarNode n = values.get(key);
+        return n == null ? dflt : n.getValue().trim();
+    }
+
     /** One of {@code allowed} (a method's name, say). */
     public String choice(String key, String dflt, java.util.List<String> allowed) {
         ScalarNode n = values.get(key);

@@ -28,8 +28,13 @@ public final class CommandParams {
         /** true or false */
         BOOLEAN,
         /** a time in epoch milliseconds */
-        EPOCH_MS
+        EPOCH_MS,
+        /** whom a user command covers: {@code user} (the default: the target is a user id), {@code tenant} or {@code route} */
+        SCOPE
     }
+
+    /** The values of a {@link Kind#SCOPE} parameter. */
+    public static final List<String> SCOPES = List.of("user", "tenant", "route");
 
     /**
      * @param byIssuer filled in by the guard when it issues the command (a rule file must not set it)
@@ -67,9 +72,11 @@ public final class CommandParams {
                 Param.optional("toVersion", Kind.VERSION).issuer(), revision, Param.optional("route", Kind.NAME).issuer(), until));
         SCHEMA.put(CommandType.PROMOTE_VARIANT, List.of(Param.required("version", Kind.VERSION), revision, until));
         SCHEMA.put(CommandType.SET_SPLIT, List.of(Param.required("split", Kind.SHARE), Param.optional("candidate", Kind.VERSION), revision, until));
-        SCHEMA.put(CommandType.THROTTLE_USER, List.of(Param.whole("perMinute", 1, 1_000_000), until));
-        SCHEMA.put(CommandType.BLOCK_USER, List.of(until));
-        SCHEMA.put(CommandType.UNBLOCK_USER, List.of(until));
+        Param scope = Param.optional("scope", Kind.SCOPE);
+        SCHEMA.put(CommandType.THROTTLE_USER, List.of(Param.whole("perMinute", 1, 1_000_000), scope, until));
+        SCHEMA.put(CommandType.BLOCK_USER, List.of(scope, until));
+        SCHEMA.put(CommandType.UNBLOCK_USER, List.of(scope, until));
+        SCHEMA.put(CommandType.DEGRADE_USER, List.of(scope, until));
         SCHEMA.put(CommandType.ROUTE_MODEL, List.of(Param.required("model", Kind.NAME), until));
         SCHEMA.put(CommandType.PAUSE_ROUTE, List.of(Param.optional("paused", Kind.BOOLEAN), until));
     }
@@ -127,6 +134,7 @@ public final class CommandParams {
             case SHARE -> share(value);
             case WHOLE -> whole(value, p.min(), p.max());
             case EPOCH_MS -> until(value, issuedAt);
+            case SCOPE -> SCOPES.contains(value) ? null : "must be one of " + String.join(", ", SCOPES) + ", not '" + cut(value) + "'";
         };
     }
 

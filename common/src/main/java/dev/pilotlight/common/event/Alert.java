@@ -24,6 +24,12 @@ public record Alert(
 
     public enum State { FIRING, RESOLVED }
 
+    /** This episode's RESOLVED transition, ended at {@code at}. */
+    public Alert resolved(long at) {
+        return new Alert(schemaVersion, alertId, ruleId, tier, State.RESOLVED, labels, value, threshold, startsAt, at, summary, runbook,
+                commandId, rulesVersion);
+    }
+
     /** The same transition, its summary prefixed with why it happened. */
     public Alert explained(String why) {
         return new Alert(schemaVersion, alertId, ruleId, tier, state, labels, value, threshold, startsAt, endsAt,

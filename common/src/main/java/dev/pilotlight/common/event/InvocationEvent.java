@@ -54,7 +54,14 @@ public record InvocationEvent(
         /** The caller's {@code response_format.type} (json_object, json_schema, text); null when none was set. */
         String responseFormat,
         /** {@code chat} (null in events written before it existed) or {@code embeddings}. */
-        String operation) {
+        String operation,
+        /**
+         * A hash of the caller's own messages, normalised (case, spacing and digits folded), so that a client
+         * looping on one request is seen whatever counter it adds (docs/cost.md, "Runaway loops"); null for embeddings.
+         */
+        String requestHash,
+        /** Why the call was served by a cheaper model than asked ({@code quota}: the caller is over a quota); null otherwise. */
+        String degraded) {
 
     public static final String CHAT = "chat";
     public static final String EMBEDDINGS = "embeddings";
@@ -70,7 +77,7 @@ public record InvocationEvent(
                 experimentId, variant, provider, model, modelTier, fallbackUsed, cacheHit, status, errorType, latencyMs,
                 upstreamLatencyMs, inputTokens, outputTokens, costUsd, inputChars, queryClass, piiRedactions, injectionScore,
                 outputChars, refusal, citations, outputFlags, null, null, finishReason, language, inputTopic, outputTopic,
-                toolsOffered, toolCalls, responseFormat, operation);
+                toolsOffered, toolCalls, responseFormat, operation, requestHash, degraded);
     }
 
     public static Builder builder() {
@@ -119,6 +126,8 @@ public record InvocationEvent(
         private int toolCalls;
         private String responseFormat;
         private String operation = CHAT;
+        private String requestHash;
+        private String degraded;
 
         public Builder eventId(String v) { eventId = v; return this; }
         public Builder timestamp(long v) { timestamp = v; return this; }
@@ -160,6 +169,8 @@ public record InvocationEvent(
         public Builder toolCalls(int v) { toolCalls = v; return this; }
         public Builder responseFormat(String v) { responseFormat = v; return this; }
         public Builder operation(String v) { operation = v; return this; }
+        public Builder requestHash(String v) { requestHash = v; return this; }
+        public Builder degraded(String v) { degraded = v; return this; }
 
         public InvocationEvent build() {
             return new InvocationEvent(SchemaVersion.CURRENT, eventId, timestamp, gatewayId, tenant, userId, route,
@@ -167,7 +178,7 @@ public record InvocationEvent(
                     cacheHit, status, errorType, latencyMs, upstreamLatencyMs, inputTokens, outputTokens, costUsd,
                     inputChars, queryClass, piiRedactions, injectionScore, outputChars, refusal, citations,
                     outputFlags, inputText, outputText, finishReason, language, inputTopic, outputTopic,
-                    toolsOffered, toolCalls, responseFormat, operation);
+                    toolsOffered, toolCalls, responseFormat, operation, requestHash, degraded);
         }
     }
 }

@@ -14,10 +14,14 @@ import java.util.Map;
  */
 public record RuleAction(CommandType type, Map<String, String> params, Duration lasts) implements Serializable {
 
-    /** The group label that names the command's target. */
+    /** The group label that names the command's target (a user command's {@code scope} param may widen it to a tenant or route). */
     public String targetLabel() {
         return switch (type) {
-            case BLOCK_USER, UNBLOCK_USER, THROTTLE_USER -> "userId";
+            case BLOCK_USER, UNBLOCK_USER, THROTTLE_USER, DEGRADE_USER -> switch (params == null ? "user" : params.getOrDefault("scope", "user")) {
+                case "tenant" -> "tenant";
+                case "route" -> "route";
+                default -> "userId";
+            };
             case ROUTE_MODEL, PAUSE_ROUTE -> "route";
             default -> "promptId";
         };

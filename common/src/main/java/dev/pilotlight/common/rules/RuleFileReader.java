@@ -1,6 +1,9 @@
 package dev.pilotlight.common.rules;
 
 import dev.pilotlight.common.DurationText;
+import dev.pilotlight.common.config.YamlNodes;
+import dev.pilotlight.common.cost.Quota;
+import dev.pilotlight.common.cost.QuotaReader;
 import dev.pilotlight.common.control.CommandParams;
 import dev.pilotlight.common.control.CommandType;
 import java.io.StringReader;
@@ -43,11 +46,13 @@ final class RuleFileReader {
     private final List<RuleProblem> problems;
     private final List<Rule> rules;
     private final Map<String, String> seenIds;
+    private final List<Quota> quotas;
 
-    RuleFileReader(String file, List<RuleProblem> problems, List<Rule> rules, Map<String, String> seenIds) {
+    RuleFileReader(String file, List<RuleProblem> problems, List<Rule> rules, List<Quota> quotas, Map<String, String> seenIds) {
         this.file = file;
         this.problems = problems;
         this.rules = rules;
+        this.quotas = quotas;
         this.seenIds = seenIds;
     }
 
@@ -69,13 +74,20 @@ final class RuleFileReader {
             return;
         }
         Node list = null;
+        boolean hasQuotas = false;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(t.getKeyNode());
             if ("rules".equals(key)) {
                 list = t.getValueNode();
+            } else if ("quotas".equals(key)) { // a quota file (docs/cost.md) travels and is checked with the rule files
+                hasQuotas = true;
+                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, seenIds).read(t.getValueNode());
             } else {
-                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules')");
+                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules' or 'quotas')");
             }
+        }
+        if (list == null && hasQuotas) {
+            return;
         }
         if (list == null) {
             problem(top, "missing 'rules:' list");
@@ -608,16 +620,15 @@ final class RuleFileReader {
     }
 
     private static String scalar(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : null;
+        return YamlNodes.scalar(n);
     }
 
-    /** A key as the file wrote it: its text, or {…} / […] for a mapping or list where a key belongs. */
     private static String keyName(Node n) {
-        return n instanceof ScalarNode s ? s.getValue() : n instanceof MappingNode ? "{…}" : "[…]";
+        return YamlNodes.keyName(n);
     }
 
     private static int line(Node n) {
-        return n.getStartMark().getLine() + 1;
+        return YamlNodes.line(n);
     }
 
     private void problem(Node at, String reason) {

@@ -4,8 +4,16 @@ import dev.pilotlight.common.control.CommandType;
 import java.io.Serializable;
 import java.util.List;
 
-/** The validated rules of a directory, with a version that changes whenever any file's content does. */
-public record RuleSet(String version, List<Rule> rules) implements Serializable {
+/**
+ * The validated rules and quotas (docs/cost.md) of a directory, with a version that changes whenever any
+ * file's content does.
+ */
+public record RuleSet(String version, List<Rule> rules, List<dev.pilotlight.common.cost.Quota> quotas) implements Serializable {
+
+    /** Rules without quotas. */
+    public RuleSet(String version, List<Rule> rules) {
+        this(version, rules, List.of());
+    }
 
     public List<ThresholdRule> thresholds() {
         return rules.stream().filter(ThresholdRule.class::isInstance).map(ThresholdRule.class::cast).toList();

@@ -99,15 +99,16 @@ public final class RuleSetLoader {
     public static RuleSet parse(Map<String, String> namedTexts) {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
+        List<dev.pilotlight.common.cost.Quota> quotas = new ArrayList<>();
         Map<String, String> seenIds = new LinkedHashMap<>();
         namedTexts = new java.util.TreeMap<>(namedTexts); // by name: the same files give the same version and messages
         for (Map.Entry<String, String> e : namedTexts.entrySet()) {
-            new RuleFileReader(e.getKey(), problems, rules, seenIds).read(e.getValue());
+            new RuleFileReader(e.getKey(), problems, rules, quotas, seenIds).read(e.getValue());
         }
         if (!problems.isEmpty()) {
             throw new RuleValidationException(problems);
         }
-        return new RuleSet(versionOf(namedTexts), List.copyOf(rules));
+        return new RuleSet(versionOf(namedTexts), List.copyOf(rules), List.copyOf(quotas));
     }
 
     private static String versionOf(Map<String, String> namedTexts) {

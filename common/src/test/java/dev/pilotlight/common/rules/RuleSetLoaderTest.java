@@ -155,7 +155,7 @@ class RuleSetLoaderTest {
                 .anySatisfy(s -> assertThat(s).startsWith("10: unknown key 'colour' for a threshold rule"));
         assertThat(problems(VALID.replace("[route, promptId, promptVersion]", "[route, planet, promptId, promptVersion]")))
                 .extracting(p -> p.line() + ": " + p.reason())
-                .anySatisfy(s -> assertThat(s).startsWith("4: unknown group label 'planet' (invocations can be grouped by [errorType, experimentId, finishReason, gatewayId,"));
+                .anySatisfy(s -> assertThat(s).startsWith("4: unknown group label 'planet' (invocations can be grouped by [degraded, errorType, experimentId, finishReason, gatewayId,"));
     }
 
     @Test

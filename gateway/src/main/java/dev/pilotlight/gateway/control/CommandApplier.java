@@ -156,20 +156,24 @@ public final class CommandApplier {
                 return "candidate " + r.candidateVersion() + " at " + r.candidateSplit();
             }
             case BLOCK_USER -> {
-                policies.block(c.target(), c.reason() == null ? "blocked by the guard" : c.reason(), until);
-                return "blocked until " + until;
+                policies.block(scope(c), c.target(), c.reason() == null ? "blocked by the guard" : c.reason(), until);
+                return scoped(c, "blocked until " + java.time.Instant.ofEpochMilli(until));
             }
             case UNBLOCK_USER -> {
-                policies.unblock(c.target());
-                return "unblocked";
+                policies.unblock(scope(c), c.target());
+                return scoped(c, "unblocked");
             }
             case THROTTLE_USER -> {
                 long perMinute = parseLong(required(c, "perMinute"), "perMinute");
                 if (perMinute < 0) {
                     throw new IllegalArgumentException("perMinute must not be negative");
                 }
-                policies.throttle(c.target(), perMinute, until);
-                return "throttled to " + perMinute + "/min until " + until;
+                policies.throttle(scope(c), c.target(), perMinute, until);
+                return scoped(c, "throttled to " + perMinute + "/min until " + java.time.Instant.ofEpochMilli(until));
+            }
+            case DEGRADE_USER -> {
+                policies.degrade(scope(c), c.target(), c.reason() == null ? "over quota" : c.reason(), until);
+                return scoped(c, "served by the cheap tier until " + java.time.Instant.ofEpochMilli(until));
             }
             case ROUTE_MODEL -> {
                 String model = required(c, "model");
@@ -189,6 +193,17 @@ public final class CommandApplier {
             }
             default -> throw new IllegalArgumentException("unknown command type " + c.type());
         }
+    }
+
+    /** Whom a user command covers: the target user, or every user of the tenant or route its {@code scope} names. */
+    private static Policies.Scope scope(ControlCommand c) {
+        String scope = c.param("scope");
+        return scope == null ? Policies.Scope.USER : Policies.Scope.valueOf(scope.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static String scoped(ControlCommand c, String result) {
+        return c.param("scope") == null || "user".equals(c.param("scope")) ? result : result + " (every user of " + c.param("scope")
+                + " " + c.target() + ")";
     }
 
     private static String required(ControlCommand c, String param) {

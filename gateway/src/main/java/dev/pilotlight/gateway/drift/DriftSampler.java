@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Adds the language and input/output topics to a sample of answered calls, off the request path
  * (docs/drift.md, "Where the embedding runs"). The request thread only decides and enqueues: a call
  * that is not sampled, over its route's rate, or meets a full queue is emitted at once without them
- * (and counted); a sampled one is emitted by the sampler's thread once its texts are embedded (tens of
- * milliseconds later, with the time it ended). Nothing here ever delays or fails a request, and on
+ * (and counted), as is every call while the models are still loading (the first seconds of a replica);
+ * a sampled one is emitted by the sampler's thread once its texts are embedded (tens of milliseconds
+ * later, with the time it ended). Nothing here ever delays or fails a request, and on
  * close every queued event is still emitted.
  */
 public final class DriftSampler implements AutoCloseable {
@@ -39,6 +40,8 @@ public final class DriftSampler implements AutoCloseable {
     private LanguageGuess language;
     private TopicModel topics;
     private volatile boolean closing;
+    /** Set once the models are loaded: until then nothing is queued, so no event waits seconds for a model (the cost guard reads them). */
+    private volatile boolean warm;
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong skippedRate = new AtomicLong();
     private final AtomicLong skippedBusy = new AtomicLong();
@@ -68,7 +71,7 @@ public final class DriftSampler implements AutoCloseable {
             emit.accept(event);
             return;
         }
-        if (!queue.offer(new Job(route, d, redactedInput, redactedOutput, event, emit))) {
+        if (!warm || !queue.offer(new Job(route, d, redactedInput, redactedOutput, event, emit))) {
             skippedBusy.incrementAndGet();
             emit.accept(event);
         }
@@ -83,6 +86,7 @@ public final class DriftSampler implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("the topic model did not load; sampled calls get a language only", e);
         }
+        warm = true;
         while (!closing || !queue.isEmpty()) {
             Job j;
             try {
@@ -114,6 +118,11 @@ public final class DriftSampler implements AutoCloseable {
         } finally {
             j.emit().accept(j.event());
         }
+    }
+
+    /** Whether the models are loaded (calls are sampled from then on). */
+    public boolean warm() {
+        return warm;
     }
 
     /** Calls given drift features, and calls emitted without them because of the rate or a full queue (monotonic). */

@@ -57,6 +57,7 @@ public final class InvokeEndpoints {
         JsonNode body = req.jsonBody();
         String input = BodyFields.requiredText(body, "input", Integer.MAX_VALUE, "the text the route's prompt is applied to");
         String eventId = UUID.randomUUID().toString();
+        quotaHeader(req, Target.of(route));
         return call(new Call(eventId, req.principal(), Target.of(route), List.of(new ChatTurn(ChatTurn.Role.USER, input)),
                 sources(body.get("sources")), true, null, null, null, null)).thenAccept(inv -> {
                     respond(req, routeAnswer(inv, eventId, req));
@@ -129,6 +130,7 @@ public final class InvokeEndpoints {
         long created = System.currentTimeMillis() / 1000;
         String eventId = UUID.randomUUID().toString();
         String shownId = ids.issue(eventId, req.principal()); // streams carry it too: feedback can name any answer
+        quotaHeader(req, target);
         if (!body.stream()) {
             return call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(),
                     body.temperature(), body, null)).thenAccept(inv -> answer(req, inv, shownId, target, created));
@@ -253,6 +255,13 @@ public final class InvokeEndpoints {
         usage.put("prompt_tokens", inv.answer().result().inputTokens());
         usage.put("completion_tokens", inv.answer().result().outputTokens());
         usage.put("total_tokens", inv.answer().result().inputTokens() + inv.answer().result().outputTokens());
+    }
+
+    /** Set before the call: a stream sends its headers first. */
+    private void quotaHeader(Request req, Target target) {
+        if (service.servedDegraded(req.principal(), target)) {
+            req.header("X-Pilotlight-Degraded", InvocationService.QUOTA);
+        }
     }
 
     private static void degradedHeader(Request req, Invocation inv) {

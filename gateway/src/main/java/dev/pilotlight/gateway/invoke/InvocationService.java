@@ -156,7 +156,9 @@ public final class InvocationService {
                 .orElseThrow(() -> new IllegalStateException("released version has no file: " + route.promptId()));
         String promptVersion = a == null ? Target.NO_PROMPT_VERSION : a.version();
         String queryClass = classifier.classify(call.turns());
-        String firstModel = firstModel(call.target(), pv, queryClass, start);
+        Optional<String> degraded = admission.degraded(caller, route == null ? null : route.name(), start);
+        String firstModel = degraded.isPresent() && route != null && route.cheapModel() != null ? route.cheapModel()
+                : firstModel(call.target(), pv, queryClass, start);
         List<String> flags = new ArrayList<>();
         InvocationEvent.Builder ev = InvocationEvent.builder()
                 .eventId(call.eventId()).gatewayId(gatewayId) // stamped when sent (emit)
@@ -165,7 +167,8 @@ public final class InvocationService {
                 .promptId(route == null ? null : route.promptId()).promptVersion(promptVersion)
                 .experimentId(a == null ? null : a.experimentId()).variant(a == null ? null : a.variant())
                 .inputChars(call.turns().stream().mapToLong(t -> t.content().length()).sum()).queryClass(queryClass).model(firstModel)
-                .outputFlags(flags);
+                .outputFlags(flags).requestHash(RequestFingerprint.of(call.turns()))
+                .degraded(degraded.isPresent() ? QUOTA : null);
         if (call.body() != null) {
             ev.toolsOffered(call.body().toolsOffered()).responseFormat(call.body().responseFormat());
         }
@@ -390,6 +393,16 @@ public final class InvocationService {
         String first = route.cheapModel() != null && QueryClassifier.SIMPLE.equals(queryClass) ? route.cheapModel() : model;
         return policies.modelOverride(route.name(), now).filter(m -> catalog.model(m).isPresent()).orElse(first);
     }
+
+    /** Whether the caller is over a quota and the target serves it by its cheap tier (the response then says so). */
+    public boolean servedDegraded(Principal caller, Target target) {
+        Route route = target.route();
+        return route != null && route.cheapModel() != null
+                && admission.degraded(caller, route.name(), System.currentTimeMillis()).isPresent();
+    }
+
+    /** The event's {@code degraded} value (and the response header's) for a caller over quota served by the cheap tier. */
+    public static final String QUOTA = "quota";
 
     private void emit(Principal caller, InvocationEvent.Builder ev) {
         sent.emit(caller, ev);

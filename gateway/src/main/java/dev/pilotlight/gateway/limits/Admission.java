@@ -11,10 +11,13 @@ import java.util.Optional;
 
 /**
  * Decides whether a call may go to a model: the user is not blocked, the route is not paused,
- * the user's rate limit (or the guard's throttle) has a token, and the user's daily cap can hold
+ * the user's rate limit (or a lower throttle of the guard's) has a token, a caller the guard degraded is
+ * on a cheap-tier model, and the user's daily cap can hold
  * the call's worst-case cost, which is reserved until the call settles.
  */
 public final class Admission {
+    /** The catalog tier a degraded caller may be served by. */
+    public static final String CHEAP = "cheap";
     private final Policies policies;
     private final RateLimits rateLimits;
     private final SpendLedger ledger;
@@ -37,7 +40,8 @@ public final class Admission {
      * @throws Rejected when the call may not proceed
      */
     public SpendLedger.Reservation admit(Principal p, String route, List<String> models, long inputTokens, int answers, long now) {
-        Optional<String> blocked = policies.blocked(p.userId(), now);
+        Policies.Subject subject = subject(p, route);
+        Optional<String> blocked = policies.blocked(subject, now);
         if (blocked.isPresent()) {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 403, "user_blocked", "this user is blocked: " + blocked.get(), null);
         }
@@ -46,7 +50,12 @@ public final class Admission {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 503, "route_paused", "route " + route + " is paused: " + paused.get(),
                     Duration.ofSeconds(60));
         }
-        long perMinute = policies.throttle(p.userId(), now).orElse(userPerMinute);
+        Optional<String> degraded = policies.degraded(subject, now);
+        if (degraded.isPresent() && !catalog.model(models.get(0)).map(m -> CHEAP.equals(m.tier())).orElse(false)) {
+            throw new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429, "insufficient_quota", "over quota (" + degraded.get() + ") and "
+                    + (route == null ? "model " + models.get(0) : "route " + route) + " has no cheap tier to serve it instead", null);
+        }
+        long perMinute = Math.min(userPerMinute, policies.throttle(subject, now).orElse(userPerMinute));
         Optional<Duration> wait = rateLimits.tryAcquire("user:" + p.userId(), perMinute);
         if (wait.isPresent()) {
             throw new Rejected(InvocationStatus.RATE_LIMITED, 429, "rate_limit_exceeded",
@@ -60,6 +69,18 @@ public final class Admission {
         }
         return ledger.reserve(p.userId(), worst).orElseThrow(() -> new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429,
                 "insufficient_quota", "daily spend cap of $" + ledger.capUsd() + " reached", untilMidnightUtc(now)));
+    }
+
+    /**
+     * Why the caller must be served by the cheap tier (a DEGRADE_USER on the user, its tenant or the route),
+     * if it must: the request path then starts on the route's cheap model.
+     */
+    public Optional<String> degraded(Principal p, String route, long now) {
+        return policies.degraded(subject(p, route), now);
+    }
+
+    private static Policies.Subject subject(Principal p, String route) {
+        return new Policies.Subject(p.userId(), p.tenant(), route);
     }
 
     private static Duration untilMidnightUtc(long now) {

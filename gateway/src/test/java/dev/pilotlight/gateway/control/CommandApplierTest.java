@@ -140,6 +140,32 @@ class CommandApplierTest {
     }
 
     @Test
+    void aScopedCommandCoversEveryUserOfItsTenantOrRouteAndTheLowestThrottleWins() {
+        var aliceOnLetters = new Policies.Subject("alice", "acme", "claims-letter");
+        var carolOnTriage = new Policies.Subject("carol", "globex", "claims-triage");
+        assertThat(applier.apply(signed(cmd("d1", CommandType.DEGRADE_USER, "acme", Map.of("scope", "tenant",
+                "until", String.valueOf(NOW + 1000)))), NOW, false)).isEqualTo(CommandOutcome.APPLIED);
+        assertThat(policies.degraded(aliceOnLetters, NOW)).isPresent();
+        assertThat(policies.degraded(carolOnTriage, NOW)).isEmpty();
+        assertThat(applier.recent().get(0).result()).endsWith("(every user of tenant acme)");
+
+        applier.apply(signed(cmd("t1", CommandType.THROTTLE_USER, "claims-letter", Map.of("perMinute", "30", "scope", "route"))), NOW, false);
+        applier.apply(signed(cmd("t2", CommandType.THROTTLE_USER, "alice", Map.of("perMinute", "6"))), NOW, false);
+        assertThat(policies.throttle(aliceOnLetters, NOW)).contains(6L);
+        assertThat(policies.throttle(new Policies.Subject("bob", "acme", "claims-letter"), NOW)).contains(30L);
+        assertThat(policies.throttle(carolOnTriage, NOW)).isEmpty();
+
+        applier.apply(signed(cmd("b1", CommandType.BLOCK_USER, "globex", Map.of("scope", "tenant"))), NOW, false);
+        assertThat(policies.blocked(carolOnTriage, NOW)).isPresent();
+        applier.apply(signed(cmd("u1", CommandType.UNBLOCK_USER, "globex", Map.of("scope", "tenant"))), NOW, false);
+        assertThat(policies.blocked(carolOnTriage, NOW)).isEmpty();
+
+        assertThat(applier.apply(signed(cmd("x1", CommandType.BLOCK_USER, "acme", Map.of("scope", "galaxy"))), NOW, false))
+                .isEqualTo(CommandOutcome.REJECTED_INVALID);
+        assertThat(rejected.get(rejected.size() - 1)).contains("param 'scope' must be one of user, tenant, route, not 'galaxy'");
+    }
+
+    @Test
     void userAndRouteCommandsTakeEffectUntilTheyExpire() {
         assertThat(applier.apply(signed(cmd("b1", CommandType.BLOCK_USER, "mallory", Map.of("until", String.valueOf(NOW + 1000)))), NOW, false))
                 .isEqualTo(CommandOutcome.APPLIED);

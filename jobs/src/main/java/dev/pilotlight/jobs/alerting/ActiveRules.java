@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Which threshold rules are in force: those the job was started with, until a newer rule set is
  * published to guard.rules; then that one (kept in broadcast state, so it survives a restart from a
  * checkpoint), unless the job was started again with files after it was published (newest wins,
- * docs/rules.md). Sequence and absence rules are compiled into the graph and change only with a redeploy.
+ * docs/rules.md). Sequence and absence rules are compiled into the graph and change only with a redeploy;
+ * quotas change with a published set like threshold rules (docs/cost.md).
  */
 public final class ActiveRules implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -29,8 +30,9 @@ public final class ActiveRules implements Serializable {
             new MapStateDescriptor<>("rule-sets", Types.STRING, TypeInformation.of(RuleSetUpdate.class));
     private static final String ACTIVE = "active";
 
-    /** Rules by id and the version they belong to. */
-    public record Snapshot(String version, Map<String, ThresholdRule> rules, List<ThresholdRule> list) implements Serializable {}
+    /** Threshold rules by id, the quotas (docs/cost.md), and the version they belong to. */
+    public record Snapshot(String version, Map<String, ThresholdRule> rules, List<ThresholdRule> list,
+                           List<dev.pilotlight.common.cost.Quota> quotas) implements Serializable {}
 
     private final Snapshot initial;
     private final long filesChangedAt;
@@ -47,7 +49,7 @@ public final class ActiveRules implements Serializable {
 
     private static Snapshot snapshot(RuleSet set) {
         return new Snapshot(set.version(), set.thresholds().stream()
-                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds());
+                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds(), set.quotas());
     }
 
     /**

@@ -28,6 +28,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Gateway gateway;
     private final String controlKey;
     private final Path workDir;
+    private final java.util.List<Gateway> replicas = new java.util.ArrayList<>();
 
     private EmbeddedStack(EmbeddedKafka kafka, SimulatedUpstream upstream, JobClient job, Gateway gateway, String controlKey, Path workDir,
                           StackOptions options) {
@@ -56,19 +57,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
             job = startGuardJob(kafka, o, work, controlKey);
 
-            GatewayConfig gc = GatewayConfig.from(Map.ofEntries(
-                    Map.entry("pilotlight.gateway.id", "gw-local-1"),
-                    Map.entry("pilotlight.gateway.port", String.valueOf(o.gatewayPort())),
-                    Map.entry("pilotlight.kafka.bootstrap", kafka.bootstrapServers()),
-                    Map.entry("pilotlight.prompts.dir", o.promptsDir().toString()),
-                    Map.entry("pilotlight.api-keys.file", o.apiKeysFile().toString()),
-                    Map.entry("pilotlight.catalog.file", o.catalogFile().toString()),
-                    Map.entry("pilotlight.events.spool-dir", work.resolve("spool").toString()),
-                    Map.entry("pilotlight.audit.file", work.resolve("audit/gateway-audit.log").toString()),
-                    Map.entry("pilotlight.control.key", controlKey),
-                    Map.entry("pilotlight.heartbeat.interval", "5s"),
-                    // every simulated user of the scenarios calls from the loopback address: one address is a whole pilot group here
-                    Map.entry("pilotlight.limits.ip-per-minute", "6000")));
+            GatewayConfig gc = gatewayConfig("gw-local-1", o.gatewayPort(), kafka, o, work, controlKey);
             Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
             Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
             return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work, o);
@@ -86,6 +75,34 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /** A replica's settings: its own id, port, spool and audit file; the same broker, files and key as every other. */
+    private static GatewayConfig gatewayConfig(String id, int port, EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) {
+        return GatewayConfig.from(Map.ofEntries(
+                Map.entry("pilotlight.gateway.id", id),
+                Map.entry("pilotlight.gateway.port", String.valueOf(port)),
+                Map.entry("pilotlight.kafka.bootstrap", kafka.bootstrapServers()),
+                Map.entry("pilotlight.prompts.dir", o.promptsDir().toString()),
+                Map.entry("pilotlight.api-keys.file", o.apiKeysFile().toString()),
+                Map.entry("pilotlight.catalog.file", o.catalogFile().toString()),
+                Map.entry("pilotlight.events.spool-dir", work.resolve("spool-" + id).toString()),
+                Map.entry("pilotlight.audit.file", work.resolve("audit/" + id + "-audit.log").toString()),
+                Map.entry("pilotlight.control.key", controlKey),
+                Map.entry("pilotlight.heartbeat.interval", "5s"),
+                // every simulated user of the scenarios calls from the loopback address: one address is a whole pilot group here
+                Map.entry("pilotlight.limits.ip-per-minute", "6000")));
+    }
+
+    /**
+     * Starts one more gateway replica on a free port (closed with the stack): the same broker, catalog, keys
+     * and control key, so it applies the same commands (the runaway-user scenario runs two).
+     */
+    public synchronized Gateway startReplica(String id) throws Exception {
+        Gateway g = Gateway.start(gatewayConfig(id, 0, kafka, options, workDir, controlKey), upstream.catalogVariables());
+        replicas.add(g);
+        Deadline.require("gateway " + id + " ready", Duration.ofSeconds(30), g::isReady);
+        return g;
+    }
+
     private static JobClient startGuardJob(EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) throws Exception {
         return LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism(),
                 "--drift-settings", o.driftSettingsFile().toString());
@@ -98,6 +115,11 @@ public final class EmbeddedStack implements AutoCloseable {
     public void restartGuardJobWithoutState() throws Exception {
         job.cancel().get();
         job = startGuardJob(kafka, options, workDir, controlKey);
+    }
+
+    /** The rule files (and quotas) the guard job was started with. */
+    public java.nio.file.Path rulesDir() {
+        return options.rulesDir();
     }
 
     public EmbeddedKafka kafka() {
@@ -123,6 +145,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
+        replicas.forEach(Gateway::close);
         gateway.close();
         try {
             job.cancel().get();

@@ -1,0 +1,64 @@
+package dev.pilotlight.common.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pilotlight.common.rules.RuleSet;
+import dev.pilotlight.common.rules.RuleSetLoader;
+import dev.pilotlight.common.rules.RuleValidationException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A quota file is read with the rule files; every problem is named with file and line. */
+class QuotaReaderTest {
+
+    @Test
+    void theShippedQuotaFileIsValid() {
+        RuleSet set = RuleSetLoader.load(Path.of("../alert-rules"));
+        assertThat(set.quotas()).isNotEmpty();
+        assertThat(set.quotas()).allSatisfy(q -> assertThat(q.source()).startsWith("../alert-rules/quotas.yaml:"));
+    }
+
+    @Test
+    void aQuotaIsReadWithEveryField() {
+        Quota q = RuleSetLoader.parse(Map.of("q.yaml", """
+                quotas:
+                  - id: free-tier
+                    scope: user
+                    period: month
+                    calls: 100
+                    warn_at: [0.9, 0.5]
+                    action: throttle
+                    per_minute: 1
+                """)).quotas().get(0);
+        assertThat(q).isEqualTo(new Quota("free-tier", "q.yaml:2", Quota.Scope.USER, null, Quota.Period.MONTH, 0, 100,
+                java.util.List.of(0.5, 0.9), Quota.Action.THROTTLE, 1, 2));
+        assertThat(q.used(0, 50)).isEqualTo(0.5);
+    }
+
+    @Test
+    void everyProblemIsReportedWithFileAndLine() {
+        assertThatThrownBy(() -> RuleSetLoader.parse(Map.of("bad.yaml", """
+                quotas:
+                  - id: Bad_Id
+                    scope: galaxy
+                    period: week
+                    action: throttle
+                    warn_at: [1.5]
+                    colour: red
+                  - id: ok-one
+                    scope: user
+                    period: day
+                    budget_usd: -3
+                """))).isInstanceOf(RuleValidationException.class)
+                .hasMessageContaining("bad.yaml:2: id 'Bad_Id' must be lowercase")
+                .hasMessageContaining("bad.yaml:3: scope must be one of user, tenant, route, not 'galaxy'")
+                .hasMessageContaining("bad.yaml:4: period must be one of day, month, not 'week'")
+                .hasMessageContaining("bad.yaml:5: action throttle needs per_minute")
+                .hasMessageContaining("bad.yaml:6: warn_at must be a number from 0 to 1, not '1.5'")
+                .hasMessageContaining("bad.yaml:7: unknown quota key 'colour'")
+                .hasMessageContaining("bad.yaml:11: budget_usd must be a number from 0 to 1000000000, not '-3'")
+                .hasMessageContaining("bad.yaml:8: a quota needs budget_usd (dollars) or calls (a count), above 0");
+    }
+}

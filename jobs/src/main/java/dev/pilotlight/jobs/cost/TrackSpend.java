@@ -1,0 +1,200 @@
+package dev.pilotlight.jobs.cost;
+
+import dev.pilotlight.common.control.ControlCommand;
+import dev.pilotlight.common.cost.Quota;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.jobs.alerting.ActiveRules;
+import dev.pilotlight.jobs.alerting.GuardBroadcast;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by account (user, tenant, route or model): sums spend and calls of the current day and calendar
+ * month, and decides each quota of the rule set in force on every call, so a budget is caught on the call
+ * that uses it up, not at a window's end. A warning fraction or the limit crossed raises an alert once per
+ * period; a used-up quota issues its command until the period ends (again after {@code reissue_after} if
+ * the entity keeps calling, for replicas started since). Event-time timers at the day's and the month's
+ * end resolve the period's alerts and clear its state; after the month, nothing of the account is left.
+ */
+public final class TrackSpend extends KeyedBroadcastProcessFunction<String, CostEntry, GuardBroadcast, Alert> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("quota-commands") {};
+
+    private final CostSettings settings;
+    private final ActiveRules rules;
+    private final CostCommands commands;
+    private transient ValueState<SpendPeriods> periods;
+    private transient Counter closedPeriod;
+
+    public TrackSpend(CostSettings settings, ActiveRules rules, CostCommands commands) {
+        this.settings = settings;
+        this.rules = rules;
+        this.commands = commands;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        periods = getRuntimeContext().getState(new ValueStateDescriptor<>("spend-periods", TypeInformation.of(SpendPeriods.class)));
+        closedPeriod = getRuntimeContext().getMetricGroup().counter("costForClosedPeriods");
+    }
+
+    @Override
+    public void processElement(CostEntry e, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
+        SpendPeriods s = periods.value();
+        if (s == null) {
+            s = new SpendPeriods();
+        }
+        if (!roll(s, e.eventTime(), in, e.entity(), ctx, out)) {
+            closedPeriod.inc(); // a call from a month already closed: its quotas are decided
+            return;
+        }
+        if (e.eventTime() >= s.dayStart) {
+            s.dayMicros += e.micros();
+            s.dayCalls += e.calls();
+        }
+        s.monthMicros += e.micros();
+        s.monthCalls += e.calls();
+        if (e.scope() != null) {
+            for (Quota q : in.quotas()) {
+                if (q.scope() == e.scope() && q.appliesTo(e.entity())) {
+                    decide(q, e, s, in.version(), ctx, out);
+                }
+            }
+        }
+        periods.update(s);
+    }
+
+    /**
+     * Moves the account to the period of {@code at} (resolving and clearing what ended, when the event of a
+     * new period came before the watermark did) and sets the timers of its ends.
+     *
+     * @return false when {@code at} lies in a month before the account's current one
+     */
+    private boolean roll(SpendPeriods s, long at, ActiveRules.Snapshot in, String entity, ReadOnlyContext ctx, Collector<Alert> out) {
+        if (s.monthEnd != 0 && at < s.monthStart) {
+            return false;
+        }
+        if (s.dayEnd != 0 && at >= s.dayEnd) {
+            close(s, Quota.Period.DAY, in, s.dayEnd, entity, out);
+        }
+        if (s.monthEnd != 0 && at >= s.monthEnd) {
+            close(s, Quota.Period.MONTH, in, s.monthEnd, entity, out);
+        }
+        if (s.monthEnd == 0) {
+            CalendarPeriod m = CalendarPeriod.of(Quota.Period.MONTH, at, settings.zone());
+            s.monthStart = m.start();
+            s.monthEnd = m.end();
+            ctx.timerService().registerEventTimeTimer(m.end());
+        }
+        if (s.dayEnd == 0 && at >= s.monthStart) {
+            CalendarPeriod d = CalendarPeriod.of(Quota.Period.DAY, at, settings.zone());
+            s.dayStart = d.start();
+            s.dayEnd = d.end();
+            if (d.end() != s.monthEnd) {
+                ctx.timerService().registerEventTimeTimer(d.end());
+            }
+        }
+        return true;
+    }
+
+    /** One quota on the account's totals: a new level raises its alert (and the command); a used-up one is renewed when due. */
+    private void decide(Quota q, CostEntry e, SpendPeriods s, String version, ReadOnlyContext ctx, Collector<Alert> out) {
+        String key = SpendPeriods.key(q.period(), q.id());
+        CalendarPeriod p = new CalendarPeriod(q.period(), s.start(q.period()), s.end(q.period()), label(q.period(), e.eventTime()));
+        double used = q.used(s.micros(q.period()) / 1e6, s.calls(q.period()));
+        int level = used >= 1 ? SpendPeriods.EXCEEDED : (int) q.warnAt().stream().filter(f -> used >= f).count();
+        int before = s.levels.getOrDefault(key, 0);
+        long now = System.currentTimeMillis();
+        if (level > before) {
+            s.levels.put(key, level);
+            if (level != SpendPeriods.EXCEEDED) {
+                double fraction = q.warnAt().get(level - 1);
+                s.fired.put(key + "|" + fraction, fraction);
+                out.collect(CostCommands.quotaAlert(q, e.entity(), p, fraction, s.micros(q.period()) / 1e6, s.calls(q.period()),
+                        Alert.State.FIRING, e.eventTime(), null, null, version));
+                return;
+            }
+        } else if (level != SpendPeriods.EXCEEDED || now - s.issuedAt.getOrDefault(key, now) < settings.reissueAfter().toMillis()) {
+            return;
+        }
+        ControlCommand c = null;
+        if (commands.fresh(e.eventTime(), now)) {
+            int issue = s.issues.merge(key, 1, Integer::sum);
+            c = commands.quota(q, e.entity(), p, issue, null, now);
+            if (c != null) {
+                s.issuedAt.put(key, now);
+                ctx.output(COMMANDS, c);
+            }
+        }
+        if (level > before) {
+            s.fired.put(key + "|1", 1.0);
+            out.collect(CostCommands.quotaAlert(q, e.entity(), p, 1, s.micros(q.period()) / 1e6, s.calls(q.period()), Alert.State.FIRING,
+                    e.eventTime(), null, c == null ? null : c.commandId(), version));
+        }
+    }
+
+    private String label(Quota.Period period, long at) {
+        return CalendarPeriod.of(period, at, settings.zone()).label();
+    }
+
+    @Override
+    public void processBroadcastElement(GuardBroadcast b, Context ctx, Collector<Alert> out) throws Exception {
+        if (b.rules() != null) {
+            rules.accept(b.rules(), ctx.getBroadcastState(ActiveRules.RULES));
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        SpendPeriods s = periods.value();
+        if (s == null) {
+            return;
+        }
+        ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
+        String entity = entityOf(ctx.getCurrentKey());
+        if (timestamp == s.monthEnd) {
+            close(s, Quota.Period.DAY, in, timestamp, entity, out);
+            close(s, Quota.Period.MONTH, in, timestamp, entity, out);
+            periods.clear(); // the month is over: nothing of this account is kept
+        } else if (timestamp == s.dayEnd) {
+            close(s, Quota.Period.DAY, in, timestamp, entity, out);
+            periods.update(s);
+        }
+    }
+
+    /** Resolves the alerts the period raised (those of quotas still in force) and clears its totals. */
+    private void close(SpendPeriods s, Quota.Period period, ActiveRules.Snapshot in, long endedAt, String entity, Collector<Alert> out) {
+        CalendarPeriod p = new CalendarPeriod(period, s.start(period), s.end(period), label(period, s.start(period)));
+        String prefix = SpendPeriods.key(period, "");
+        for (Map.Entry<String, Double> f : s.fired.entrySet()) {
+            if (!f.getKey().startsWith(prefix)) {
+                continue;
+            }
+            String id = f.getKey().substring(prefix.length(), f.getKey().lastIndexOf('|'));
+            Quota q = quota(in.quotas(), id);
+            if (q != null) {
+                out.collect(CostCommands.quotaAlert(q, entity, p, f.getValue(), s.micros(period) / 1e6, s.calls(period),
+                        Alert.State.RESOLVED, p.start(), endedAt, null, in.version()));
+            }
+        }
+        s.reset(period);
+    }
+
+    /** The entity of an account key ({@code user:alice} → alice). */
+    static String entityOf(String account) {
+        return account.substring(account.indexOf(':') + 1);
+    }
+
+    private static Quota quota(List<Quota> quotas, String id) {
+        return quotas.stream().filter(q -> q.id().equals(id)).findFirst().orElse(null);
+    }
+}

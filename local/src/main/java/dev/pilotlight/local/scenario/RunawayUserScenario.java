@@ -1,0 +1,165 @@
+package dev.pilotlight.local.scenario;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pilotlight.common.Deadline;
+import dev.pilotlight.common.control.CommandType;
+import dev.pilotlight.common.cost.Quota;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.rules.RuleSetLoader;
+import dev.pilotlight.gateway.Gateway;
+import dev.pilotlight.gateway.control.AppliedCommand;
+import dev.pilotlight.local.stack.EmbeddedStack;
+import dev.pilotlight.testkit.DemoKeys;
+import dev.pilotlight.testkit.http.GatewayClient;
+import dev.pilotlight.testkit.upstream.FaultProfile;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Scenario {@code runaway-user}: two gateway replicas; user {@code looper} starts a script that sends the
+ * same request from several threads as fast as answers come, spread over both replicas, while alice uses
+ * the same route normally. The guard must throttle the loop on both replicas within 5 s of its start, the
+ * looper's daily quota (quota {@code demo-looper-daily} of alert-rules/quotas.yaml) must block it fleet-wide
+ * with its spend over the cap by no more than the in-flight bound (docs/cost.md, "How far over a cap"), and
+ * alice must not see a single refusal.
+ */
+public final class RunawayUserScenario {
+    public static final String NAME = "runaway-user";
+    static final String ROUTE = "claims-letter";
+    static final String QUOTA = "demo-looper-daily";
+    static final String LOOPER = "looper";
+    /** Answers as slow as a small model's, so a loop runs at a believable pace (the simulated upstream answers in ~20 ms). */
+    static final FaultProfile MODEL_PACE = new FaultProfile(0.0, 500, 300, 0.3, 120, null);
+
+    public record Options(int loops, Duration deadline) {
+        public static Options defaults() {
+            return new Options(8, Duration.ofSeconds(30));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(String scenario, boolean passed, Long loopToThrottleBothMs, Long loopToBlockBothMs, Long crossingToBlockMs,
+                         long looperCalls, long looperServed, double capUsd, double looperSpendUsd, double overshootUsd,
+                         double inFlightBoundUsd, long normalCalls, long normalRefused, String reason) {}
+
+    private final EmbeddedStack stack;
+    private final Options options;
+    private final PrintStream out;
+
+    public RunawayUserScenario(EmbeddedStack stack, Options options, PrintStream out) {
+        this.stack = stack;
+        this.options = options;
+        this.out = out;
+    }
+
+    public Result run() throws Exception {
+        double cap = RuleSetLoader.load(stack.rulesDir()).quotas().stream().filter(q -> q.id().equals(QUOTA)).mapToDouble(Quota::budgetUsd)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the rules lack quota " + QUOTA + " (alert-rules/quotas.yaml)"));
+        Gateway second = stack.startReplica("gw-local-2");
+        List<Gateway> fleet = List.of(stack.gateway(), second);
+        List<GatewayClient> clients = fleet.stream().map(g -> new GatewayClient(g.baseUrl())).toList();
+        long t0 = System.currentTimeMillis();
+        ScenarioTimeline timeline = new ScenarioTimeline(NAME, t0);
+        timeline.note(t0, "replicas " + fleet.stream().map(Gateway::baseUrl).toList() + " up; quota " + QUOTA + ": $" + cap + " a day, block");
+        stack.upstream().setVersionProfile("1.0.0", MODEL_PACE);
+        try (AlertWatcher alerts = new AlertWatcher(stack.kafka().bootstrapServers());
+             TrafficDriver normal1 = new TrafficDriver(clients.get(0), ROUTE, List.of(DemoKeys.USERS.get(0)));
+             TrafficDriver normal2 = new TrafficDriver(clients.get(1), ROUTE, List.of(DemoKeys.USERS.get(0)))) {
+            normal1.start(1);
+            normal2.start(1);
+            LoopingScript script = new LoopingScript(clients, ROUTE, DemoKeys.LOOPER, options.loops());
+            long loopStart = System.currentTimeMillis();
+            script.start();
+            timeline.note(loopStart, "looper's script starts: " + options.loops() + " threads repeating one request over both replicas;"
+                    + " alice calls " + ROUTE + " at 1 call/s on each replica");
+            Deadline deadline = Deadline.in(options.deadline());
+            deadline.await(() -> applied(fleet, CommandType.THROTTLE_USER).size() == 2 && applied(fleet, CommandType.BLOCK_USER).size() == 2);
+            script.close();
+            List<AppliedCommand> throttles = applied(fleet, CommandType.THROTTLE_USER);
+            List<AppliedCommand> blocks = applied(fleet, CommandType.BLOCK_USER);
+            for (int i = 0; i < fleet.size(); i++) {
+                String replica = i == 0 ? "gw-local-1" : "gw-local-2";
+                firstOn(fleet.get(i), CommandType.THROTTLE_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
+                firstOn(fleet.get(i), CommandType.BLOCK_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
+            }
+            alerts.first(a -> a.labels().containsValue(LOOPER) && a.state() == Alert.State.FIRING && "runaway-loop".equals(a.ruleId()))
+                    .ifPresent(s -> timeline.note(s.seenAt(), "alert runaway-loop: " + s.alert().summary()));
+            alerts.first(a -> a.labels().containsValue(LOOPER) && a.state() == Alert.State.FIRING && QUOTA.equals(a.ruleId()))
+                    .ifPresent(s -> timeline.note(s.seenAt(), "alert " + QUOTA + " (tier " + s.alert().tier() + "): " + s.alert().summary()));
+            return result(timeline, script, cap, loopStart, throttles, blocks, List.of(normal1, normal2));
+        } finally {
+            stack.upstream().setVersionProfile("1.0.0", FaultProfile.HEALTHY);
+        }
+    }
+
+    private Result result(ScenarioTimeline timeline, LoopingScript script, double cap, long loopStart, List<AppliedCommand> throttles,
+                          List<AppliedCommand> blocks, List<TrafficDriver> normal) {
+        List<LoopingScript.Call> calls = new ArrayList<>(script.calls());
+        calls.sort(Comparator.comparingLong(LoopingScript.Call::doneAt));
+        double spent = 0;
+        Long crossedAt = null;
+        double maxCost = 0;
+        for (LoopingScript.Call c : calls) {
+            spent += c.costUsd();
+            maxCost = Math.max(maxCost, c.costUsd());
+            if (crossedAt == null && spent >= cap) {
+                crossedAt = c.doneAt();
+                timeline.note(c.doneAt(), String.format(Locale.ROOT, "looper's spend reaches the cap: $%.5f", spent));
+            }
+        }
+        calls.stream().filter(c -> c.status() == 429).findFirst()
+                .ifPresent(c -> timeline.note(c.doneAt(), "first refusal of the looper (HTTP 429)"));
+        Long toThrottle = throttles.size() == 2 ? throttles.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() - loopStart : null;
+        Long blockedAt = blocks.size() == 2 ? blocks.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() : null;
+        Long crossingToBlock = crossedAt != null && blockedAt != null ? blockedAt - crossedAt : null;
+        long served = calls.stream().filter(LoopingScript.Call::ok).count();
+        double overshoot = Math.max(0, spent - cap);
+        double bound = inFlightBound(calls, script.loops(), crossedAt, crossingToBlock, maxCost);
+        long normalCalls = normal.stream().mapToLong(d -> d.count(c -> true)).sum();
+        long normalRefused = normal.stream().mapToLong(d -> d.count(c -> !c.ok())).sum();
+        String reason = toThrottle == null ? "the loop was not throttled on both replicas before the deadline"
+                : toThrottle > 5_000 ? "the throttle took " + toThrottle + " ms (target < 5 s)"
+                : blockedAt == null ? "the quota did not block the looper on both replicas before the deadline"
+                : overshoot > bound ? String.format(Locale.ROOT, "spend over the cap by $%.5f, beyond the in-flight bound $%.5f", overshoot, bound)
+                : normalRefused > 0 ? "alice was refused " + normalRefused + " time(s)" : null;
+        timeline.print(out);
+        out.printf(Locale.ROOT, "  looper: %d calls, %d served, $%.5f spent against a cap of $%.5f (over by $%.5f; in-flight bound $%.5f)%n",
+                calls.size(), served, spent, cap, overshoot, bound);
+        if (reason != null) {
+            out.println("  FAILED " + reason);
+        }
+        return new Result(NAME, reason == null, toThrottle, blockedAt == null ? null : blockedAt - loopStart, crossingToBlock, calls.size(),
+                served, cap, round(spent), round(overshoot), round(bound), normalCalls, normalRefused, reason);
+    }
+
+    /**
+     * docs/cost.md, "How far over a cap": the calls in flight when the crossing call ended (one per loop) plus
+     * those the user started while the decision travelled to the last replica, each at the dearest call seen.
+     */
+    static double inFlightBound(List<LoopingScript.Call> calls, int loops, Long crossedAt, Long decisionMs, double maxCost) {
+        if (crossedAt == null || decisionMs == null) {
+            return 0;
+        }
+        long startedWhileDeciding = calls.stream().filter(c -> c.sentAt() >= crossedAt && c.sentAt() <= crossedAt + decisionMs).count();
+        return (loops + startedWhileDeciding) * maxCost;
+    }
+
+    private static double round(double usd) {
+        return Math.round(usd * 1e6) / 1e6;
+    }
+
+    /** The first command of {@code type} on the looper applied by each replica that applied one. */
+    private static List<AppliedCommand> applied(List<Gateway> fleet, CommandType type) {
+        return fleet.stream().map(g -> firstOn(g, type)).flatMap(Optional::stream).toList();
+    }
+
+    private static Optional<AppliedCommand> firstOn(Gateway g, CommandType type) {
+        return g.commands().recent().stream().filter(c -> c.type() == type && LOOPER.equals(c.target()))
+                .min(Comparator.comparingLong(AppliedCommand::appliedAt));
+    }
+}
