@@ -58,6 +58,8 @@ import dev.pilotlight.jobs.cost.CostCommands;
 import dev.pilotlight.jobs.cost.CostEntry;
 import dev.pilotlight.jobs.cost.CostSettings;
 import dev.pilotlight.jobs.cost.DetectRunawayLoop;
+import dev.pilotlight.jobs.cost.DetectSpendAnomaly;
+import dev.pilotlight.jobs.cost.DetectTokenExplosion;
 import dev.pilotlight.jobs.cost.TrackSpend;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,7 +208,8 @@ public final class GuardPipeline {
 
     /**
      * Cost: each call checked (bad cost → dead letters), split into its user's, tenant's, route's and model's
-     * accounts (keyed) where quotas are decided with the rule set in force; runaway loops keyed by user.
+     * accounts (keyed) where quotas and forecasts are decided with the rule set in force; hourly anomalies
+     * against each account's own hours of the week; runaway loops keyed by user; tokens per call by release.
      * Alerts to guard.alerts, commands signed to guard.control; returns refused events and commands not issued.
      */
     private static DataStream<dev.pilotlight.common.event.DeadLetter> cost(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts,
@@ -223,7 +226,14 @@ public final class GuardPipeline {
                 .map(Envelope::invocation).name("loop-calls").uid("loop-calls")
                 .keyBy(InvocationEvent::userId)
                 .process(new DetectRunawayLoop(c, decisions)).name("detect-runaway-loops").uid("detect-runaway-loops");
-        quotas.union(loops).sinkTo(sinks.alerts()).name("cost-alerts").uid("cost-alerts-sink");
+        SingleOutputStreamOperator<Alert> anomalies = entries.filter(e -> DetectSpendAnomaly.watched(e, c)).name("anomaly-accounts")
+                .uid("anomaly-accounts").keyBy(CostEntry::account)
+                .process(new DetectSpendAnomaly(c)).name("detect-spend-anomalies").uid("detect-spend-anomalies");
+        SingleOutputStreamOperator<Alert> tokens = records.filter(DetectTokenExplosion::answered).name("token-calls").uid("token-calls")
+                .map(Envelope::invocation).name("token-invocations").uid("token-invocations")
+                .keyBy(DetectTokenExplosion::keyOf)
+                .process(new DetectTokenExplosion(c)).name("detect-token-explosions").uid("detect-token-explosions");
+        quotas.union(loops, anomalies, tokens).sinkTo(sinks.alerts()).name("cost-alerts").uid("cost-alerts-sink");
         SingleOutputStreamOperator<ControlCommand> signed = quotas.getSideOutput(TrackSpend.COMMANDS)
                 .union(loops.getSideOutput(DetectRunawayLoop.COMMANDS))
                 .process(new SignCommands(settings.signer())).name("sign-cost-commands").uid("sign-cost-commands");

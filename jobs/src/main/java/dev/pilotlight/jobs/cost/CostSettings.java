@@ -19,12 +19,18 @@ import java.util.Set;
 public record CostSettings(String timeZone, double maxCostPerCallUsd, long maxTokensPerCall, Set<String> freeModels, Set<String> knownModels,
                            int loopRepeats, Duration loopWindow, double rateJumpFactor, int rateMinPerMinute, int rateBaselineMinutes,
                            int rateMinHistory, int loopThrottlePerMinute, Duration loopThrottleFor, Duration loopIdleAfter,
-                           Duration reissueAfter) implements Serializable {
+                           Duration reissueAfter, Set<String> anomalyScopes, int anomalyWeeks, int anomalyMinWeeks, double anomalyScore,
+                           double anomalyMinSpreadFraction, double anomalyMinRatio, double anomalyMinSpendUsd, int anomalyMinCalls,
+                           int forecastDays, int forecastMinDays, Duration tokenWindow, double tokenFactor, int tokenMinCalls,
+                           int tokenBaselineWindows, int tokenMinHistory) implements Serializable {
 
     static final String DEFAULTS = "cost-defaults.yaml";
     private static final Set<String> KEYS = Set.of("time_zone", "max_cost_per_call_usd", "max_tokens_per_call", "free_models", "known_models",
             "loop_repeats", "loop_window", "rate_jump_factor", "rate_min_per_minute", "rate_baseline_minutes", "rate_min_history",
-            "loop_throttle_per_minute", "loop_throttle_for", "loop_idle_after", "reissue_after");
+            "loop_throttle_per_minute", "loop_throttle_for", "loop_idle_after", "reissue_after", "anomaly_scopes", "anomaly_weeks",
+            "anomaly_min_weeks", "anomaly_score", "anomaly_min_spread_fraction", "anomaly_min_ratio", "anomaly_min_spend_usd",
+            "anomaly_min_calls", "forecast_days", "forecast_min_days", "token_window", "token_factor", "token_min_calls",
+            "token_baseline_windows", "token_min_history");
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);
@@ -77,7 +83,30 @@ public record CostSettings(String timeZone, double maxCostPerCallUsd, long maxTo
                 f.integer("loop_throttle_per_minute", none ? 0 : d.loopThrottlePerMinute, 1, 1_000_000),
                 f.duration("loop_throttle_for", none ? null : d.loopThrottleFor),
                 f.duration("loop_idle_after", none ? null : d.loopIdleAfter),
-                f.duration("reissue_after", none ? null : d.reissueAfter));
+                f.duration("reissue_after", none ? null : d.reissueAfter),
+                names(f.text("anomaly_scopes", none ? "" : String.join(",", d.anomalyScopes))),
+                f.integer("anomaly_weeks", none ? 0 : d.anomalyWeeks, 1, 52),
+                f.integer("anomaly_min_weeks", none ? 0 : d.anomalyMinWeeks, 1, 52),
+                f.number("anomaly_score", none ? 0 : d.anomalyScore, 1, 1000),
+                f.number("anomaly_min_spread_fraction", none ? 0 : d.anomalyMinSpreadFraction, 0, 10),
+                f.number("anomaly_min_ratio", none ? 0 : d.anomalyMinRatio, 1, 1000),
+                f.number("anomaly_min_spend_usd", none ? 0 : d.anomalyMinSpendUsd, 0, 1e9),
+                f.integer("anomaly_min_calls", none ? 0 : d.anomalyMinCalls, 0, Integer.MAX_VALUE),
+                f.integer("forecast_days", none ? 0 : d.forecastDays, 1, 31),
+                f.integer("forecast_min_days", none ? 0 : d.forecastMinDays, 1, 31),
+                f.duration("token_window", none ? null : d.tokenWindow),
+                f.number("token_factor", none ? 0 : d.tokenFactor, 1.1, 1000),
+                f.integer("token_min_calls", none ? 0 : d.tokenMinCalls, 1, Integer.MAX_VALUE),
+                f.integer("token_baseline_windows", none ? 0 : d.tokenBaselineWindows, 1, 100_000),
+                f.integer("token_min_history", none ? 0 : d.tokenMinHistory, 1, 100_000));
+        for (String scope : s.anomalyScopes) {
+            if (!java.util.List.of("user", "tenant", "route").contains(scope)) {
+                f.problem("anomaly_scopes", "anomaly_scopes lists '" + scope + "'; each must be user, tenant or route");
+            }
+        }
+        if (s.anomalyMinWeeks > s.anomalyWeeks) {
+            f.problem("anomaly_min_weeks", "anomaly_min_weeks must not exceed anomaly_weeks (the history kept)");
+        }
         if (s.loopIdleAfter.compareTo(s.loopWindow) < 0) {
             f.problem("loop_idle_after", "loop_idle_after must be at least loop_window");
         }

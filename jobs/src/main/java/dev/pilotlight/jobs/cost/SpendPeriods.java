@@ -25,6 +25,10 @@ public class SpendPeriods {
     public Map<String, Integer> issues = new HashMap<>();
     /** The alerts raised this period, to resolve when it ends: {@code period|quotaId|fraction} → fraction (1 for used up). */
     public Map<String, Double> fired = new HashMap<>();
+    /** Spend of the last complete days of the month (day start → micro-dollars), for the forecast. */
+    public Map<Long, Long> days = new HashMap<>();
+    /** Monthly quotas whose forecast alert went out this month → when their forecast first reached the budget. */
+    public Map<String, Long> forecasts = new HashMap<>();
 
     public static final int EXCEEDED = 1000;
 
@@ -41,6 +45,8 @@ public class SpendPeriods {
             dayStart = dayEnd = dayMicros = dayCalls = 0;
         } else {
             monthStart = monthEnd = monthMicros = monthCalls = 0;
+            days.clear();
+            forecasts.clear();
         }
     }
 

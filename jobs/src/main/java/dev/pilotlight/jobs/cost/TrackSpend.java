@@ -31,6 +31,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
     private final CostSettings settings;
     private final ActiveRules rules;
     private final CostCommands commands;
+    private final MonthEndForecast forecasts;
     private transient ValueState<SpendPeriods> periods;
     private transient Counter closedPeriod;
 
@@ -38,6 +39,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         this.settings = settings;
         this.rules = rules;
         this.commands = commands;
+        this.forecasts = new MonthEndForecast(settings);
     }
 
     @Override
@@ -53,7 +55,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         if (s == null) {
             s = new SpendPeriods();
         }
-        if (!roll(s, e.eventTime(), in, e.entity(), ctx, out)) {
+        if (!roll(s, e.eventTime(), in, ctx.getCurrentKey(), ctx, out)) {
             closedPeriod.inc(); // a call from a month already closed: its quotas are decided
             return;
         }
@@ -79,15 +81,15 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
      *
      * @return false when {@code at} lies in a month before the account's current one
      */
-    private boolean roll(SpendPeriods s, long at, ActiveRules.Snapshot in, String entity, ReadOnlyContext ctx, Collector<Alert> out) {
+    private boolean roll(SpendPeriods s, long at, ActiveRules.Snapshot in, String account, ReadOnlyContext ctx, Collector<Alert> out) {
         if (s.monthEnd != 0 && at < s.monthStart) {
             return false;
         }
         if (s.dayEnd != 0 && at >= s.dayEnd) {
-            close(s, Quota.Period.DAY, in, s.dayEnd, entity, out);
+            close(s, Quota.Period.DAY, in, s.dayEnd, account, out);
         }
         if (s.monthEnd != 0 && at >= s.monthEnd) {
-            close(s, Quota.Period.MONTH, in, s.monthEnd, entity, out);
+            close(s, Quota.Period.MONTH, in, s.monthEnd, account, out);
         }
         if (s.monthEnd == 0) {
             CalendarPeriod m = CalendarPeriod.of(Quota.Period.MONTH, at, settings.zone());
@@ -160,20 +162,30 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             return;
         }
         ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
-        String entity = entityOf(ctx.getCurrentKey());
+        String account = ctx.getCurrentKey();
         if (timestamp == s.monthEnd) {
-            close(s, Quota.Period.DAY, in, timestamp, entity, out);
-            close(s, Quota.Period.MONTH, in, timestamp, entity, out);
+            close(s, Quota.Period.DAY, in, timestamp, account, out);
+            close(s, Quota.Period.MONTH, in, timestamp, account, out);
             periods.clear(); // the month is over: nothing of this account is kept
         } else if (timestamp == s.dayEnd) {
-            close(s, Quota.Period.DAY, in, timestamp, entity, out);
+            close(s, Quota.Period.DAY, in, timestamp, account, out);
             periods.update(s);
         }
     }
 
-    /** Resolves the alerts the period raised (those of quotas still in force) and clears its totals. */
-    private void close(SpendPeriods s, Quota.Period period, ActiveRules.Snapshot in, long endedAt, String entity, Collector<Alert> out) {
+    /**
+     * Resolves the alerts the period raised (those of quotas still in force) and clears its totals; a day's end
+     * first updates the month's forecast, a month's end resolves it.
+     */
+    private void close(SpendPeriods s, Quota.Period period, ActiveRules.Snapshot in, long endedAt, String account, Collector<Alert> out) {
         CalendarPeriod p = new CalendarPeriod(period, s.start(period), s.end(period), label(period, s.start(period)));
+        String entity = entityOf(account);
+        Quota.Scope scope = scopeOf(account);
+        if (period == Quota.Period.DAY && s.dayEnd != 0 && scope != null) {
+            forecasts.dayEnded(s, in.quotas(), scope, entity, in.version(), out);
+        } else if (period == Quota.Period.MONTH && scope != null) {
+            forecasts.monthEnded(s, in.quotas(), scope, entity, endedAt, in.version(), out);
+        }
         String prefix = SpendPeriods.key(period, "");
         for (Map.Entry<String, Double> f : s.fired.entrySet()) {
             if (!f.getKey().startsWith(prefix)) {
@@ -187,6 +199,12 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             }
         }
         s.reset(period);
+    }
+
+    /** The scope of an account key; null for a model's account. */
+    static Quota.Scope scopeOf(String account) {
+        String scope = account.substring(0, account.indexOf(':'));
+        return "model".equals(scope) ? null : Quota.Scope.valueOf(scope.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** The entity of an account key ({@code user:alice} → alice). */

@@ -174,4 +174,42 @@ class TrackSpendTest {
             assertThat(h.extractOutputValues()).hasSize(1); // one alert for the episode
         }
     }
+
+    @Test
+    void aTenantOnCourseToPassItsMonthlyBudgetIsToldTheDayItWillBeUsedUp() throws Exception {
+        String quotas = """
+                quotas:
+                  - id: acme-month
+                    scope: tenant
+                    match: acme
+                    period: month
+                    budget_usd: 100
+                    action: alert
+                """;
+        long nov1 = Instant.parse("2026-11-01T12:00:00Z").toEpochMilli();
+        long day = 24 * 3_600_000L;
+        try (var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new TrackSpend(CostSettings.defaults(), new ActiveRules(rules(quotas), 1), new CostCommands(Duration.ofDays(100_000))),
+                CostEntry::account, Types.STRING, ActiveRules.RULES)) {
+            for (int d = 0; d < 3; d++) {
+                spend(h, Quota.Scope.TENANT, "acme", 5.00, nov1 + d * day);
+                spend(h, Quota.Scope.TENANT, "globex", 1.00, nov1 + d * day); // on course for $30: no alert
+                watermark(h, nov1 + d * day + 12 * 3_600_000L);
+            }
+            // after three complete days: $15 spent, $5 a day, 27 days left: $150 forecast; 17 more days of $5 reach $100 on Nov 20
+            Alert a = h.extractOutputValues().get(0);
+            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(a.ruleId()).isEqualTo("spend-forecast");
+            assertThat(a.labels()).containsEntry("tenant", "acme").containsEntry("quota", "acme-month");
+            assertThat(a.value()).isCloseTo(15 + 5 * 27, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.threshold()).isEqualTo(100);
+            assertThat(a.summary()).contains("on course for $150.00").contains("used up on 2026-11-20");
+            spend(h, Quota.Scope.TENANT, "acme", 5.00, nov1 + 3 * day);
+            watermark(h, nov1 + 3 * day + 12 * 3_600_000L);
+            assertThat(h.extractOutputValues()).hasSize(1); // once a month
+            watermark(h, DAY_END);
+            assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+            assertThat(keyedStateEntries(h)).isZero();
+        }
+    }
 }
