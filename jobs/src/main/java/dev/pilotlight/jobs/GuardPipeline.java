@@ -60,7 +60,9 @@ import dev.pilotlight.jobs.cost.CostSettings;
 import dev.pilotlight.jobs.cost.DetectRunawayLoop;
 import dev.pilotlight.jobs.cost.DetectSpendAnomaly;
 import dev.pilotlight.jobs.cost.DetectTokenExplosion;
+import dev.pilotlight.jobs.cost.RankSpenders;
 import dev.pilotlight.jobs.cost.TrackSpend;
+import dev.pilotlight.jobs.cost.UserSpend;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -234,6 +236,9 @@ public final class GuardPipeline {
                 .keyBy(DetectTokenExplosion::keyOf)
                 .process(new DetectTokenExplosion(c)).name("detect-token-explosions").uid("detect-token-explosions");
         quotas.union(loops, anomalies, tokens).sinkTo(sinks.alerts()).name("cost-alerts").uid("cost-alerts-sink");
+        quotas.getSideOutput(TrackSpend.SPENDERS).keyBy(UserSpend::rankingKey)
+                .process(new RankSpenders(c)).name("rank-spenders").uid("rank-spenders")
+                .sinkTo(sinks.metrics()).name("spender-metrics").uid("spender-metrics-sink");
         SingleOutputStreamOperator<ControlCommand> signed = quotas.getSideOutput(TrackSpend.COMMANDS)
                 .union(loops.getSideOutput(DetectRunawayLoop.COMMANDS))
                 .process(new SignCommands(settings.signer())).name("sign-cost-commands").uid("sign-cost-commands");

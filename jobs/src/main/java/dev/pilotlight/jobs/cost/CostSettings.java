@@ -22,7 +22,8 @@ public record CostSettings(String timeZone, double maxCostPerCallUsd, long maxTo
                            Duration reissueAfter, Set<String> anomalyScopes, int anomalyWeeks, int anomalyMinWeeks, double anomalyScore,
                            double anomalyMinSpreadFraction, double anomalyMinRatio, double anomalyMinSpendUsd, int anomalyMinCalls,
                            int forecastDays, int forecastMinDays, Duration tokenWindow, double tokenFactor, int tokenMinCalls,
-                           int tokenBaselineWindows, int tokenMinHistory) implements Serializable {
+                           int tokenBaselineWindows, int tokenMinHistory, int spendersTop, Duration spendersEvery,
+                           double spendersOutlierScore) implements Serializable {
 
     static final String DEFAULTS = "cost-defaults.yaml";
     private static final Set<String> KEYS = Set.of("time_zone", "max_cost_per_call_usd", "max_tokens_per_call", "free_models", "known_models",
@@ -30,7 +31,7 @@ public record CostSettings(String timeZone, double maxCostPerCallUsd, long maxTo
             "loop_throttle_per_minute", "loop_throttle_for", "loop_idle_after", "reissue_after", "anomaly_scopes", "anomaly_weeks",
             "anomaly_min_weeks", "anomaly_score", "anomaly_min_spread_fraction", "anomaly_min_ratio", "anomaly_min_spend_usd",
             "anomaly_min_calls", "forecast_days", "forecast_min_days", "token_window", "token_factor", "token_min_calls",
-            "token_baseline_windows", "token_min_history");
+            "token_baseline_windows", "token_min_history", "spenders_top", "spenders_every", "spenders_outlier_score");
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);
@@ -98,7 +99,10 @@ public record CostSettings(String timeZone, double maxCostPerCallUsd, long maxTo
                 f.number("token_factor", none ? 0 : d.tokenFactor, 1.1, 1000),
                 f.integer("token_min_calls", none ? 0 : d.tokenMinCalls, 1, Integer.MAX_VALUE),
                 f.integer("token_baseline_windows", none ? 0 : d.tokenBaselineWindows, 1, 100_000),
-                f.integer("token_min_history", none ? 0 : d.tokenMinHistory, 1, 100_000));
+                f.integer("token_min_history", none ? 0 : d.tokenMinHistory, 1, 100_000),
+                f.integer("spenders_top", none ? 0 : d.spendersTop, 1, 1_000),
+                f.duration("spenders_every", none ? null : d.spendersEvery),
+                f.number("spenders_outlier_score", none ? 0 : d.spendersOutlierScore, 0.5, 1000));
         for (String scope : s.anomalyScopes) {
             if (!java.util.List.of("user", "tenant", "route").contains(scope)) {
                 f.problem("anomaly_scopes", "anomaly_scopes lists '" + scope + "'; each must be user, tenant or route");

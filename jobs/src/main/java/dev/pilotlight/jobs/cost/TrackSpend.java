@@ -27,6 +27,8 @@ import org.apache.flink.util.OutputTag;
 public final class TrackSpend extends KeyedBroadcastProcessFunction<String, CostEntry, GuardBroadcast, Alert> {
     private static final long serialVersionUID = 1L;
     public static final OutputTag<ControlCommand> COMMANDS = new OutputTag<>("quota-commands") {};
+    /** Each user's day so far after each of their calls, for the spender ranking of the user's tenant. */
+    public static final OutputTag<UserSpend> SPENDERS = new OutputTag<>("user-spend") {};
 
     private final CostSettings settings;
     private final ActiveRules rules;
@@ -65,12 +67,17 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         }
         s.monthMicros += e.micros();
         s.monthCalls += e.calls();
+        double quotaUse = 0;
         if (e.scope() != null) {
             for (Quota q : in.quotas()) {
                 if (q.scope() == e.scope() && q.appliesTo(e.entity())) {
                     decide(q, e, s, in.version(), ctx, out);
+                    quotaUse = Math.max(quotaUse, q.used(s.micros(q.period()) / 1e6, s.calls(q.period())));
                 }
             }
+        }
+        if (e.scope() == Quota.Scope.USER && e.tenant() != null && e.eventTime() >= s.dayStart) {
+            ctx.output(SPENDERS, new UserSpend(e.tenant(), e.entity(), s.dayStart, s.dayEnd, s.dayMicros, s.dayCalls, quotaUse, e.eventTime()));
         }
         periods.update(s);
     }

@@ -23,6 +23,9 @@ public final class Measurements {
     /** Release changes of a prompt (release, promote, rollback, split); time = updatedAt. */
     public static final String RELEASE_CHANGE = "llm_release_change";
 
+    /** A tenant's top spenders of the day and the rest as "other", every minute (docs/cost.md, "Spenders"); time = the minute. */
+    public static final String SPENDER = "llm_spender";
+
     /** Each arm of each release experiment as guard.experiments publishes it (docs/experiments.md); time = updatedAt. */
     public static final String EXPERIMENT = "llm_experiment";
 
@@ -53,10 +56,13 @@ public final class Measurements {
             "raters", "thumbs_up", "thumbs_down", "latency_p95_ms", "cost_per_call_usd", "split", "p_value", "effect", "effect_low",
             "effect_high", "srm_p_value", "samples_needed", "status", "decision", "reason");
 
+    public static final List<String> SPENDER_FIELDS = List.of(
+            "spend_usd", "calls", "rank", "quota_use", "score", "outlier", "users", "window_seconds");
+
     /** Measurement → fields, for the consistency test and the docs. */
     public static final Map<String, List<String>> FIELDS = Map.of(
             RELEASE, WINDOW_FIELDS, TENANT, WINDOW_FIELDS, ALERT, ALERT_FIELDS, COMMAND, COMMAND_FIELDS,
-            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS, EXPERIMENT, EXPERIMENT_FIELDS);
+            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS, EXPERIMENT, EXPERIMENT_FIELDS, SPENDER, SPENDER_FIELDS);
 
     /** Measurement → tags it can carry (alerts also carry their rule's labels, in snake_case). */
     public static final Map<String, Set<String>> TAGS = Map.of(
@@ -66,7 +72,8 @@ public final class Measurements {
             COMMAND, Set.of("type", "target", "issuer", "user"),
             RELEASE_CHANGE, Set.of("prompt_id", "route"),
             DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"),
-            EXPERIMENT, Set.of("route", "prompt_id", "experiment_id", "arm", "version", "mode"));
+            EXPERIMENT, Set.of("route", "prompt_id", "experiment_id", "arm", "version", "mode"),
+            SPENDER, Set.of("tenant", "user", "day"));
 
     private Measurements() {}
 }

@@ -30,7 +30,7 @@ final class PointMapper {
 
     Point window(MetricSample s) {
         if (s.values() != null) {
-            return drift(s);
+            return valued(s);
         }
         Point p = Point.measurement("llm_" + s.dimension()).time(s.windowStart(), WritePrecision.MS);
         if (s.labels() != null) {
@@ -56,12 +56,18 @@ final class PointMapper {
         return p;
     }
 
-    /** A drift score: its labels as tags, its values as fields (docs/drift.md). */
-    private Point drift(MetricSample s) {
-        Point p = Point.measurement(Measurements.DRIFT).time(s.windowStart(), WritePrecision.MS);
+    /**
+     * A drift score (docs/drift.md) or a top spender (docs/cost.md): its labels as tags (a spender's user is one
+     * of the tenant's top N or "other", so bounded), its values as fields.
+     */
+    private Point valued(MetricSample s) {
+        Point p = Point.measurement("llm_" + s.dimension()).time(s.windowStart(), WritePrecision.MS);
         s.labels().forEach((k, v) -> tag(p, snake(k), v));
         s.values().forEach(p::addField);
-        return p.addField("current_count", s.calls()).addField("window_seconds", (s.windowEnd() - s.windowStart()) / 1000);
+        if (Measurements.DRIFT.equals("llm_" + s.dimension())) {
+            p.addField("current_count", s.calls());
+        }
+        return p.addField("window_seconds", (s.windowEnd() - s.windowStart()) / 1000);
     }
 
     Point alert(Alert a) {

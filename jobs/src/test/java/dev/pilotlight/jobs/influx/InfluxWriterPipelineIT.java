@@ -72,6 +72,11 @@ class InfluxWriterPipelineIT {
         INPUT.add(record(Topics.METRICS, dev.pilotlight.jobs.drift.DriftSamples.of(new dev.pilotlight.common.event.DriftScore(1,
                 "claims-letter", "1.1.0", "output_tokens", "output", "trailing", "24 previous windows", minute, minute + 60_000, 300, 7200,
                 "scored", 0.45, 0.3, 0.8, null, "wasserstein", 0.8, 0.1, true, null, List.of()))));
+        Map<String, Double> spender = new java.util.LinkedHashMap<>(Map.of("spend_usd", 5.0, "calls", 40.0, "rank", 1.0, "quota_use", 0.5,
+                "score", 12.5, "outlier", 1.0, "users", 1.0));
+        INPUT.add(record(Topics.METRICS, new MetricSample(1, "spender|acme|u7", "spender", Map.of("tenant", "acme", "user", "u7", "day",
+                "2026-11-30"), minute, minute + 60_000, 0, 40, 0, null, null, null, null, 0, 0, 5.0, null, 0, null, 0, null, 0, 0, 0, 0, 0,
+                null, null, spender)));
         INPUT.add(record(Topics.ALERTS, new Alert(1, "alert-1", "injection-burst", 1, Alert.State.FIRING,
                 Map.of("userId", "mallory", "severity", "page"), 3, 3, minute + 1_000, null, "3 injections", "docs/runbooks/security-event.md",
                 "cmd-1", "v-abc")));
@@ -125,6 +130,8 @@ class InfluxWriterPipelineIT {
                     .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(0.796));
             assertThat(find(all, "llm_experiment_samples", Map.of("arm", "production"))).hasValueSatisfying(s ->
                     assertThat(s.last()).isEqualTo(1280));
+            assertThat(find(all, "llm_spender_spend_usd", Map.of("tenant", "acme", "user", "u7", "day", "2026-11-30")))
+                    .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(5.0));
 
             // the writer produces every documented measurement and field (the dashboards may rely on each) ...
             Measurements.FIELDS.forEach((measurement, fields) -> fields.forEach(f -> assertThat(all)
