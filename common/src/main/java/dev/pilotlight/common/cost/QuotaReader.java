@@ -28,16 +28,19 @@ public final class QuotaReader {
     private final String file;
     private final BiConsumer<Node, String> problem;
     private final List<Quota> quotas;
+    private final List<Schedule> schedules;
     private final Map<String, String> seenIds;
     private int problems;
 
-    public QuotaReader(String file, BiConsumer<Node, String> problem, List<Quota> quotas, Map<String, String> seenIds) {
+    public QuotaReader(String file, BiConsumer<Node, String> problem, List<Quota> quotas, List<Schedule> schedules,
+                       Map<String, String> seenIds) {
         this.file = file;
         this.problem = (n, reason) -> {
             problems++;
             problem.accept(n, reason);
         };
         this.quotas = quotas;
+        this.schedules = schedules;
         this.seenIds = seenIds;
     }
 
@@ -58,6 +61,96 @@ public final class QuotaReader {
                 problem.accept(item, "each quota must be a mapping");
             }
         }
+    }
+
+    /** @param list the value of the {@code schedules:} key */
+    public void readSchedules(Node list) {
+        if (!(list instanceof SequenceNode seq)) {
+            problem.accept(list, "'schedules' must be a list of schedules");
+            return;
+        }
+        for (Node item : seq.getValue()) {
+            if (item instanceof MappingNode m) {
+                int before = problems;
+                Schedule sch = schedule(m);
+                if (sch != null && problems == before) {
+                    schedules.add(sch);
+                }
+            } else {
+                problem.accept(item, "each schedule must be a mapping");
+            }
+        }
+    }
+
+    private static final Set<String> SCHEDULE_KEYS = Set.of("id", "description", "route", "business_days", "business_hours", "per_minute");
+    private static final Pattern HOURS = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
+
+    private Schedule schedule(MappingNode m) {
+        Map<String, Node> f = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = YamlNodes.scalar(t.getKeyNode());
+            if (key == null || !SCHEDULE_KEYS.contains(key)) {
+                problem.accept(t.getKeyNode(), "unknown schedule key '" + YamlNodes.keyName(t.getKeyNode()) + "' (allowed: "
+                        + String.join(", ", SCHEDULE_KEYS.stream().sorted().toList()) + ")");
+            } else if (f.put(key, t.getValueNode()) != null) {
+                problem.accept(t.getKeyNode(), "duplicate key '" + key + "'");
+            }
+        }
+        String id = id(m, f.get("id"));
+        String route = text(f.get("route"));
+        if (route == null || !NAME.matcher(route).matches()) {
+            problem.accept(f.getOrDefault("route", m), "a schedule needs the route it throttles");
+        }
+        java.util.EnumSet<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+        Node dn = f.get("business_days");
+        if (!(dn instanceof SequenceNode ds) || ds.getValue().isEmpty()) {
+            problem.accept(dn == null ? m : dn, "business_days must list days, e.g. [mon, tue, wed, thu, fri]");
+        } else {
+            for (Node d : ds.getValue()) {
+                java.time.DayOfWeek day = dayOf(text(d));
+                if (day == null) {
+                    problem.accept(d, "'" + text(d) + "' is not a day (mon, tue, wed, thu, fri, sat, sun)");
+                } else {
+                    days.add(day);
+                }
+            }
+        }
+        java.time.LocalTime opens = null;
+        java.time.LocalTime closes = null;
+        String hours = text(f.get("business_hours"));
+        java.util.regex.Matcher hm = hours == null ? null : HOURS.matcher(hours);
+        try {
+            if (hm == null || !hm.matches()) {
+                throw new java.time.DateTimeException("format");
+            }
+            opens = java.time.LocalTime.parse(hm.group(1));
+            closes = java.time.LocalTime.parse(hm.group(2));
+            if (!opens.isBefore(closes)) {
+                problem.accept(f.get("business_hours"), "business_hours must open before they close, within one day");
+            }
+        } catch (java.time.DateTimeException e) {
+            problem.accept(f.getOrDefault("business_hours", m), "business_hours must be like 08:00-18:00, not '" + hours + "'");
+        }
+        long perMinute = (long) number(f.get("per_minute"), "per_minute", 1, 1_000_000);
+        if (perMinute < 1) {
+            problem.accept(f.getOrDefault("per_minute", m), "a schedule needs per_minute: the calls a minute each user may make after hours");
+        }
+        if (id == null || route == null || days.isEmpty() || opens == null || closes == null || perMinute < 1) {
+            return null;
+        }
+        return new Schedule(id, file + ":" + YamlNodes.line(m), route, java.util.Set.copyOf(days), opens, closes, perMinute);
+    }
+
+    private static java.time.DayOfWeek dayOf(String s) {
+        if (s == null) {
+            return null;
+        }
+        for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
+            if (d.name().substring(0, 3).equalsIgnoreCase(s)) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private Quota one(MappingNode m) {

@@ -47,12 +47,15 @@ final class RuleFileReader {
     private final List<Rule> rules;
     private final Map<String, String> seenIds;
     private final List<Quota> quotas;
+    private final List<dev.pilotlight.common.cost.Schedule> schedules;
 
-    RuleFileReader(String file, List<RuleProblem> problems, List<Rule> rules, List<Quota> quotas, Map<String, String> seenIds) {
+    RuleFileReader(String file, List<RuleProblem> problems, List<Rule> rules, List<Quota> quotas,
+                   List<dev.pilotlight.common.cost.Schedule> schedules, Map<String, String> seenIds) {
         this.file = file;
         this.problems = problems;
         this.rules = rules;
         this.quotas = quotas;
+        this.schedules = schedules;
         this.seenIds = seenIds;
     }
 
@@ -81,9 +84,12 @@ final class RuleFileReader {
                 list = t.getValueNode();
             } else if ("quotas".equals(key)) { // a quota file (docs/cost.md) travels and is checked with the rule files
                 hasQuotas = true;
-                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, seenIds).read(t.getValueNode());
+                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, schedules, seenIds).read(t.getValueNode());
+            } else if ("schedules".equals(key)) {
+                hasQuotas = true;
+                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, schedules, seenIds).readSchedules(t.getValueNode());
             } else {
-                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules' or 'quotas')");
+                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules', 'quotas' or 'schedules')");
             }
         }
         if (list == null && hasQuotas) {

@@ -5,14 +5,15 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The validated rules and quotas (docs/cost.md) of a directory, with a version that changes whenever any
+ * The validated rules, quotas and schedules (docs/cost.md) of a directory, with a version that changes whenever any
  * file's content does.
  */
-public record RuleSet(String version, List<Rule> rules, List<dev.pilotlight.common.cost.Quota> quotas) implements Serializable {
+public record RuleSet(String version, List<Rule> rules, List<dev.pilotlight.common.cost.Quota> quotas,
+                      List<dev.pilotlight.common.cost.Schedule> schedules) implements Serializable {
 
-    /** Rules without quotas. */
+    /** Rules without quotas or schedules. */
     public RuleSet(String version, List<Rule> rules) {
-        this(version, rules, List.of());
+        this(version, rules, List.of(), List.of());
     }
 
     public List<ThresholdRule> thresholds() {

@@ -100,15 +100,16 @@ public final class RuleSetLoader {
         List<RuleProblem> problems = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         List<dev.pilotlight.common.cost.Quota> quotas = new ArrayList<>();
+        List<dev.pilotlight.common.cost.Schedule> schedules = new ArrayList<>();
         Map<String, String> seenIds = new LinkedHashMap<>();
         namedTexts = new java.util.TreeMap<>(namedTexts); // by name: the same files give the same version and messages
         for (Map.Entry<String, String> e : namedTexts.entrySet()) {
-            new RuleFileReader(e.getKey(), problems, rules, quotas, seenIds).read(e.getValue());
+            new RuleFileReader(e.getKey(), problems, rules, quotas, schedules, seenIds).read(e.getValue());
         }
         if (!problems.isEmpty()) {
             throw new RuleValidationException(problems);
         }
-        return new RuleSet(versionOf(namedTexts), List.copyOf(rules), List.copyOf(quotas));
+        return new RuleSet(versionOf(namedTexts), List.copyOf(rules), List.copyOf(quotas), List.copyOf(schedules));
     }
 
     private static String versionOf(Map<String, String> namedTexts) {

@@ -61,4 +61,31 @@ class QuotaReaderTest {
                 .hasMessageContaining("bad.yaml:11: budget_usd must be a number from 0 to 1000000000, not '-3'")
                 .hasMessageContaining("bad.yaml:8: a quota needs budget_usd (dollars) or calls (a count), above 0");
     }
+
+    @Test
+    void aScheduleIsReadAndItsMistakesNamed() {
+        Schedule s = RuleSetLoader.parse(Map.of("s.yaml", """
+                schedules:
+                  - id: office
+                    route: claims-letter
+                    business_days: [mon, tue]
+                    business_hours: 08:00-18:00
+                    per_minute: 5
+                """)).schedules().get(0);
+        assertThat(s.days()).containsExactlyInAnyOrder(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.TUESDAY);
+        assertThat(s.open(java.time.Instant.parse("2026-11-30T17:59:00Z").toEpochMilli(), java.time.ZoneOffset.UTC)).isTrue();
+        assertThat(s.open(java.time.Instant.parse("2026-11-30T18:00:00Z").toEpochMilli(), java.time.ZoneOffset.UTC)).isFalse();
+        assertThat(s.nextOpening(java.time.Instant.parse("2026-12-01T19:00:00Z").toEpochMilli(), java.time.ZoneOffset.UTC))
+                .isEqualTo(java.time.Instant.parse("2026-12-07T08:00:00Z").toEpochMilli()); // Tuesday evening: next Monday
+        assertThatThrownBy(() -> RuleSetLoader.parse(Map.of("s.yaml", """
+                schedules:
+                  - id: office
+                    route: claims-letter
+                    business_days: [mon, funday]
+                    business_hours: 18:00-08:00
+                """))).isInstanceOf(RuleValidationException.class)
+                .hasMessageContaining("s.yaml:4: 'funday' is not a day")
+                .hasMessageContaining("s.yaml:5: business_hours must open before they close")
+                .hasMessageContaining("s.yaml:2: a schedule needs per_minute");
+    }
 }

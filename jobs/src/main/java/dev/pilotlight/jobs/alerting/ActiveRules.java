@@ -32,7 +32,8 @@ public final class ActiveRules implements Serializable {
 
     /** Threshold rules by id, the quotas (docs/cost.md), and the version they belong to. */
     public record Snapshot(String version, Map<String, ThresholdRule> rules, List<ThresholdRule> list,
-                           List<dev.pilotlight.common.cost.Quota> quotas) implements Serializable {}
+                           List<dev.pilotlight.common.cost.Quota> quotas, List<dev.pilotlight.common.cost.Schedule> schedules)
+            implements Serializable {}
 
     private final Snapshot initial;
     private final long filesChangedAt;
@@ -49,7 +50,7 @@ public final class ActiveRules implements Serializable {
 
     private static Snapshot snapshot(RuleSet set) {
         return new Snapshot(set.version(), set.thresholds().stream()
-                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds(), set.quotas());
+                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds(), set.quotas(), set.schedules());
     }
 
     /**

@@ -29,6 +29,8 @@ public class SpendPeriods {
     public Map<Long, Long> days = new HashMap<>();
     /** Monthly quotas whose forecast alert went out this month → when their forecast first reached the budget. */
     public Map<String, Long> forecasts = new HashMap<>();
+    /** A route's schedules throttled for the current off-hours period → when that period ends. */
+    public Map<String, Long> offHours = new HashMap<>();
 
     public static final int EXCEEDED = 1000;
 

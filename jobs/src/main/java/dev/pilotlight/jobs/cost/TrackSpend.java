@@ -34,6 +34,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
     private final ActiveRules rules;
     private final CostCommands commands;
     private final MonthEndForecast forecasts;
+    private final OffHoursThrottle offHours;
     private transient ValueState<SpendPeriods> periods;
     private transient Counter closedPeriod;
 
@@ -42,6 +43,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         this.rules = rules;
         this.commands = commands;
         this.forecasts = new MonthEndForecast(settings);
+        this.offHours = new OffHoursThrottle(settings);
     }
 
     @Override
@@ -75,6 +77,10 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
                     quotaUse = Math.max(quotaUse, q.used(s.micros(q.period()) / 1e6, s.calls(q.period())));
                 }
             }
+        }
+        if (e.scope() == Quota.Scope.ROUTE && !in.schedules().isEmpty() && commands.fresh(e.eventTime(), System.currentTimeMillis())) {
+            offHours.decide(e.entity(), e.eventTime(), in.schedules(), s.offHours, System.currentTimeMillis(), out::collect)
+                    .forEach(c -> ctx.output(COMMANDS, c));
         }
         if (e.scope() == Quota.Scope.USER && e.tenant() != null && e.eventTime() >= s.dayStart) {
             ctx.output(SPENDERS, new UserSpend(e.tenant(), e.entity(), s.dayStart, s.dayEnd, s.dayMicros, s.dayCalls, quotaUse, e.eventTime()));

@@ -212,4 +212,40 @@ class TrackSpendTest {
             assertThat(keyedStateEntries(h)).isZero();
         }
     }
+
+    @Test
+    void aRouteIsThrottledOncePerEveningUntilBusinessHoursBeginAgain() throws Exception {
+        String schedule = """
+                schedules:
+                  - id: letters-office-hours
+                    route: claims-letter
+                    business_days: [mon, tue, wed, thu, fri]
+                    business_hours: 08:00-18:00
+                    per_minute: 10
+                """;
+        long fri20 = Instant.parse("2026-11-27T20:00:00Z").toEpochMilli();
+        long mon08 = Instant.parse("2026-11-30T08:00:00Z").toEpochMilli();
+        try (var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new TrackSpend(CostSettings.defaults(), new ActiveRules(rules(schedule), 1), new CostCommands(Duration.ofDays(100_000))),
+                CostEntry::account, Types.STRING, ActiveRules.RULES)) {
+            spend(h, Quota.Scope.ROUTE, "claims-letter", 0.01, fri20);
+            spend(h, Quota.Scope.ROUTE, "claims-letter", 0.01, fri20 + 3_600_000); // the same weekend: nothing new
+            spend(h, Quota.Scope.ROUTE, "claims-triage", 0.01, fri20); // another route: no schedule
+            spend(h, Quota.Scope.ROUTE, "claims-letter", 0.01, mon08 + 3_600_000); // business hours
+            assertThat(commands(h)).singleElement().satisfies(c -> {
+                assertThat(c.type()).isEqualTo(CommandType.THROTTLE_USER);
+                assertThat(c.target()).isEqualTo("claims-letter");
+                assertThat(c.params()).containsEntry("scope", "route").containsEntry("perMinute", "10")
+                        .containsEntry("until", String.valueOf(mon08));
+                assertThat(c.expiresAt()).isEqualTo(mon08);
+            });
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+                assertThat(a.tier()).isEqualTo(3);
+                assertThat(a.summary()).contains("until business hours begin at 2026-11-30T08:00");
+            });
+            spend(h, Quota.Scope.ROUTE, "claims-letter", 0.01, mon08 + 11 * 3_600_000); // Monday 19:00
+            assertThat(commands(h)).hasSize(2);
+            assertThat(commands(h).get(1).param("until")).isEqualTo(String.valueOf(mon08 + 24 * 3_600_000));
+        }
+    }
 }

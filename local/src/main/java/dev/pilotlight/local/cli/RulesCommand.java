@@ -24,8 +24,11 @@ final class RulesCommand {
         public Integer call() {
             try {
                 RuleSet set = RuleSetLoader.load(path);
-                System.out.println("OK: " + set.rules().size() + " rule(s), version " + set.version());
+                System.out.println("OK: " + set.rules().size() + " rule(s), " + set.quotas().size() + " quota(s), " + set.schedules().size()
+                        + " schedule(s), version " + set.version());
                 set.rules().forEach(r -> System.out.println("  " + r.id() + " (" + r.source() + ")"));
+                set.quotas().forEach(q -> System.out.println("  quota " + q.id() + " (" + q.source() + ")"));
+                set.schedules().forEach(x -> System.out.println("  schedule " + x.id() + " (" + x.source() + ")"));
                 return 0;
             } catch (RuleValidationException e) {
                 for (RuleProblem p : e.problems()) {

@@ -105,7 +105,26 @@ public final class RuleSetPublisher {
                         + " rule: compiled into the job graph)");
             }
         }
+        changes(before.quotas(), after.quotas(), dev.pilotlight.common.cost.Quota::id, dev.pilotlight.common.cost.Quota::source, "quota",
+                applied);
+        changes(before.schedules(), after.schedules(), dev.pilotlight.common.cost.Schedule::id, dev.pilotlight.common.cost.Schedule::source,
+                "schedule", applied);
         return new Report(after.version(), applied, redeploy);
+    }
+
+    /** Quotas and schedules apply at once, like threshold rules (docs/cost.md). */
+    private static <T> void changes(List<T> before, List<T> after, Function<T, String> id, Function<T, String> source, String kind,
+                                    List<String> applied) {
+        Map<String, String> old = before.stream().collect(Collectors.toMap(id, x -> x.toString().replace(source.apply(x), "")));
+        Map<String, String> now = after.stream().collect(Collectors.toMap(id, x -> x.toString().replace(source.apply(x), "")));
+        Set<String> ids = new TreeSet<>(old.keySet());
+        ids.addAll(now.keySet());
+        for (String i : ids) {
+            String change = !old.containsKey(i) ? "added" : !now.containsKey(i) ? "removed" : old.get(i).equals(now.get(i)) ? null : "changed";
+            if (change != null) {
+                applied.add(kind + " " + i + " " + change);
+            }
+        }
     }
 
     /** Equal apart from where the rule was read from. */
