@@ -69,8 +69,9 @@ public final class CheckCostEvent extends ProcessFunction<Envelope, CostEntry> {
             return "token counts " + e.inputTokens() + " in / " + e.outputTokens() + " out are negative or above max_tokens_per_call "
                     + settings.maxTokensPerCall();
         }
-        if (e.status().reachedModel() && !e.cacheHit() && (e.model() == null || e.model().isBlank())) {
-            return "the call reached a model but names none (unknown model)";
+        boolean charged = e.costUsd() > 0 || e.inputTokens() + e.outputTokens() > 0;
+        if (charged && !e.cacheHit() && (e.model() == null || e.model().isBlank())) {
+            return "a cost or tokens but no model (unknown model)";
         }
         if (e.model() != null && !settings.knownModels().isEmpty() && !settings.knownModels().contains(e.model())) {
             return "unknown model '" + e.model() + "' (not in known_models)";

@@ -5,9 +5,12 @@ import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
 import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -29,6 +32,8 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
     private final CostSettings settings;
     private final CostCommands commands;
     private transient ValueState<LoopWatch> watch;
+    /** How often each request fingerprint came in the current window: per entry, so a call reads and writes one small value. */
+    private transient MapState<String, Integer> repeats;
 
     public DetectRunawayLoop(CostSettings settings, CostCommands commands) {
         this.settings = settings;
@@ -43,6 +48,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
     @Override
     public void open(OpenContext ctx) {
         watch = getRuntimeContext().getState(new ValueStateDescriptor<>("loop-watch", TypeInformation.of(LoopWatch.class)));
+        repeats = getRuntimeContext().getMapState(new MapStateDescriptor<>("loop-repeats", Types.STRING, Types.INT));
     }
 
     @Override
@@ -99,18 +105,24 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
     }
 
     /** Counts the request's fingerprint in the current window; the evidence of a loop, or null. */
-    private String countRepeat(LoopWatch w, String fingerprint, long t) {
+    private String countRepeat(LoopWatch w, String fingerprint, long t) throws Exception {
         if (fingerprint == null) {
             return null;
         }
         if (t >= w.windowStart + settings.loopWindow().toMillis()) {
             w.windowStart = t;
-            w.repeats.clear();
+            w.fingerprints = 0;
+            repeats.clear();
         }
-        if (!w.repeats.containsKey(fingerprint) && w.repeats.size() >= MAX_FINGERPRINTS) {
+        Integer seen = repeats.get(fingerprint);
+        if (seen == null && w.fingerprints >= MAX_FINGERPRINTS) {
             return null;
         }
-        int n = w.repeats.merge(fingerprint, 1, Integer::sum);
+        if (seen == null) {
+            w.fingerprints++;
+        }
+        int n = seen == null ? 1 : seen + 1;
+        repeats.put(fingerprint, n);
         if (n >= settings.loopRepeats()) {
             return String.format(Locale.ROOT, "the same request %d times in %d s (loop_repeats %d within %s)", n,
                     Math.max(1, (t - w.windowStart) / 1000), settings.loopRepeats(), settings.loopWindow());
@@ -118,7 +130,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
         return null;
     }
 
-    private void throttle(LoopWatch w, InvocationEvent e, String evidence, Context ctx, Collector<Alert> out) {
+    private void throttle(LoopWatch w, InvocationEvent e, String evidence, Context ctx, Collector<Alert> out) throws Exception {
         long now = System.currentTimeMillis();
         long until = e.timestamp() + settings.loopThrottleFor().toMillis();
         String alertId = CostCommands.loopAlertId(e.userId(), e.timestamp());
@@ -131,7 +143,8 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
         w.throttledUntil = until;
         w.throttledAt = e.timestamp();
         w.tenant = e.tenant();
-        w.repeats.clear();
+        w.fingerprints = 0;
+        repeats.clear();
         ctx.timerService().registerEventTimeTimer(until);
     }
 
@@ -150,6 +163,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
                 ctx.timerService().deleteEventTimeTimer(w.idleTimer);
             }
             watch.clear(); // quiet for loop_idle_after and no throttle left to resolve: nothing of the user is kept
+            repeats.clear();
         }
     }
 }

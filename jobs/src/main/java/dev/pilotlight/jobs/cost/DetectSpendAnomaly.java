@@ -36,6 +36,7 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
     private static final long WEEK = 7 * 24 * HOUR;
 
     private final CostSettings settings;
+    private transient ValueState<HourCounter> counter;
     private transient ValueState<HourlyHistory> history;
     private transient Counter late;
 
@@ -50,16 +51,18 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
 
     @Override
     public void open(OpenContext ctx) {
+        counter = getRuntimeContext().getState(new ValueStateDescriptor<>("hour-counter", TypeInformation.of(HourCounter.class)));
         history = getRuntimeContext().getState(new ValueStateDescriptor<>("hourly-history", TypeInformation.of(HourlyHistory.class)));
         late = getRuntimeContext().getMetricGroup().counter("costAnomalyLateEntries");
     }
 
     @Override
     public void processElement(CostEntry e, Context ctx, Collector<Alert> out) throws Exception {
-        HourlyHistory h = history.value();
+        HourCounter h = counter.value();
         long hour = hourStart(e.eventTime());
         if (h == null) {
-            h = HourlyHistory.empty(settings.anomalyWeeks(), week(hour));
+            h = new HourCounter();
+            h.firstWeek = week(hour);
         }
         if (h.hourStart != 0 && hour >= h.hourStart + HOUR) {
             close(h, e.scope(), ctx.getCurrentKey(), out);
@@ -71,8 +74,8 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
             late.inc(); // an hour already judged
             return;
         }
-        h.hourSpend += e.micros() / 1e6;
-        h.hourCalls += e.calls();
+        h.spend += e.micros() / 1e6;
+        h.calls += e.calls();
         long idle = hour + (long) settings.anomalyWeeks() * WEEK;
         if (idle > h.idleTimer) { // moves once an hour at most: the hour is the unit
             if (h.idleTimer != 0) {
@@ -81,31 +84,36 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
             ctx.timerService().registerEventTimeTimer(idle);
             h.idleTimer = idle;
         }
-        history.update(h);
+        counter.update(h);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        HourlyHistory h = history.value();
+        HourCounter h = counter.value();
         if (h == null) {
             return;
         }
         if (timestamp == h.idleTimer) {
-            history.clear(); // quiet for anomaly_weeks: its history says nothing any more
+            counter.clear(); // quiet for anomaly_weeks: its history says nothing any more
+            history.clear();
             return;
         }
         if (h.hourStart != 0 && timestamp == h.hourStart + HOUR) {
             close(h, TrackSpend.scopeOf(ctx.getCurrentKey()), ctx.getCurrentKey(), out);
-            history.update(h);
+            counter.update(h);
         }
     }
 
-    /** Judges the hour against its slot's past weeks, then stores it there. */
-    private void close(HourlyHistory h, Quota.Scope scope, String account, Collector<Alert> out) {
-        int slot = slot(h.hourStart);
-        long week = week(h.hourStart);
-        RobustBaseline spend = judge(h.hourSpend, h.history(slot, week, true), settings.anomalyMinSpendUsd() / 10);
-        RobustBaseline calls = judge(h.hourCalls, h.history(slot, week, false), 1);
+    /** Judges the hour against its slot's past weeks, then stores it there (the history is read here only, once an hour). */
+    private void close(HourCounter c, Quota.Scope scope, String account, Collector<Alert> out) throws java.io.IOException {
+        HourlyHistory h = history.value();
+        if (h == null) {
+            h = HourlyHistory.empty(settings.anomalyWeeks());
+        }
+        int slot = slot(c.hourStart);
+        long week = week(c.hourStart);
+        RobustBaseline spend = judge(c.spend, h.history(slot, week, c.firstWeek, true), settings.anomalyMinSpendUsd() / 10);
+        RobustBaseline calls = judge(c.calls, h.history(slot, week, c.firstWeek, false), 1);
         RobustBaseline worst = null;
         String metric = null;
         if (spend != null && anomalous(spend, settings.anomalyMinSpendUsd())) {
@@ -117,20 +125,21 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
             metric = "calls";
         }
         if (worst != null && h.openAlert == null) {
-            Alert a = alert(scope, account, metric, worst, h.hourStart, Alert.State.FIRING, null);
+            Alert a = alert(scope, account, metric, worst, c.hourStart, Alert.State.FIRING, null);
             h.openAlert = a.alertId();
-            h.openSince = h.hourStart;
+            h.openSince = c.hourStart;
             h.openMetric = metric;
             out.collect(a);
         } else if (worst == null && h.openAlert != null) {
             RobustBaseline b = "spend".equals(h.openMetric) ? spend : calls;
-            out.collect(alert(scope, account, h.openMetric, b, h.openSince, Alert.State.RESOLVED, h.hourStart + HOUR));
+            out.collect(alert(scope, account, h.openMetric, b, h.openSince, Alert.State.RESOLVED, c.hourStart + HOUR));
             h.openAlert = null;
         }
-        h.store(slot, week, h.hourSpend, h.hourCalls);
-        h.hourStart = 0;
-        h.hourSpend = 0;
-        h.hourCalls = 0;
+        h.store(slot, week, c.spend, c.calls);
+        history.update(h);
+        c.hourStart = 0;
+        c.spend = 0;
+        c.calls = 0;
     }
 
     private RobustBaseline judge(double value, double[] past, double minSpread) {

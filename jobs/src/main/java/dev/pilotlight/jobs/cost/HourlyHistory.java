@@ -1,18 +1,13 @@
 package dev.pilotlight.jobs.cost;
 
 /**
- * One account's hours for the anomaly detector (a Flink POJO: keyed state): the hour being counted, and
- * the last {@code weeks} values of each hour of the week (168 slots), each stamped with its week so a
- * slot the account was quiet in reads as 0, not as an old value.
+ * One account's past hours for the anomaly detector (a Flink POJO: keyed state, read once an hour): the
+ * last {@code weeks} values of each hour of the week (168 slots), each stamped with its week so a slot
+ * the account was quiet in reads as 0, not as an old value, and the alert open on the account.
  */
 public class HourlyHistory {
     public static final int HOURS_PER_WEEK = 168;
 
-    public long hourStart;
-    public double hourSpend;
-    public long hourCalls;
-    /** The week the account was first seen in: weeks before it are not history. */
-    public long firstWeek;
     public float[] spend;
     public float[] calls;
     /** The week (epoch weeks) each value was written for; -1: never written. */
@@ -21,17 +16,15 @@ public class HourlyHistory {
     public String openAlert;
     public long openSince;
     public String openMetric;
-    public long idleTimer;
 
     public HourlyHistory() {}
 
-    static HourlyHistory empty(int weeks, long firstWeek) {
+    static HourlyHistory empty(int weeks) {
         HourlyHistory h = new HourlyHistory();
         h.spend = new float[HOURS_PER_WEEK * weeks];
         h.calls = new float[HOURS_PER_WEEK * weeks];
         h.weekOf = new int[HOURS_PER_WEEK * weeks];
         java.util.Arrays.fill(h.weekOf, -1);
-        h.firstWeek = firstWeek;
         return h;
     }
 
@@ -50,7 +43,7 @@ public class HourlyHistory {
      * The slot's values of the weeks before {@code week} since the account was first seen (0 for a week it had
      * no calls in that hour); fewer than {@code weeks} when the account is younger.
      */
-    double[] history(int slot, long week, boolean ofSpend) {
+    double[] history(int slot, long week, long firstWeek, boolean ofSpend) {
         int n = (int) Math.max(0, Math.min(weeks(), week - firstWeek));
         double[] out = new double[n];
         for (int j = 1; j <= n; j++) {

@@ -32,25 +32,26 @@ final class MonthEndForecast implements Serializable {
     }
 
     /** Records the day that ended, then judges every monthly dollar quota of the account. */
-    void dayEnded(SpendPeriods s, List<Quota> quotas, Quota.Scope scope, String entity, String version, Collector<Alert> out) {
-        s.days.put(s.dayStart, s.dayMicros);
-        s.days.keySet().removeIf(d -> d <= s.dayStart - settings.forecastDays() * DAY);
-        if (scope == Quota.Scope.USER) {
-            return; // forecasts are for tenants and routes: a user's quota acts when it is reached
+    void dayEnded(SpendPeriods s, SpendMarks m, List<Quota> quotas, Quota.Scope scope, String entity, String version, Collector<Alert> out) {
+        if (scope == Quota.Scope.USER || quotas.stream().noneMatch(q -> q.scope() == scope && q.period() == Quota.Period.MONTH
+                && q.budgetUsd() > 0 && q.appliesTo(entity))) {
+            return; // forecasts are for tenants and routes with a monthly budget: a user's quota acts when it is reached
         }
+        m.days.put(s.dayStart, s.dayMicros);
+        m.days.keySet().removeIf(d -> d <= s.dayStart - settings.forecastDays() * DAY);
         long complete = Math.round((s.dayEnd - s.monthStart) / (double) DAY);
         if (complete < settings.forecastMinDays()) {
             return;
         }
         long window = Math.min(settings.forecastDays(), complete);
-        double daily = s.days.values().stream().mapToLong(Long::longValue).sum() / 1e6 / window;
+        double daily = m.days.values().stream().mapToLong(Long::longValue).sum() / 1e6 / window;
         double spent = s.monthMicros / 1e6;
         long daysLeft = Math.round((s.monthEnd - s.dayEnd) / (double) DAY);
         double forecast = spent + daily * daysLeft;
         for (Quota q : quotas) {
             if (q.scope() == scope && q.period() == Quota.Period.MONTH && q.budgetUsd() > 0 && q.appliesTo(entity)
-                    && spent < q.budgetUsd() && forecast >= q.budgetUsd() && !s.forecasts.containsKey(q.id())) {
-                s.forecasts.put(q.id(), s.dayEnd);
+                    && spent < q.budgetUsd() && forecast >= q.budgetUsd() && !m.forecasts.containsKey(q.id())) {
+                m.forecasts.put(q.id(), s.dayEnd);
                 LocalDate crossing = Instant.ofEpochMilli(s.dayEnd).atZone(settings.zone()).toLocalDate()
                         .plusDays((long) Math.ceil((q.budgetUsd() - spent) / daily) - 1);
                 out.collect(alert(q, entity, s.monthStart, s.dayEnd, Alert.State.FIRING, null, forecast, String.format(Locale.ROOT,
@@ -62,8 +63,9 @@ final class MonthEndForecast implements Serializable {
     }
 
     /** Resolves the month's forecast alerts. */
-    void monthEnded(SpendPeriods s, List<Quota> quotas, Quota.Scope scope, String entity, long endedAt, String version, Collector<Alert> out) {
-        for (Map.Entry<String, Long> f : s.forecasts.entrySet()) {
+    void monthEnded(SpendPeriods s, SpendMarks m, List<Quota> quotas, Quota.Scope scope, String entity, long endedAt, String version,
+                    Collector<Alert> out) {
+        for (Map.Entry<String, Long> f : m.forecasts.entrySet()) {
             quotas.stream().filter(q -> q.id().equals(f.getKey())).findFirst().ifPresent(q -> out.collect(alert(q, entity, s.monthStart,
                     f.getValue(), Alert.State.RESOLVED, endedAt, s.monthMicros / 1e6, scope.yamlName() + " " + entity + ": the month is over, "
                             + CostCommands.usd(s.monthMicros / 1e6) + " spent against " + CostCommands.usd(q.budgetUsd()), version)));

@@ -36,6 +36,9 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
     private final MonthEndForecast forecasts;
     private final OffHoursThrottle offHours;
     private transient ValueState<SpendPeriods> periods;
+    private transient ValueState<SpendMarks> marksState;
+    /** The marks of the element being processed, read on first use and written back once. */
+    private transient SpendMarks marks;
     private transient Counter closedPeriod;
 
     public TrackSpend(CostSettings settings, ActiveRules rules, CostCommands commands) {
@@ -49,6 +52,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
     @Override
     public void open(OpenContext ctx) {
         periods = getRuntimeContext().getState(new ValueStateDescriptor<>("spend-periods", TypeInformation.of(SpendPeriods.class)));
+        marksState = getRuntimeContext().getState(new ValueStateDescriptor<>("spend-marks", TypeInformation.of(SpendMarks.class)));
         closedPeriod = getRuntimeContext().getMetricGroup().counter("costForClosedPeriods");
     }
 
@@ -79,13 +83,36 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             }
         }
         if (e.scope() == Quota.Scope.ROUTE && !in.schedules().isEmpty() && commands.fresh(e.eventTime(), System.currentTimeMillis())) {
-            offHours.decide(e.entity(), e.eventTime(), in.schedules(), s.offHours, System.currentTimeMillis(), out::collect)
+            offHours.decide(e.entity(), e.eventTime(), in.schedules(), marks().offHours, System.currentTimeMillis(), out::collect)
                     .forEach(c -> ctx.output(COMMANDS, c));
         }
         if (e.scope() == Quota.Scope.USER && e.tenant() != null && e.eventTime() >= s.dayStart) {
             ctx.output(SPENDERS, new UserSpend(e.tenant(), e.entity(), s.dayStart, s.dayEnd, s.dayMicros, s.dayCalls, quotaUse, e.eventTime()));
         }
         periods.update(s);
+        saveMarks();
+    }
+
+    /** This account's marks, read once per element. */
+    private SpendMarks marks() throws java.io.IOException {
+        if (marks == null) {
+            marks = marksState.value();
+            if (marks == null) {
+                marks = new SpendMarks();
+            }
+        }
+        return marks;
+    }
+
+    private void saveMarks() throws java.io.IOException {
+        if (marks != null) {
+            if (marks.isEmpty()) {
+                marksState.clear();
+            } else {
+                marksState.update(marks);
+            }
+            marks = null;
+        }
     }
 
     /**
@@ -94,7 +121,8 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
      *
      * @return false when {@code at} lies in a month before the account's current one
      */
-    private boolean roll(SpendPeriods s, long at, ActiveRules.Snapshot in, String account, ReadOnlyContext ctx, Collector<Alert> out) {
+    private boolean roll(SpendPeriods s, long at, ActiveRules.Snapshot in, String account, ReadOnlyContext ctx, Collector<Alert> out)
+            throws java.io.IOException {
         if (s.monthEnd != 0 && at < s.monthStart) {
             return false;
         }
@@ -122,36 +150,41 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
     }
 
     /** One quota on the account's totals: a new level raises its alert (and the command); a used-up one is renewed when due. */
-    private void decide(Quota q, CostEntry e, SpendPeriods s, String version, ReadOnlyContext ctx, Collector<Alert> out) {
-        String key = SpendPeriods.key(q.period(), q.id());
-        CalendarPeriod p = new CalendarPeriod(q.period(), s.start(q.period()), s.end(q.period()), label(q.period(), e.eventTime()));
+    private void decide(Quota q, CostEntry e, SpendPeriods s, String version, ReadOnlyContext ctx, Collector<Alert> out)
+            throws java.io.IOException {
         double used = q.used(s.micros(q.period()) / 1e6, s.calls(q.period()));
-        int level = used >= 1 ? SpendPeriods.EXCEEDED : (int) q.warnAt().stream().filter(f -> used >= f).count();
-        int before = s.levels.getOrDefault(key, 0);
+        int level = used >= 1 ? SpendMarks.EXCEEDED : (int) q.warnAt().stream().filter(f -> used >= f).count();
+        if (level == 0) {
+            return; // below every mark: nothing to read (the common case, on every call)
+        }
+        SpendMarks m = marks();
+        String key = SpendMarks.key(q.period(), q.id());
+        CalendarPeriod p = new CalendarPeriod(q.period(), s.start(q.period()), s.end(q.period()), label(q.period(), e.eventTime()));
+        int before = m.levels.getOrDefault(key, 0);
         long now = System.currentTimeMillis();
         if (level > before) {
-            s.levels.put(key, level);
-            if (level != SpendPeriods.EXCEEDED) {
+            m.levels.put(key, level);
+            if (level != SpendMarks.EXCEEDED) {
                 double fraction = q.warnAt().get(level - 1);
-                s.fired.put(key + "|" + fraction, fraction);
+                m.fired.put(key + "|" + fraction, fraction);
                 out.collect(CostCommands.quotaAlert(q, e.entity(), p, fraction, s.micros(q.period()) / 1e6, s.calls(q.period()),
                         Alert.State.FIRING, e.eventTime(), null, null, version));
                 return;
             }
-        } else if (level != SpendPeriods.EXCEEDED || now - s.issuedAt.getOrDefault(key, now) < settings.reissueAfter().toMillis()) {
+        } else if (level != SpendMarks.EXCEEDED || now - m.issuedAt.getOrDefault(key, now) < settings.reissueAfter().toMillis()) {
             return;
         }
         ControlCommand c = null;
         if (commands.fresh(e.eventTime(), now)) {
-            int issue = s.issues.merge(key, 1, Integer::sum);
+            int issue = m.issues.merge(key, 1, Integer::sum);
             c = commands.quota(q, e.entity(), p, issue, null, now);
             if (c != null) {
-                s.issuedAt.put(key, now);
+                m.issuedAt.put(key, now);
                 ctx.output(COMMANDS, c);
             }
         }
         if (level > before) {
-            s.fired.put(key + "|1", 1.0);
+            m.fired.put(key + "|1", 1.0);
             out.collect(CostCommands.quotaAlert(q, e.entity(), p, 1, s.micros(q.period()) / 1e6, s.calls(q.period()), Alert.State.FIRING,
                     e.eventTime(), null, c == null ? null : c.commandId(), version));
         }
@@ -180,9 +213,12 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             close(s, Quota.Period.DAY, in, timestamp, account, out);
             close(s, Quota.Period.MONTH, in, timestamp, account, out);
             periods.clear(); // the month is over: nothing of this account is kept
+            marks = null;
+            marksState.clear();
         } else if (timestamp == s.dayEnd) {
             close(s, Quota.Period.DAY, in, timestamp, account, out);
             periods.update(s);
+            saveMarks();
         }
     }
 
@@ -190,17 +226,19 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
      * Resolves the alerts the period raised (those of quotas still in force) and clears its totals; a day's end
      * first updates the month's forecast, a month's end resolves it.
      */
-    private void close(SpendPeriods s, Quota.Period period, ActiveRules.Snapshot in, long endedAt, String account, Collector<Alert> out) {
+    private void close(SpendPeriods s, Quota.Period period, ActiveRules.Snapshot in, long endedAt, String account, Collector<Alert> out)
+            throws java.io.IOException {
         CalendarPeriod p = new CalendarPeriod(period, s.start(period), s.end(period), label(period, s.start(period)));
         String entity = entityOf(account);
         Quota.Scope scope = scopeOf(account);
+        SpendMarks m = marks();
         if (period == Quota.Period.DAY && s.dayEnd != 0 && scope != null) {
-            forecasts.dayEnded(s, in.quotas(), scope, entity, in.version(), out);
+            forecasts.dayEnded(s, m, in.quotas(), scope, entity, in.version(), out);
         } else if (period == Quota.Period.MONTH && scope != null) {
-            forecasts.monthEnded(s, in.quotas(), scope, entity, endedAt, in.version(), out);
+            forecasts.monthEnded(s, m, in.quotas(), scope, entity, endedAt, in.version(), out);
         }
-        String prefix = SpendPeriods.key(period, "");
-        for (Map.Entry<String, Double> f : s.fired.entrySet()) {
+        String prefix = SpendMarks.key(period, "");
+        for (Map.Entry<String, Double> f : m.fired.entrySet()) {
             if (!f.getKey().startsWith(prefix)) {
                 continue;
             }
@@ -212,6 +250,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             }
         }
         s.reset(period);
+        m.reset(period);
     }
 
     /** The scope of an account key; null for a model's account. */

@@ -45,7 +45,7 @@ class CheckCostEventTest {
         assertThat(refused(ok().costUsd(5_000).build(), d)).singleElement().asString().contains("above max_cost_per_call_usd 100");
         assertThat(refused(ok().outputTokens(900_000_000).build(), d)).singleElement().asString().contains("above max_tokens_per_call");
         assertThat(refused(ok().costUsd(0).build(), d)).singleElement().asString().startsWith("cost: cost missing: 150 tokens");
-        assertThat(refused(ok().model(null).build(), d)).singleElement().asString().contains("names none (unknown model)");
+        assertThat(refused(ok().model(null).build(), d)).singleElement().asString().contains("a cost or tokens but no model (unknown model)");
         assertThat(refused(ok().model("gpt-9").build(), CostSettings.parse("test", "known_models: sim-model, sim-mini")))
                 .singleElement().asString().contains("unknown model 'gpt-9'");
         assertThat(refused(ok().costUsd(0).build(), CostSettings.parse("test", "free_models: sim-model"))).isEmpty();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code ./pilotlight bench loop --runs 5}: runs bad-release on a fresh stack each time and reports
  * detectToApplyMs (first call that makes the rule true → gateway serving the previous version).
  */
-@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
+@Command(name = "bench", description = "Benchmarks that print figures (see docs/benchmarks.md).", subcommands = {BenchCommand.SpendCap.class, BenchCommand.Loop.class, BenchCommand.GatewayOverhead.class, BenchCommand.ProviderCall.class,
         BenchCommand.PiiFind.class, BenchCommand.Alerting.class, BenchCommand.Drift.class, BenchCommand.Experiments.class})
 final class BenchCommand {
 
@@ -79,6 +79,29 @@ final class BenchCommand {
             }
             new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
                     inFlight, upstreamLatency, gatewayHeap, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "spend-cap", description = "How far one user's concurrent requests take spend past a daily cap, on one and two replicas.")
+    static final class SpendCap implements Callable<Integer> {
+        @Option(names = "--cap", defaultValue = "0.01", description = "The daily cap in dollars. Default ${DEFAULT-VALUE}.")
+        double cap;
+
+        @Option(names = "--home", defaultValue = ".", description = "Repository root (alert-rules/, examples/prompts/, config/).")
+        Path home;
+
+        @Option(names = "--concurrency", defaultValue = "8,32,100", split = ",",
+                description = "Concurrent requests per round (at most 120 per replica: the per-user rate limit). Default ${DEFAULT-VALUE}.")
+        List<Integer> concurrency;
+
+        @Override
+        public Integer call() throws Exception {
+            if (cap <= 0 || concurrency.stream().anyMatch(n -> n < 1 || n > 240)) {
+                System.err.println("--cap must be above 0 and each --concurrency from 1 to 240");
+                return 2;
+            }
+            new dev.pilotlight.local.bench.SpendCapBench(cap, concurrency, System.out).run(home);
             return 0;
         }
     }

@@ -77,7 +77,12 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** A replica's settings: its own id, port, spool and audit file; the same broker, files and key as every other. */
     private static GatewayConfig gatewayConfig(String id, int port, EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) {
-        return GatewayConfig.from(Map.ofEntries(
+        return gatewayConfig(id, port, kafka, o, work, controlKey, Map.of());
+    }
+
+    private static GatewayConfig gatewayConfig(String id, int port, EmbeddedKafka kafka, StackOptions o, Path work, String controlKey,
+                                               Map<String, String> overrides) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("pilotlight.gateway.id", id),
                 Map.entry("pilotlight.gateway.port", String.valueOf(port)),
                 Map.entry("pilotlight.kafka.bootstrap", kafka.bootstrapServers()),
@@ -90,6 +95,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 Map.entry("pilotlight.heartbeat.interval", "5s"),
                 // every simulated user of the scenarios calls from the loopback address: one address is a whole pilot group here
                 Map.entry("pilotlight.limits.ip-per-minute", "6000")));
+        settings.putAll(overrides);
+        return GatewayConfig.from(settings);
     }
 
     /**
@@ -97,7 +104,12 @@ public final class EmbeddedStack implements AutoCloseable {
      * and control key, so it applies the same commands (the runaway-user scenario runs two).
      */
     public synchronized Gateway startReplica(String id) throws Exception {
-        Gateway g = Gateway.start(gatewayConfig(id, 0, kafka, options, workDir, controlKey), upstream.catalogVariables());
+        return startReplica(id, Map.of());
+    }
+
+    /** A replica with some settings of its own (a spend cap, say: the spend-cap benchmark). */
+    public synchronized Gateway startReplica(String id, Map<String, String> overrides) throws Exception {
+        Gateway g = Gateway.start(gatewayConfig(id, 0, kafka, options, workDir, controlKey, overrides), upstream.catalogVariables());
         replicas.add(g);
         Deadline.require("gateway " + id + " ready", Duration.ofSeconds(30), g::isReady);
         return g;
