@@ -72,12 +72,17 @@ public final class RunawayUserScenario {
              TrafficDriver normal2 = new TrafficDriver(clients.get(1), ROUTE, List.of(DemoKeys.USERS.get(0)))) {
             normal1.start(1);
             normal2.start(1);
+            timeline.note(System.currentTimeMillis(), "alice calls " + ROUTE + " at 1 call/s on each replica");
+            Deadline deadline = Deadline.in(options.deadline());
+            // the loop starts on replicas in use, as in production, not on one answering its very first calls
+            if (!deadline.await(() -> normal1.count(TrafficDriver.Call::ok) >= 3 && normal2.count(TrafficDriver.Call::ok) >= 3)) {
+                timeline.print(out);
+                return new Result(NAME, false, null, null, null, 0, 0, cap, 0, 0, 0, 0, 0, "alice's calls were not answered on both replicas");
+            }
             LoopingScript script = new LoopingScript(clients, ROUTE, DemoKeys.LOOPER, options.loops());
             long loopStart = System.currentTimeMillis();
             script.start();
-            timeline.note(loopStart, "looper's script starts: " + options.loops() + " threads repeating one request over both replicas;"
-                    + " alice calls " + ROUTE + " at 1 call/s on each replica");
-            Deadline deadline = Deadline.in(options.deadline());
+            timeline.note(loopStart, "looper's script starts: " + options.loops() + " threads repeating one request over both replicas");
             deadline.await(() -> applied(fleet, CommandType.THROTTLE_USER).size() == 2 && applied(fleet, CommandType.BLOCK_USER).size() == 2);
             script.close();
             List<AppliedCommand> throttles = applied(fleet, CommandType.THROTTLE_USER);
@@ -112,6 +117,10 @@ public final class RunawayUserScenario {
                 timeline.note(c.doneAt(), String.format(Locale.ROOT, "looper's spend reaches the cap: $%.5f", spent));
             }
         }
+        calls.stream().filter(LoopingScript.Call::ok).findFirst()
+                .ifPresent(c -> timeline.note(c.doneAt(), "first answer to the looper (" + (c.doneAt() - c.sentAt()) + " ms)"));
+        calls.stream().filter(LoopingScript.Call::ok).skip(19).findFirst()
+                .ifPresent(c -> timeline.note(c.doneAt(), "20th answer to the looper"));
         calls.stream().filter(c -> c.status() == 429).findFirst()
                 .ifPresent(c -> timeline.note(c.doneAt(), "first refusal of the looper (HTTP 429)"));
         Long toThrottle = throttles.size() == 2 ? throttles.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() - loopStart : null;
