@@ -46,38 +46,29 @@ public final class QuotaReader {
 
     /** @param list the value of the {@code quotas:} key */
     public void read(Node list) {
-        if (!(list instanceof SequenceNode seq)) {
-            problem.accept(list, "'quotas' must be a list of quotas");
-            return;
-        }
-        for (Node item : seq.getValue()) {
-            if (item instanceof MappingNode m) {
-                int before = problems;
-                Quota q = one(m);
-                if (q != null && problems == before) {
-                    quotas.add(q);
-                }
-            } else {
-                problem.accept(item, "each quota must be a mapping");
-            }
-        }
+        each(list, "quotas", "quota", this::one, quotas);
     }
 
     /** @param list the value of the {@code schedules:} key */
     public void readSchedules(Node list) {
+        each(list, "schedules", "schedule", this::schedule, schedules);
+    }
+
+    /** Reads each mapping of {@code list} with {@code one}; keeps what it read without a problem. */
+    private <T> void each(Node list, String key, String what, java.util.function.Function<MappingNode, T> one, List<T> into) {
         if (!(list instanceof SequenceNode seq)) {
-            problem.accept(list, "'schedules' must be a list of schedules");
+            problem.accept(list, "'" + key + "' must be a list of " + key);
             return;
         }
         for (Node item : seq.getValue()) {
             if (item instanceof MappingNode m) {
                 int before = problems;
-                Schedule sch = schedule(m);
-                if (sch != null && problems == before) {
-                    schedules.add(sch);
+                T t = one.apply(m);
+                if (t != null && problems == before) {
+                    into.add(t);
                 }
             } else {
-                problem.accept(item, "each schedule must be a mapping");
+                problem.accept(item, "each " + what + " must be a mapping");
             }
         }
     }

@@ -66,14 +66,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
         if (evidence != null && t >= w.throttledUntil && commands.fresh(t, System.currentTimeMillis())) {
             throttle(w, e, evidence, ctx, out);
         }
-        long idle = t + settings.loopIdleAfter().toMillis();
-        if (idle > w.idleTimer + MINUTE) { // moved at most once a minute: a timer per call would cost more than the call
-            if (w.idleTimer != 0) {
-                ctx.timerService().deleteEventTimeTimer(w.idleTimer);
-            }
-            ctx.timerService().registerEventTimeTimer(idle);
-            w.idleTimer = idle;
-        }
+        w.idleTimer = IdleTimer.move(ctx.timerService(), w.idleTimer, t + settings.loopIdleAfter().toMillis(), MINUTE);
         watch.update(w);
     }
 

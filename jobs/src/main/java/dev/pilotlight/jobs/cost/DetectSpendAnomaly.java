@@ -76,14 +76,7 @@ public final class DetectSpendAnomaly extends KeyedProcessFunction<String, CostE
         }
         h.spend += e.micros() / 1e6;
         h.calls += e.calls();
-        long idle = hour + (long) settings.anomalyWeeks() * WEEK;
-        if (idle > h.idleTimer) { // moves once an hour at most: the hour is the unit
-            if (h.idleTimer != 0) {
-                ctx.timerService().deleteEventTimeTimer(h.idleTimer);
-            }
-            ctx.timerService().registerEventTimeTimer(idle);
-            h.idleTimer = idle;
-        }
+        h.idleTimer = IdleTimer.move(ctx.timerService(), h.idleTimer, hour + (long) settings.anomalyWeeks() * WEEK, HOUR);
         counter.update(h);
     }
 

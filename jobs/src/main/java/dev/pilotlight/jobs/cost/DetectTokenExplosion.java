@@ -79,11 +79,7 @@ public final class DetectTokenExplosion extends KeyedProcessFunction<String, Inv
         }
         if (h.windowStart != 0 && timestamp == h.windowStart + settings.tokenWindow().toMillis()) {
             close(h, ctx.getCurrentKey(), out);
-            if (h.quietTimer != 0) {
-                ctx.timerService().deleteEventTimeTimer(h.quietTimer);
-            }
-            h.quietTimer = timestamp + QUIET;
-            ctx.timerService().registerEventTimeTimer(h.quietTimer);
+            h.quietTimer = IdleTimer.move(ctx.timerService(), h.quietTimer, timestamp + QUIET, 1);
             state.update(h);
         } else if (timestamp == h.quietTimer && h.windowStart == 0) {
             if (h.openAlert != null) {

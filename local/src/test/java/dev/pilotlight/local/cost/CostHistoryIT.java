@@ -7,7 +7,7 @@ import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.common.event.InvocationStatus;
-import dev.pilotlight.local.stack.LocalGuardJob;
+import dev.pilotlight.local.stack.GuardJobFixture;
 import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.kafka.TopicReader;
@@ -23,12 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CostHistoryIT {
     private static final long HOUR = 3_600_000L;
     private static final AtomicLong SEQ = new AtomicLong();
+    private static GuardJobFixture fx;
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, byte[]> producer;
-    private static JobClient job;
     /** Monday 00:00 UTC five weeks before this week's: four weeks of history, then the week judged. */
     private static final long WEEK0 = ZonedDateTime.now(ZoneOffset.UTC).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
             .minusWeeks(5).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -61,10 +57,6 @@ class CostHistoryIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createContractTopics();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, "20"), new StringSerializer(), new ByteArraySerializer());
         // spend so far $20 in four days: any pace of at least $1 over the days left passes $21
         Path rules = Fixtures.alertRulesWith(dir.resolve("rules"), Map.of("quotas.yaml", """
                 quotas:
@@ -73,26 +65,28 @@ class CostHistoryIT {
                     match: forecast-corp
                     period: month
                     budget_usd: 21
+                  - id: reset-user-daily
+                    scope: user
+                    match: reset-user
+                    period: day
+                    budget_usd: 1
+                    action: block
                   - id: steady-corp-month
                     scope: tenant
                     match: steady-corp
                     period: month
                     budget_usd: 1000
                 """));
-        job = LocalGuardJob.start(kafka.bootstrapServers(), rules, dir, "cost-history-key-cost-history-key-0123", 1, "--modules", "cost",
-                "--max-event-age", "40d", "--idleness", "1s");
+        fx = GuardJobFixture.start(rules, dir, "cost-history-key-cost-history-key-0123", "--modules", "cost", "--max-event-age", "40d",
+                "--idleness", "1s");
+        kafka = fx.kafka;
+        producer = fx.producer;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -159,5 +153,27 @@ class CostHistoryIT {
         });
         assertThat(TopicReader.has(kafka.bootstrapServers(), Topics.ALERTS,
                 r -> "steady-corp".equals(JsonCodec.decode(r.value(), Alert.class).labels().get("tenant")))).isFalse();
+    }
+
+    @Test
+    void aUsedUpDailyQuotaIsResolvedWhenTheDayEndsAndTheNextDayStartsFromZero() throws Exception {
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+        long noon = day.atTime(12, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        long midnight = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        call("acme", "reset-user", "claims-letter", noon, 0.60);
+        call("acme", "reset-user", "claims-letter", noon + 60_000, 0.60); // $1.20 of $1: used up
+        call("acme", "reset-user", "claims-letter", midnight + 12 * HOUR, 0.60); // the next day: $0.60 of $1
+        call("acme", "reset-user", "claims-letter", midnight + 13 * HOUR, 0.30);
+        producer.flush();
+        List<Alert> resolved = alerts(a -> "reset-user-daily".equals(a.ruleId()) && a.state() == Alert.State.RESOLVED, Duration.ofSeconds(60));
+        assertThat(resolved).singleElement().satisfies(a -> {
+            assertThat(a.endsAt()).isEqualTo(midnight);
+            assertThat(a.labels()).containsEntry("period", day.toString()).containsEntry("level", "used-up");
+        });
+        // the events are days old: the decision alerts but issues no command (--max-decision-lag)
+        assertThat(TopicReader.has(kafka.bootstrapServers(), Topics.CONTROL, r -> true)).isFalse();
+        assertThat(TopicReader.all(kafka.bootstrapServers(), Topics.ALERTS).stream().map(r -> JsonCodec.decode(r.value(), Alert.class))
+                .filter(a -> "reset-user-daily".equals(a.ruleId()) && a.state() == Alert.State.FIRING))
+                .singleElement().satisfies(a -> assertThat(a.labels()).containsEntry("period", day.toString()));
     }
 }

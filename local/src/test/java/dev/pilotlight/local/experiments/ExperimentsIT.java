@@ -18,7 +18,7 @@ import dev.pilotlight.common.experiment.ExperimentState;
 import dev.pilotlight.common.experiment.ExperimentState.Decision;
 import dev.pilotlight.common.experiment.ExperimentState.Status;
 import dev.pilotlight.common.experiment.RampStep;
-import dev.pilotlight.local.stack.LocalGuardJob;
+import dev.pilotlight.local.stack.GuardJobFixture;
 import dev.pilotlight.reports.experiment.ExperimentReport;
 import dev.pilotlight.reports.experiment.ExperimentStateReader;
 import dev.pilotlight.testkit.Fixtures;
@@ -31,12 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.math3.distribution.NormalDistribution;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,30 +49,21 @@ class ExperimentsIT {
     private static final CommandSigner SIGNER = CommandSigner.fromSecret(KEY);
     private static final NormalDistribution NORMAL = new NormalDistribution();
     private static final AtomicLong SEQ = new AtomicLong();
+    private static GuardJobFixture fx;
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, byte[]> producer;
-    private static JobClient job;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        kafka = EmbeddedKafka.start();
-        kafka.createContractTopics();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ByteArraySerializer());
-        job = LocalGuardJob.start(kafka.bootstrapServers(), Fixtures.ALERT_RULES, dir, KEY, 1, "--modules", "experiments",
-                "--idleness", "1s");
+        fx = GuardJobFixture.start(Fixtures.ALERT_RULES, dir, KEY, "--modules", "experiments", "--idleness", "1s");
+        kafka = fx.kafka;
+        producer = fx.producer;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (job != null) {
-            job.cancel().get();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
