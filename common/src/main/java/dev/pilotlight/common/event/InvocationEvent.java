@@ -56,8 +56,8 @@ public record InvocationEvent(
         /** {@code chat} (null in events written before it existed) or {@code embeddings}. */
         String operation,
         /**
-         * A hash of the caller's own messages, normalised (case, spacing and digits folded), so that a client
-         * looping on one request is seen whatever counter it adds (docs/cost.md, "Runaway loops"); null for embeddings.
+         * A hash of the caller's own messages, normalised (case and spacing folded), so that a client sending
+         * one request again and again is seen (docs/cost.md, "Runaway loops"); null for embeddings.
          */
         String requestHash,
         /** Why the call was served by a cheaper model than asked ({@code quota}: the caller is over a quota); null otherwise. */

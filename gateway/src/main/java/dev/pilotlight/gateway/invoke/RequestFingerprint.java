@@ -4,10 +4,11 @@ import dev.pilotlight.gateway.provider.ChatTurn;
 import java.util.List;
 
 /**
- * A 64-bit hash of the caller's messages after folding case, runs of spacing and digits, so that a
- * client looping on one request is recognised by the cost module even when it numbers its attempts
- * (docs/cost.md, "Runaway loops"). One pass, no copy of the text; FNV-1a, because this only groups
- * repeats of one user: a rare collision counts two requests as one, it cannot be used against anyone else.
+ * A 64-bit hash of the caller's messages after folding case and runs of spacing, so that the cost module
+ * recognises a client sending one request again and again (docs/cost.md, "Runaway loops"). Digits are
+ * kept: requests from one template that differ only by a claim number are different requests, and a
+ * batch of them is not a loop. One pass, no copy of the text; FNV-1a, because this only groups repeats of
+ * one user: a rare collision counts two requests as one, it cannot be used against anyone else.
  */
 public final class RequestFingerprint {
     private static final long OFFSET = 0xcbf29ce484222325L;
@@ -31,7 +32,7 @@ public final class RequestFingerprint {
                     h = mix(h, ' ');
                     space = false;
                 }
-                h = mix(h, Character.isDigit(c) ? '0' : Character.toLowerCase(c));
+                h = mix(h, Character.toLowerCase(c));
             }
             h = mix(h, 0x1e); // end of message: "ab","c" and "a","bc" differ
         }

@@ -7,11 +7,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A client stuck in a loop, as an agent or a retry bug is: {@code loops} threads, each sending the same
- * request (only an attempt number changes) as soon as the last answer came, spread over the replicas.
+ * request as soon as the last answer came, spread over the replicas.
  * Remembers every call with what it cost.
  */
 final class LoopingScript implements AutoCloseable {
@@ -26,7 +25,6 @@ final class LoopingScript implements AutoCloseable {
     private final String key;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicInteger attempt = new AtomicInteger();
     private final ExecutorService threads;
     private final int loops;
 
@@ -49,9 +47,8 @@ final class LoopingScript implements AutoCloseable {
         GatewayClient client = replicas.get(replica);
         while (running.get()) {
             long sent = System.currentTimeMillis();
-            int n = attempt.incrementAndGet();
             try {
-                GatewayClient.Response r = client.invoke(route, key, "Summarise claim 4711 for the adjuster again (attempt " + n + ")");
+                GatewayClient.Response r = client.invoke(route, key, "Summarise claim 4711 for the adjuster");
                 calls.add(new Call(replica, sent, System.currentTimeMillis(), r.status(), r.status() == 200 ? r.body().path("costUsd").asDouble() : 0));
             } catch (RuntimeException e) {
                 calls.add(new Call(replica, sent, System.currentTimeMillis(), -1, 0));
