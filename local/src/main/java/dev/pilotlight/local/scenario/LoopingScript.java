@@ -10,10 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client stuck in a loop, as an agent or a retry bug is: {@code loops} threads, each sending the same
- * request as soon as the last answer came, spread over the replicas.
+ * request as soon as the last answer came, spread over the replicas; refused, it tries again after
+ * {@link #RETRY_DELAY_MS} (all the demo's users share the loopback address and its per-IP limit, so a
+ * client spinning on refusals would starve the others of it, which a real client on its own address
+ * would not).
  * Remembers every call with what it cost.
  */
 final class LoopingScript implements AutoCloseable {
+    static final long RETRY_DELAY_MS = 250;
+
     record Call(int replica, long sentAt, long doneAt, int status, double costUsd) {
         boolean ok() {
             return status == 200;
@@ -48,10 +53,16 @@ final class LoopingScript implements AutoCloseable {
         while (running.get()) {
             long sent = System.currentTimeMillis();
             try {
-                GatewayClient.Response r = client.invoke(route, key, "Summarise claim 4711 for the adjuster");
+                GatewayClient.Response r = client.invoke(route, key, "Analyze claim 4711 and explain why the deductible applies");
                 calls.add(new Call(replica, sent, System.currentTimeMillis(), r.status(), r.status() == 200 ? r.body().path("costUsd").asDouble() : 0));
+                if (r.status() != 200) {
+                    Thread.sleep(RETRY_DELAY_MS); // the client's own retry delay (pacing, not waiting for anything)
+                }
             } catch (RuntimeException e) {
                 calls.add(new Call(replica, sent, System.currentTimeMillis(), -1, 0));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

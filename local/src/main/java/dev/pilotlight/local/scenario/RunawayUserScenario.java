@@ -30,7 +30,8 @@ import java.util.Optional;
  */
 public final class RunawayUserScenario {
     public static final String NAME = "runaway-user";
-    static final String ROUTE = "claims-letter";
+    /** A route without a response cache: on claims-letter the cache would answer a loop's repeats for nothing. */
+    static final String ROUTE = "claims-triage";
     static final String QUOTA = "demo-looper-daily";
     static final String LOOPER = "looper";
     /** Answers as slow as a small model's, so a loop runs at a believable pace (the simulated upstream answers in ~20 ms). */
@@ -66,7 +67,9 @@ public final class RunawayUserScenario {
         long t0 = System.currentTimeMillis();
         ScenarioTimeline timeline = new ScenarioTimeline(NAME, t0);
         timeline.note(t0, "replicas " + fleet.stream().map(Gateway::baseUrl).toList() + " up; quota " + QUOTA + ": $" + cap + " a day, block");
-        stack.upstream().setVersionProfile("1.0.0", MODEL_PACE);
+        // whichever version the route serves now (after the canary scenario, 1.2.0): the profile is per version
+        String served = stack.gateway().releases().current(ROUTE).map(r -> r.productionVersion()).orElse("1.0.0");
+        stack.upstream().setVersionProfile(served, MODEL_PACE);
         try (AlertWatcher alerts = new AlertWatcher(stack.kafka().bootstrapServers());
              TrafficDriver normal1 = new TrafficDriver(clients.get(0), ROUTE, List.of(DemoKeys.USERS.get(0)));
              TrafficDriver normal2 = new TrafficDriver(clients.get(1), ROUTE, List.of(DemoKeys.USERS.get(0)))) {
@@ -98,7 +101,7 @@ public final class RunawayUserScenario {
                     .ifPresent(s -> timeline.note(s.seenAt(), "alert " + QUOTA + " (tier " + s.alert().tier() + "): " + s.alert().summary()));
             return result(timeline, script, cap, loopStart, throttles, blocks, List.of(normal1, normal2));
         } finally {
-            stack.upstream().setVersionProfile("1.0.0", FaultProfile.HEALTHY);
+            stack.upstream().setVersionProfile(served, FaultProfile.HEALTHY);
         }
     }
 
