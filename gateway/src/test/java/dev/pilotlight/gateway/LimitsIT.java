@@ -160,6 +160,9 @@ class LimitsIT {
         assertThat(refused.body().path("error").path("message").asText())
                 .isEqualTo("over quota (quota user-daily-spend used up) and route claims-letter has no cheap tier to serve it instead");
 
+        GatewayClient.Response embedded = fx.client.post("/v1/embeddings", pilot, "{\"model\":\"sim-embed\",\"input\":\"claim 4711\"}");
+        assertThat(embedded.status()).as("embeddings have no cheaper tier: a degraded caller keeps them").isEqualTo(200);
+
         GatewayClient.Response other = fx.client.post("/v1/chat/completions", DemoKeys.PILOT_USERS.get(1),
                 "{\"model\":\"claims-triage\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertThat(other.status()).isEqualTo(200);

@@ -18,6 +18,8 @@ import java.util.Optional;
 public final class Admission {
     /** The catalog tier a degraded caller may be served by. */
     public static final String CHEAP = "cheap";
+    /** Embeddings have no cheaper tier and cost a fraction of a chat call: a degraded caller keeps them. */
+    private static final String EMBEDDING = "embedding";
     private final Policies policies;
     private final RateLimits rateLimits;
     private final SpendLedger ledger;
@@ -51,7 +53,7 @@ public final class Admission {
                     Duration.ofSeconds(60));
         }
         Optional<String> degraded = policies.degraded(subject, now);
-        if (degraded.isPresent() && !catalog.model(models.get(0)).map(m -> CHEAP.equals(m.tier())).orElse(false)) {
+        if (degraded.isPresent() && !catalog.model(models.get(0)).map(m -> CHEAP.equals(m.tier()) || EMBEDDING.equals(m.tier())).orElse(false)) {
             throw new Rejected(InvocationStatus.QUOTA_EXCEEDED, 429, "insufficient_quota", "over quota (" + degraded.get() + ") and "
                     + (route == null ? "model " + models.get(0) : "route " + route) + " has no cheap tier to serve it instead", null);
         }

@@ -171,23 +171,34 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
                         Alert.State.FIRING, e.eventTime(), null, null, version));
                 return;
             }
-        } else if (level != SpendMarks.EXCEEDED || now - m.issuedAt.getOrDefault(key, now) < settings.reissueAfter().toMillis()) {
+        } else if (!due(q, m, key, now)) {
             return;
         }
         ControlCommand c = null;
-        if (commands.fresh(e.eventTime(), now)) {
+        // not on a stale event (a backlog replayed), nor for a period already over (it would arrive expired)
+        if (q.action() != Quota.Action.ALERT && commands.fresh(e.eventTime(), now) && p.end() > now) {
             int issue = m.issues.merge(key, 1, Integer::sum);
             c = commands.quota(q, e.entity(), p, issue, null, now);
-            if (c != null) {
-                m.issuedAt.put(key, now);
-                ctx.output(COMMANDS, c);
-            }
+            m.issuedAt.put(key, now);
+            ctx.output(COMMANDS, c);
         }
         if (level > before) {
             m.fired.put(key + "|1", 1.0);
             out.collect(CostCommands.quotaAlert(q, e.entity(), p, 1, s.micros(q.period()) / 1e6, s.calls(q.period()), Alert.State.FIRING,
                     e.eventTime(), null, c == null ? null : c.commandId(), version));
         }
+    }
+
+    /**
+     * Whether a used-up quota's command must go out (again): it never did (the crossing came on a stale event)
+     * or it went out {@code reissue_after} ago and the entity is still calling.
+     */
+    private boolean due(Quota q, SpendMarks m, String key, long now) {
+        if (q.action() == Quota.Action.ALERT || m.levels.getOrDefault(key, 0) != SpendMarks.EXCEEDED) {
+            return false;
+        }
+        Long last = m.issuedAt.get(key);
+        return last == null || now - last >= settings.reissueAfter().toMillis();
     }
 
     private String label(Quota.Period period, long at) {

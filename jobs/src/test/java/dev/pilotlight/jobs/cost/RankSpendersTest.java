@@ -32,7 +32,7 @@ class RankSpendersTest {
             List<MetricSample> out = h.extractOutputValues();
             assertThat(out).hasSize(11);
             MetricSample first = out.get(0);
-            assertThat(first.labels()).containsEntry("user", "u7").containsEntry("tenant", "acme").containsEntry("day", "2026-11-30");
+            assertThat(first.labels()).containsEntry("user", "u7").containsEntry("tenant", "acme").containsEntry("day", "2036-11-30");
             assertThat(first.values()).containsEntry("rank", 1.0).containsEntry("quota_use", 0.5).containsEntry("outlier", 1.0);
             double median = new DescriptiveStatistics(spends).getPercentile(50);
             double[] dev = java.util.Arrays.stream(spends).map(x -> Math.abs(x - median)).toArray();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /** Budgets are decided on the call that uses them up, once per period, and a period leaves nothing behind. */
 class TrackSpendTest {
-    static final long T0 = Instant.parse("2026-11-30T10:00:00Z").toEpochMilli();
-    static final long DAY_END = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+    /** In the future: a command for a period already over is not issued (it would reach the gateways expired). */
+    static final long T0 = Instant.parse("2036-11-30T10:00:00Z").toEpochMilli();
+    static final long DAY_END = Instant.parse("2036-12-01T00:00:00Z").toEpochMilli();
     static final String QUOTAS = """
             quotas:
               - id: user-daily
@@ -98,7 +99,7 @@ class TrackSpendTest {
             assertThat(c.param("until")).isEqualTo(String.valueOf(DAY_END));
             assertThat(c.expiresAt()).isEqualTo(DAY_END);
             assertThat(alerts.get(1).commandId()).isEqualTo(c.commandId());
-            assertThat(dev.pilotlight.common.control.CommandParams.problems(c.type(), c.params(), c.issuedAt())).isEmpty();
+            assertThat(dev.pilotlight.common.control.CommandParams.problems(c.type(), c.params(), T0)).isEmpty(); // as if issued live at T0
         }
     }
 
@@ -130,7 +131,7 @@ class TrackSpendTest {
             assertThat(alerts.get(alerts.size() - 1).alertId()).isEqualTo(alerts.get(0).alertId());
             spend(h, Quota.Scope.USER, "alice", 0.50, DAY_END + 1_000); // a new day, a new month: half the budget
             assertThat(h.extractOutputValues()).hasSize(alerts.size());
-            watermark(h, Instant.parse("2027-01-01T00:00:00Z").toEpochMilli());
+            watermark(h, Instant.parse("2037-01-01T00:00:00Z").toEpochMilli());
             assertThat(keyedStateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
@@ -140,7 +141,7 @@ class TrackSpendTest {
     void theEventOfANewDayBeforeTheWatermarkRollsTheDayOverItself() throws Exception {
         try (var h = harness(CostSettings.defaults())) {
             spend(h, Quota.Scope.USER, "bob", 0.90, T0);
-            spend(h, Quota.Scope.USER, "bob", 0.90, DAY_END + 10); // 2026-12-01: its own day and month
+            spend(h, Quota.Scope.USER, "bob", 0.90, DAY_END + 10); // 2036-12-01: its own day and month
             assertThat(commands(h)).isEmpty();
             assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED,
                     Alert.State.FIRING);
@@ -223,8 +224,8 @@ class TrackSpendTest {
                     business_hours: 08:00-18:00
                     per_minute: 10
                 """;
-        long fri20 = Instant.parse("2026-11-27T20:00:00Z").toEpochMilli();
-        long mon08 = Instant.parse("2026-11-30T08:00:00Z").toEpochMilli();
+        long fri20 = Instant.parse("2036-11-28T20:00:00Z").toEpochMilli();
+        long mon08 = Instant.parse("2036-12-01T08:00:00Z").toEpochMilli();
         try (var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new TrackSpend(CostSettings.defaults(), new ActiveRules(rules(schedule), 1), new CostCommands(Duration.ofDays(100_000))),
                 CostEntry::account, Types.STRING, ActiveRules.RULES)) {
@@ -241,11 +242,31 @@ class TrackSpendTest {
             });
             assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
                 assertThat(a.tier()).isEqualTo(3);
-                assertThat(a.summary()).contains("until business hours begin at 2026-11-30T08:00");
+                assertThat(a.summary()).contains("until business hours begin at 2036-12-01T08:00");
             });
             spend(h, Quota.Scope.ROUTE, "claims-letter", 0.01, mon08 + 11 * 3_600_000); // Monday 19:00
             assertThat(commands(h)).hasSize(2);
             assertThat(commands(h).get(1).param("until")).isEqualTo(String.valueOf(mon08 + 24 * 3_600_000));
+        }
+    }
+
+    @Test
+    void aQuotaUsedUpOnAStaleEventIsEnforcedOnTheNextFreshCallAndNeverForAPeriodAlreadyOver() throws Exception {
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        try (var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new TrackSpend(CostSettings.defaults(), new ActiveRules(rules(QUOTAS), 1), new CostCommands(Duration.ofMinutes(5))),
+                CostEntry::account, Types.STRING, ActiveRules.RULES)) {
+            spend(h, Quota.Scope.USER, "erin", 1.50, now - 2 * day); // a backlog: two days ago, used up then, that day is over
+            assertThat(commands(h)).isEmpty();
+            assertThat(h.extractOutputValues()).extracting(a -> a.labels().get("level")).containsExactly("used-up");
+            spend(h, Quota.Scope.USER, "frank", 1.50, now - 10 * 60_000L); // today, but ten minutes ago: stale
+            assertThat(commands(h)).isEmpty();
+            spend(h, Quota.Scope.USER, "frank", 0.01, now); // frank calls again, now
+            assertThat(commands(h)).singleElement().satisfies(c -> {
+                assertThat(c.target()).isEqualTo("frank");
+                assertThat(c.expiresAt()).isGreaterThan(now);
+            });
         }
     }
 }
