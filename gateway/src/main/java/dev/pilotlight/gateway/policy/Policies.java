@@ -1,7 +1,6 @@
 package dev.pilotlight.gateway.policy;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,60 +12,80 @@ import java.util.concurrent.ConcurrentHashMap;
  * hold the same policies.
  */
 public final class Policies {
-    /** Whom a user policy covers; keys are {@code scope:name}. */
+    /** Whom a user policy covers. */
     public enum Scope { USER, TENANT, ROUTE }
 
     /** The caller a policy is looked up for: a user of a tenant, on a route (null for a direct model call). */
     public record Subject(String user, String tenant, String route) {
-        List<String> keys() {
-            List<String> out = new ArrayList<>(3);
-            out.add(key(Scope.USER, user));
-            if (tenant != null) {
-                out.add(key(Scope.TENANT, tenant));
-            }
-            if (route != null) {
-                out.add(key(Scope.ROUTE, route));
-            }
-            return out;
+        String name(Scope scope) {
+            return switch (scope) {
+                case USER -> user;
+                case TENANT -> tenant;
+                case ROUTE -> route;
+            };
         }
     }
 
-    private final Map<String, Expiring<String>> blocked = new ConcurrentHashMap<>();
-    private final Map<String, Expiring<Long>> throttled = new ConcurrentHashMap<>();
-    private final Map<String, Expiring<String>> degraded = new ConcurrentHashMap<>();
+    /**
+     * One kind of user policy (blocks, throttles, degradations), a map per scope: a request looks up its user,
+     * tenant and route without building a key.
+     */
+    private static final class ByScope<T> {
+        private final Map<Scope, Map<String, Expiring<T>>> maps = new EnumMap<>(Scope.class);
+
+        ByScope() {
+            for (Scope s : Scope.values()) {
+                maps.put(s, new ConcurrentHashMap<>());
+            }
+        }
+
+        void put(Scope scope, String name, T value, long until) {
+            maps.get(scope).put(name, new Expiring<>(value, until));
+        }
+
+        void remove(Scope scope, String name) {
+            maps.get(scope).remove(name);
+        }
+
+        Optional<T> get(Scope scope, String name, long now) {
+            return active(maps.get(scope), name, now);
+        }
+
+        /** The policy in force on the subject's user, tenant or route, in that order. */
+        Optional<T> first(Subject s, long now) {
+            for (Scope scope : Scope.values()) {
+                Optional<T> v = get(scope, s.name(scope), now);
+                if (v.isPresent()) {
+                    return v;
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private final ByScope<String> blocked = new ByScope<>();
+    private final ByScope<Long> throttled = new ByScope<>();
+    private final ByScope<String> degraded = new ByScope<>();
     private final Map<String, Expiring<String>> pausedRoutes = new ConcurrentHashMap<>();
     private final Map<String, Expiring<String>> routeModels = new ConcurrentHashMap<>();
 
-    static String key(Scope scope, String name) {
-        return scope.name().toLowerCase(java.util.Locale.ROOT) + ":" + name;
-    }
-
     public void block(Scope scope, String target, String reason, long until) {
-        blocked.put(key(scope, target), new Expiring<>(reason, until));
+        blocked.put(scope, target, reason, until);
     }
 
     public void throttle(Scope scope, String target, long perMinute, long until) {
-        throttled.put(key(scope, target), new Expiring<>(perMinute, until));
+        throttled.put(scope, target, perMinute, until);
     }
 
     public void degrade(Scope scope, String target, String reason, long until) {
-        degraded.put(key(scope, target), new Expiring<>(reason, until));
+        degraded.put(scope, target, reason, until);
     }
 
     /** Lifts a block, a throttle and a degradation of the target. */
     public void unblock(Scope scope, String target) {
-        String k = key(scope, target);
-        blocked.remove(k);
-        throttled.remove(k);
-        degraded.remove(k);
-    }
-
-    public void block(String user, String reason, long until) {
-        block(Scope.USER, user, reason, until);
-    }
-
-    public void throttle(String user, long perMinute, long until) {
-        throttle(Scope.USER, user, perMinute, until);
+        blocked.remove(scope, target);
+        throttled.remove(scope, target);
+        degraded.remove(scope, target);
     }
 
     public void pause(String route, String reason, long until) {
@@ -83,20 +102,14 @@ public final class Policies {
 
     /** Why the subject is blocked (by a block on the user, its tenant or its route), if it is. */
     public Optional<String> blocked(Subject s, long now) {
-        for (String k : s.keys()) {
-            Optional<String> why = active(blocked, k, now);
-            if (why.isPresent()) {
-                return why;
-            }
-        }
-        return Optional.empty();
+        return blocked.first(s, now);
     }
 
     /** The lowest rate any throttle on the user, its tenant or its route allows. */
     public Optional<Long> throttle(Subject s, long now) {
         Optional<Long> lowest = Optional.empty();
-        for (String k : s.keys()) {
-            Optional<Long> rate = active(throttled, k, now);
+        for (Scope scope : Scope.values()) {
+            Optional<Long> rate = throttled.get(scope, s.name(scope), now);
             if (rate.isPresent() && (lowest.isEmpty() || rate.get() < lowest.get())) {
                 lowest = rate;
             }
@@ -106,21 +119,15 @@ public final class Policies {
 
     /** Why the subject must be served by the cheap tier, if it must. */
     public Optional<String> degraded(Subject s, long now) {
-        for (String k : s.keys()) {
-            Optional<String> why = active(degraded, k, now);
-            if (why.isPresent()) {
-                return why;
-            }
-        }
-        return Optional.empty();
+        return degraded.first(s, now);
     }
 
     public Optional<String> blocked(String user, long now) {
-        return active(blocked, key(Scope.USER, user), now);
+        return blocked.get(Scope.USER, user, now);
     }
 
     public Optional<Long> throttle(String user, long now) {
-        return active(throttled, key(Scope.USER, user), now);
+        return throttled.get(Scope.USER, user, now);
     }
 
     public Optional<String> paused(String route, long now) {
