@@ -77,22 +77,24 @@ final class RuleFileReader {
             return;
         }
         Node list = null;
-        boolean hasQuotas = false;
+        // a quota file (docs/cost.md) travels and is checked with the rule files
+        QuotaReader cost = new QuotaReader(file, this::problem, quotas, schedules, seenIds);
+        boolean costOnly = false;
         for (NodeTuple t : top.getValue()) {
             String key = scalar(t.getKeyNode());
             if ("rules".equals(key)) {
                 list = t.getValueNode();
-            } else if ("quotas".equals(key)) { // a quota file (docs/cost.md) travels and is checked with the rule files
-                hasQuotas = true;
-                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, schedules, seenIds).read(t.getValueNode());
+            } else if ("quotas".equals(key)) {
+                costOnly = true;
+                cost.read(t.getValueNode());
             } else if ("schedules".equals(key)) {
-                hasQuotas = true;
-                new QuotaReader(file, (n, reason) -> problem(n, reason), quotas, schedules, seenIds).readSchedules(t.getValueNode());
+                costOnly = true;
+                cost.readSchedules(t.getValueNode());
             } else {
                 problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules', 'quotas' or 'schedules')");
             }
         }
-        if (list == null && hasQuotas) {
+        if (list == null && costOnly) {
             return;
         }
         if (list == null) {

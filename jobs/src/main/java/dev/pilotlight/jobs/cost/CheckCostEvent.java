@@ -65,19 +65,20 @@ public final class CheckCostEvent extends ProcessFunction<Envelope, CostEntry> {
         if (e.costUsd() > settings.maxCostPerCallUsd()) {
             return "costUsd " + e.costUsd() + " is above max_cost_per_call_usd " + settings.maxCostPerCallUsd();
         }
-        if (e.inputTokens() < 0 || e.outputTokens() < 0 || e.inputTokens() + e.outputTokens() > settings.maxTokensPerCall()) {
+        long tokens = e.inputTokens() + e.outputTokens();
+        if (e.inputTokens() < 0 || e.outputTokens() < 0 || tokens > settings.maxTokensPerCall()) {
             return "token counts " + e.inputTokens() + " in / " + e.outputTokens() + " out are negative or above max_tokens_per_call "
                     + settings.maxTokensPerCall();
         }
-        boolean charged = e.costUsd() > 0 || e.inputTokens() + e.outputTokens() > 0;
+        boolean charged = e.costUsd() > 0 || tokens > 0;
         if (charged && !e.cacheHit() && (e.model() == null || e.model().isBlank())) {
             return "a cost or tokens but no model (unknown model)";
         }
         if (e.model() != null && !settings.knownModels().isEmpty() && !settings.knownModels().contains(e.model())) {
             return "unknown model '" + e.model() + "' (not in known_models)";
         }
-        if (e.costUsd() == 0 && e.inputTokens() + e.outputTokens() > 0 && !e.cacheHit() && !settings.freeModels().contains(e.model())) {
-            return "cost missing: " + (e.inputTokens() + e.outputTokens()) + " tokens on model " + e.model()
+        if (e.costUsd() == 0 && tokens > 0 && !e.cacheHit() && !settings.freeModels().contains(e.model())) {
+            return "cost missing: " + tokens + " tokens on model " + e.model()
                     + " but costUsd 0 (declare free models in free_models)";
         }
         return null;

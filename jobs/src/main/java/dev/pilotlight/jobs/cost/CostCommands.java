@@ -34,17 +34,14 @@ public final class CostCommands implements Serializable {
         return now - eventTime <= maxDecisionLagMs;
     }
 
-    /** The command a used-up quota issues, in force until its period ends; null for an alert-only quota. */
+    /** The command a used-up quota issues, in force until its period ends (an alert-only quota issues none). */
     public ControlCommand quota(Quota q, String entity, CalendarPeriod p, int issue, String alertId, long now) {
         CommandType type = switch (q.action()) {
             case THROTTLE -> CommandType.THROTTLE_USER;
             case DEGRADE -> CommandType.DEGRADE_USER;
             case BLOCK -> CommandType.BLOCK_USER;
-            case ALERT -> null;
+            case ALERT -> throw new IllegalArgumentException("quota " + q.id() + " only alerts");
         };
-        if (type == null) {
-            return null;
-        }
         Map<String, String> params = new LinkedHashMap<>();
         if (type == CommandType.THROTTLE_USER) {
             params.put("perMinute", String.valueOf(q.perMinute()));

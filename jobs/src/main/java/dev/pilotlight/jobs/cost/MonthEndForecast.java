@@ -33,8 +33,9 @@ final class MonthEndForecast implements Serializable {
 
     /** Records the day that ended, then judges every monthly dollar quota of the account. */
     void dayEnded(SpendPeriods s, SpendMarks m, List<Quota> quotas, Quota.Scope scope, String entity, String version, Collector<Alert> out) {
-        if (scope == Quota.Scope.USER || quotas.stream().noneMatch(q -> q.scope() == scope && q.period() == Quota.Period.MONTH
-                && q.budgetUsd() > 0 && q.appliesTo(entity))) {
+        List<Quota> monthly = quotas.stream().filter(q -> q.scope() == scope && q.period() == Quota.Period.MONTH && q.budgetUsd() > 0
+                && q.appliesTo(entity)).toList();
+        if (scope == Quota.Scope.USER || monthly.isEmpty()) {
             return; // forecasts are for tenants and routes with a monthly budget: a user's quota acts when it is reached
         }
         m.days.put(s.dayStart, s.dayMicros);
@@ -48,9 +49,8 @@ final class MonthEndForecast implements Serializable {
         double spent = s.monthMicros / 1e6;
         long daysLeft = Math.round((s.monthEnd - s.dayEnd) / (double) DAY);
         double forecast = spent + daily * daysLeft;
-        for (Quota q : quotas) {
-            if (q.scope() == scope && q.period() == Quota.Period.MONTH && q.budgetUsd() > 0 && q.appliesTo(entity)
-                    && spent < q.budgetUsd() && forecast >= q.budgetUsd() && !m.forecasts.containsKey(q.id())) {
+        for (Quota q : monthly) {
+            if (spent < q.budgetUsd() && forecast >= q.budgetUsd() && !m.forecasts.containsKey(q.id())) {
                 m.forecasts.put(q.id(), s.dayEnd);
                 LocalDate crossing = Instant.ofEpochMilli(s.dayEnd).atZone(settings.zone()).toLocalDate()
                         .plusDays((long) Math.ceil((q.budgetUsd() - spent) / daily) - 1);

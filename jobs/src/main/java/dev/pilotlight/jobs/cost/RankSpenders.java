@@ -80,16 +80,17 @@ public final class RankSpenders extends KeyedProcessFunction<String, UserSpend, 
         double[] spends = all.stream().mapToDouble(u -> u.micros() / 1e6).toArray();
         long windowStart = at - settings.spendersEvery().toMillis();
         int top = Math.min(settings.spendersTop(), all.size());
+        RobustBaseline day = all.size() >= 3 ? RobustBaseline.of(spends[0], spends, 0, 0.01) : null; // one median and MAD for all
         for (int i = 0; i < top; i++) {
             UserSpend u = all.get(i);
-            RobustBaseline b = all.size() >= 3 ? RobustBaseline.of(u.micros() / 1e6, spends, 0, 0.01) : null;
+            double score = day == null ? 0 : day.scoreOf(u.micros() / 1e6);
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("spend_usd", u.micros() / 1e6);
             values.put("calls", (double) u.calls());
             values.put("rank", (double) (i + 1));
             values.put("quota_use", u.quotaUse());
-            values.put("score", b == null ? 0 : b.score());
-            values.put("outlier", b != null && b.score() >= settings.spendersOutlierScore() ? 1.0 : 0.0);
+            values.put("score", score);
+            values.put("outlier", day != null && score >= settings.spendersOutlierScore() ? 1.0 : 0.0);
             values.put("users", 1.0);
             out.collect(sample(u, u.user(), windowStart, at, values));
         }

@@ -30,4 +30,9 @@ public record RobustBaseline(double value, double median, double mad, double spr
         double spread = Math.max(MAD_SCALE * mad, Math.max(minSpreadFraction * m, minSpread));
         return new RobustBaseline(value, m, mad, spread, (value - m) / spread, history.length);
     }
+
+    /** The score of another value against the same history (the spender ranking scores every top user on one baseline). */
+    public double scoreOf(double other) {
+        return (other - median) / spread;
+    }
 }

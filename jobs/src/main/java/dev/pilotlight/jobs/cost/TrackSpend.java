@@ -77,8 +77,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         if (e.scope() != null) {
             for (Quota q : in.quotas()) {
                 if (q.scope() == e.scope() && q.appliesTo(e.entity())) {
-                    decide(q, e, s, in.version(), ctx, out);
-                    quotaUse = Math.max(quotaUse, q.used(s.micros(q.period()) / 1e6, s.calls(q.period())));
+                    quotaUse = Math.max(quotaUse, decide(q, e, s, in.version(), ctx, out));
                 }
             }
         }
@@ -149,13 +148,17 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
         return true;
     }
 
-    /** One quota on the account's totals: a new level raises its alert (and the command); a used-up one is renewed when due. */
-    private void decide(Quota q, CostEntry e, SpendPeriods s, String version, ReadOnlyContext ctx, Collector<Alert> out)
+    /**
+     * One quota on the account's totals: a new level raises its alert (and the command); a used-up one is renewed when due.
+     *
+     * @return the share of the quota used
+     */
+    private double decide(Quota q, CostEntry e, SpendPeriods s, String version, ReadOnlyContext ctx, Collector<Alert> out)
             throws java.io.IOException {
         double used = q.used(s.micros(q.period()) / 1e6, s.calls(q.period()));
         int level = used >= 1 ? SpendMarks.EXCEEDED : (int) q.warnAt().stream().filter(f -> used >= f).count();
         if (level == 0) {
-            return; // below every mark: nothing to read (the common case, on every call)
+            return used; // below every mark: nothing to read (the common case, on every call)
         }
         SpendMarks m = marks();
         String key = SpendMarks.key(q.period(), q.id());
@@ -169,10 +172,10 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
                 m.fired.put(key + "|" + fraction, fraction);
                 out.collect(CostCommands.quotaAlert(q, e.entity(), p, fraction, s.micros(q.period()) / 1e6, s.calls(q.period()),
                         Alert.State.FIRING, e.eventTime(), null, null, version));
-                return;
+                return used;
             }
         } else if (!due(q, m, key, now)) {
-            return;
+            return used;
         }
         ControlCommand c = null;
         // not on a stale event (a backlog replayed), nor for a period already over (it would arrive expired)
@@ -187,6 +190,7 @@ public final class TrackSpend extends KeyedBroadcastProcessFunction<String, Cost
             out.collect(CostCommands.quotaAlert(q, e.entity(), p, 1, s.micros(q.period()) / 1e6, s.calls(q.period()), Alert.State.FIRING,
                     e.eventTime(), null, c == null ? null : c.commandId(), version));
         }
+        return used;
     }
 
     /**

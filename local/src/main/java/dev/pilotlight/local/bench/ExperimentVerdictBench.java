@@ -107,11 +107,11 @@ public final class ExperimentVerdictBench {
                 boolean candidate = r.nextDouble() < share;
                 double p = candidate ? pCandidate : pProduction;
                 (candidate ? e.candidateArm : e.productionArm).add(rating(candidate ? 1 : 0, r.nextDouble() < p));
-                long n = Math.min(e.productionArm.samples, e.candidateArm.samples);
                 if (settings.sequential()) {
                     o = ExperimentVerdict.judge(e, settings, arm -> 0);
                     continue;
                 }
+                long n = Math.min(e.productionArm.samples, e.candidateArm.samples);
                 if (n >= nextPeek && n < settings.minSamples()) {
                     nextPeek += 100;
                     significantEarlier |= AcceptanceChiSquare.of(e.productionArm.accepted, e.productionArm.samples, e.candidateArm.accepted,

@@ -57,7 +57,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
             job = startGuardJob(kafka, o, work, controlKey);
 
-            GatewayConfig gc = gatewayConfig("gw-local-1", o.gatewayPort(), kafka, o, work, controlKey);
+            GatewayConfig gc = gatewayConfig("gw-local-1", o.gatewayPort(), kafka, o, work, controlKey, Map.of());
             Gateway gateway = Gateway.start(gc, upstream.catalogVariables());
             Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
             return new EmbeddedStack(kafka, upstream, job, gateway, controlKey, work, o);
@@ -76,10 +76,6 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** A replica's settings: its own id, port, spool and audit file; the same broker, files and key as every other. */
-    private static GatewayConfig gatewayConfig(String id, int port, EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) {
-        return gatewayConfig(id, port, kafka, o, work, controlKey, Map.of());
-    }
-
     private static GatewayConfig gatewayConfig(String id, int port, EmbeddedKafka kafka, StackOptions o, Path work, String controlKey,
                                                Map<String, String> overrides) {
         Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
