@@ -26,4 +26,5 @@ topic guard.rules     1 cleanup.policy=compact message.timestamp.type=LogAppendT
 topic guard.drift     1 retention.ms=3024000000 message.timestamp.type=LogAppendTime
 topic guard.drift-baselines 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 topic guard.experiments 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
+topic guard.scorecards 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 echo "topics ready"

@@ -17,6 +17,8 @@ public final class Topics {
     public static final String DRIFT_BASELINES = "guard.drift-baselines";
     /** Release experiments: each prompt's current experiment, its arms' figures and its decision (docs/experiments.md). */
     public static final String EXPERIMENTS = "guard.experiments";
+    /** Each route's go/no-go scorecard (docs/usage.md), compacted, key = route. */
+    public static final String SCORECARDS = "guard.scorecards";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
@@ -44,7 +46,8 @@ public final class Topics {
             // a month of windows for the weekly report and baselines captured from a pilot period
             new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(DRIFT_BASELINES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
-            new TopicSpec(EXPERIMENTS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(EXPERIMENTS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(SCORECARDS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps

@@ -151,8 +151,14 @@ class GuardsIT {
         GatewayClient.Response bad = fx.client.post("/v1/feedback", USER, "{\"invocationId\":\"" + call.text("id") + "\",\"rating\":\"meh\"}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().path("error").path("param").asText()).isEqualTo("rating");
+        for (String wrong : List.of("\"score\":6", "\"score\":0", "\"score\":3.5", "\"secondsSaved\":-1")) {
+            GatewayClient.Response refused = fx.client.post("/v1/feedback", USER, "{\"invocationId\":\"" + call.text("id")
+                    + "\",\"rating\":\"up\"," + wrong + "}");
+            assertThat(refused.status()).as(wrong).isEqualTo(400);
+            assertThat(refused.body().path("error").path("param").asText()).as(wrong).isEqualTo(wrong.substring(1, wrong.indexOf("\"", 1)));
+        }
         GatewayClient.Response ok = fx.client.post("/v1/feedback", USER, "{\"invocationId\":\"" + call.text("id")
-                + "\",\"rating\":\"up\",\"acceptance\":\"minor_edits\",\"editRatio\":0.1,\"secondsSaved\":2400}");
+                + "\",\"rating\":\"up\",\"acceptance\":\"minor_edits\",\"editRatio\":0.1,\"secondsSaved\":2400,\"score\":4}");
         assertThat(ok.status()).isEqualTo(202);
         FeedbackEvent f = TopicReader.find(fx.bootstrap(), Topics.FEEDBACK,
                 x -> JsonCodec.decode(x.value(), FeedbackEvent.class).eventId().equals(ok.text("id")), Duration.ofSeconds(10))
@@ -164,6 +170,8 @@ class GuardsIT {
         assertThat(f.model()).isEqualTo("sim-model");
         assertThat(f.acceptance()).isEqualTo(FeedbackEvent.Acceptance.MINOR_EDITS);
         assertThat(f.secondsSaved()).isEqualTo(2400.0);
+        assertThat(f.score()).isEqualTo(4);
+        assertThat(f.tenant()).isEqualTo("acme");
     }
 
     @Test

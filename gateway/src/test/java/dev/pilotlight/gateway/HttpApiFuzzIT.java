@@ -30,7 +30,7 @@ class HttpApiFuzzIT {
     private static final List<String> KEYS = List.of("", DemoKeys.USERS.get(0), DemoKeys.ADMIN, DemoKeys.METRICS, "pl-nonsense");
     private static final List<String> FIELDS = List.of("model", "messages", "role", "content", "max_tokens", "max_completion_tokens",
             "temperature", "n", "stream", "stream_options", "include_usage", "sources", "id", "text", "input", "invocationId",
-            "rating", "acceptance", "editRatio", "secondsSaved", "comment", "production", "candidate", "split", "reason", "type");
+            "rating", "acceptance", "editRatio", "secondsSaved", "score", "comment", "production", "candidate", "split", "reason", "type");
     private static GatewayFixture fx;
     private static int port;
 

@@ -64,7 +64,7 @@ public final class GuardApplication {
         return new GuardSettings(o.modules(), rules, CommandSigner.fromSecret(o.controlKey()), o.commandTtl(),
                 o.maxDecisionLag(), o.outOfOrderness(), o.idleness(), o.metricsWindow(), o.allowedLateness(),
                 RuleSetLoader.lastModified(o.rulesPath()), o.miniBatch(), o.feedbackHorizon(), o.backlogIdleness(), o.drift())
-                .withExperiments(o.experiments()).withCost(o.cost());
+                .withExperiments(o.experiments()).withCost(o.cost()).withUsage(o.usage());
     }
 
     /**

@@ -15,7 +15,9 @@ public enum GuardModule {
     /** Release experiments: A/B verdicts and canary ramps, to guard.experiments, guard.alerts and guard.control (docs/experiments.md). */
     EXPERIMENTS,
     /** Spend per user, tenant, route and model; quotas and runaway loops, to guard.alerts and guard.control (docs/cost.md). */
-    COST;
+    COST,
+    /** Usage, quality, value and adoption per route; the go/no-go scorecard, to guard.scorecards, guard.metrics and guard.alerts (docs/usage.md). */
+    USAGE;
 
     /** Parses "metrics,alerts,drift" or "all". */
     public static Set<GuardModule> parse(String list) {

@@ -63,6 +63,12 @@ import dev.pilotlight.jobs.cost.DetectTokenExplosion;
 import dev.pilotlight.jobs.cost.RankSpenders;
 import dev.pilotlight.jobs.cost.TrackSpend;
 import dev.pilotlight.jobs.cost.UserSpend;
+import dev.pilotlight.common.usage.Scorecard;
+import dev.pilotlight.jobs.usage.FollowUser;
+import dev.pilotlight.jobs.usage.TallyRoute;
+import dev.pilotlight.jobs.usage.UsageControl;
+import dev.pilotlight.jobs.usage.UsageInput;
+import dev.pilotlight.jobs.usage.UsageSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -112,14 +118,20 @@ public final class GuardPipeline {
             ruleInputs = records.union(drift(records, driftBroadcasts, sinks, settings.drift(), settings.miniBatch()).map(Envelope::of)
                     .name("drift-scores-to-rules").uid("drift-scores-to-rules"));
         }
+        DataStream<Alert> ruleAlerts = null;
         if (settings.modules().contains(GuardModule.ALERTS)) {
-            deadLetters = deadLetters.union(alerts(ruleInputs, broadcasts, sinks, settings));
+            RuleOutputs rules = alerts(ruleInputs, broadcasts, sinks, settings);
+            deadLetters = deadLetters.union(rules.deadLetters());
+            ruleAlerts = rules.alerts();
         }
         if (settings.modules().contains(GuardModule.EXPERIMENTS)) {
             deadLetters = deadLetters.union(experiments(records, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
         }
         if (settings.modules().contains(GuardModule.COST)) {
             deadLetters = deadLetters.union(cost(records, broadcasts, sinks, settings));
+        }
+        if (settings.modules().contains(GuardModule.USAGE)) {
+            usage(records, broadcasts, ruleAlerts, sinks, settings);
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
@@ -246,8 +258,40 @@ public final class GuardPipeline {
         return entries.getSideOutput(CheckCostEvent.REFUSED).union(signed.getSideOutput(SignCommands.INVALID));
     }
 
-    /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences; returns commands not issued. */
-    private static DataStream<dev.pilotlight.common.event.DeadLetter> alerts(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks, GuardSettings settings) {
+    /**
+     * Usage: each call and attributed rating counted; each user's milestones decided keyed by user; each
+     * route's figures, funnel and go/no-go scorecard keyed by route, with the rule set in force (rosters) and the rules'
+     * critical security alerts broadcast. Scorecards to guard.scorecards, figures to guard.metrics, interventions to guard.alerts.
+     */
+    private static void usage(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, DataStream<Alert> ruleAlerts,
+                              GuardSinks sinks, GuardSettings settings) {
+        UsageSettings u = settings.usage();
+        TallyRoute tally = new TallyRoute(u, new ActiveRules(settings.rules(), settings.rulesChangedAt()));
+        DataStream<UsageInput> inputs = records.filter(UsageInput::counted).name("usage-inputs").uid("usage-inputs")
+                .map(UsageInput::of).name("usage-calls-and-ratings").uid("usage-calls-and-ratings");
+        DataStream<UsageInput> marks = records.filter(e -> FollowUser.counts(e.invocation())).name("usage-calls").uid("usage-calls")
+                .map(Envelope::invocation).name("usage-invocations").uid("usage-invocations")
+                .keyBy(InvocationEvent::userId)
+                .process(new FollowUser(u)).name("follow-users").uid("follow-users");
+        DataStream<UsageControl> control = broadcasts.filter(b -> b.rules() != null).name("usage-rule-sets").uid("usage-rule-sets")
+                .map(b -> UsageControl.of(b.rules())).name("usage-rosters").uid("usage-rosters");
+        if (ruleAlerts != null) {
+            control = control.union(ruleAlerts.filter(tally::critical).name("security-alerts").uid("security-alerts")
+                    .map(UsageControl::of).name("usage-security-alerts").uid("usage-security-alerts"));
+        }
+        SingleOutputStreamOperator<Scorecard> cards = inputs.union(marks).keyBy(UsageInput::route)
+                .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY))
+                .process(tally).name("tally-routes").uid("tally-routes");
+        cards.sinkTo(sinks.scorecards()).name("scorecards").uid("scorecards-sink");
+        cards.getSideOutput(TallyRoute.ALERTS).sinkTo(sinks.alerts()).name("usage-alerts").uid("usage-alerts-sink");
+        cards.getSideOutput(TallyRoute.SAMPLES).sinkTo(sinks.metrics()).name("usage-metrics").uid("usage-metrics-sink");
+    }
+
+    /** What the rules produce for others: their alerts (the usage module reads the security ones) and commands not issued. */
+    private record RuleOutputs(DataStream<Alert> alerts, DataStream<dev.pilotlight.common.event.DeadLetter> deadLetters) {}
+
+    /** Every rule of the rule set: thresholds (incl. rollback triggers), absences and CEP sequences. */
+    private static RuleOutputs alerts(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, GuardSinks sinks, GuardSettings settings) {
         RuleSet rules = settings.rules();
         ActionCommands actions = new ActionCommands(settings.commandTtl(), settings.maxDecisionLag());
         List<DataStream<Alert>> alerts = new ArrayList<>();
@@ -307,11 +351,12 @@ public final class GuardPipeline {
             alerts.add(a);
             commands.add(a.getSideOutput(SequenceEpisodes.COMMANDS));
         }
-        union(alerts).sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
+        DataStream<Alert> raised = union(alerts);
+        raised.sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
         SingleOutputStreamOperator<ControlCommand> signed = union(commands).process(new SignCommands(settings.signer()))
                 .name("sign-commands").uid("sign-commands");
         signed.sinkTo(sinks.commands()).name("commands").uid("commands-sink");
-        return signed.getSideOutput(SignCommands.INVALID);
+        return new RuleOutputs(raised, signed.getSideOutput(SignCommands.INVALID));
     }
 
     @SafeVarargs

@@ -3,6 +3,7 @@ package dev.pilotlight.jobs;
 import dev.pilotlight.jobs.cost.CostSettings;
 import dev.pilotlight.jobs.drift.DriftSettings;
 import dev.pilotlight.jobs.experiments.ExperimentSettings;
+import dev.pilotlight.jobs.usage.UsageSettings;
 import dev.pilotlight.common.control.CommandSigner;
 import dev.pilotlight.common.rules.RuleSet;
 import java.time.Duration;
@@ -22,19 +23,29 @@ import java.util.Set;
  * @param drift           the drift module's windows, references, tests and bounds (docs/drift.md)
  * @param experiments     the experiments module's tests, horizon, guardrails and bounds (docs/experiments.md)
  * @param cost            the cost module's time zone, event bounds and loop detector (docs/cost.md)
+ * @param usage           the usage module's day, funnel, scorecard thresholds and value inputs (docs/usage.md)
  */
 public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl,
                             Duration maxDecisionLag, Duration outOfOrderness, Duration idleness,
                             Duration metricsWindow, Duration allowedLateness, long rulesChangedAt, Duration miniBatch,
                             Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments,
-                            CostSettings cost) {
+                            CostSettings cost, UsageSettings usage) {
+
+    public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
+                         Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
+                         long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift,
+                         ExperimentSettings experiments, CostSettings cost) {
+        this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
+                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, cost, UsageSettings.defaults());
+    }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
                          Duration outOfOrderness, Duration idleness, Duration metricsWindow, Duration allowedLateness,
                          long rulesChangedAt, Duration miniBatch, Duration feedbackHorizon, Duration backlogIdleness, DriftSettings drift,
                          ExperimentSettings experiments) {
         this(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow, allowedLateness,
-                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, CostSettings.defaults());
+                rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, CostSettings.defaults(),
+                UsageSettings.defaults());
     }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,
@@ -54,19 +65,25 @@ public record GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSign
     /** These settings with other drift settings. */
     public GuardSettings withDrift(DriftSettings d) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d, experiments, cost);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, d, experiments, cost, usage);
     }
 
     /** These settings with other experiment settings. */
     public GuardSettings withExperiments(ExperimentSettings x) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, x, cost);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, x, cost, usage);
     }
 
     /** These settings with other cost settings. */
     public GuardSettings withCost(CostSettings c) {
         return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
-                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, c);
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, c, usage);
+    }
+
+    /** These settings with other usage settings. */
+    public GuardSettings withUsage(UsageSettings u) {
+        return new GuardSettings(modules, rules, signer, commandTtl, maxDecisionLag, outOfOrderness, idleness, metricsWindow,
+                allowedLateness, rulesChangedAt, miniBatch, feedbackHorizon, backlogIdleness, drift, experiments, cost, u);
     }
 
     public GuardSettings(Set<GuardModule> modules, RuleSet rules, CommandSigner signer, Duration commandTtl, Duration maxDecisionLag,

@@ -19,7 +19,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                          Duration metricsWindow, Duration allowedLateness, Duration miniBatch, Duration feedbackHorizon,
                          Duration maxClockSkew, Duration maxEventAge, int maxParallelism, int tolerableCheckpointFailures,
                          Duration backlogIdleness, DriftSettings drift, ExperimentSettings experiments,
-                         CostSettings cost) {
+                         CostSettings cost, dev.pilotlight.jobs.usage.UsageSettings usage) {
 
     public static final String DEFAULT_KEY_ENV = "PILOTLIGHT_CONTROL_KEY";
 
@@ -28,7 +28,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 "command-ttl", "max-decision-lag", "out-of-orderness", "idleness", "checkpoint-dir", "checkpoint-interval",
                 "start", "metrics-window", "allowed-lateness", "mini-batch", "feedback-horizon", "max-clock-skew", "max-event-age",
                 "max-parallelism", "tolerable-checkpoint-failures", "backlog-idleness", "drift-settings", "experiment-settings",
-                "cost-settings"));
+                "cost-settings", "usage-settings"));
         Set<GuardModule> modules = null;
         try {
             modules = GuardModule.parse(a.get("modules", "all"));
@@ -42,6 +42,8 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
         DriftSettings drift = settingsFile(a, "drift-settings", DriftSettings.defaults(), DriftSettings::load);
         ExperimentSettings experiments = settingsFile(a, "experiment-settings", ExperimentSettings.defaults(), ExperimentSettings::load);
         CostSettings cost = settingsFile(a, "cost-settings", CostSettings.defaults(), CostSettings::load);
+        dev.pilotlight.jobs.usage.UsageSettings usage = settingsFile(a, "usage-settings", dev.pilotlight.jobs.usage.UsageSettings.defaults(),
+                dev.pilotlight.jobs.usage.UsageSettings::load);
         JobOptions o = new JobOptions(
                 a.get("bootstrap", "127.0.0.1:9092"), modules, Path.of(a.get("rules", "alert-rules")),
                 a.get("group-id", "pilotlight-guard"), key,
@@ -53,7 +55,7 @@ public record JobOptions(String bootstrap, Set<GuardModule> modules, Path rulesP
                 a.duration("mini-batch", "100ms"), a.duration("feedback-horizon", "7d"),
                 a.duration("max-clock-skew", "5s"), a.duration("max-event-age", "24h"),
                 a.integer("max-parallelism", 128, 1, 32_768), a.integer("tolerable-checkpoint-failures", 3, 0, 1_000),
-                a.duration("backlog-idleness", "2m"), drift, experiments, cost);
+                a.duration("backlog-idleness", "2m"), drift, experiments, cost, usage);
         a.requireValid();
         return o;
     }

@@ -48,9 +48,12 @@ final class RuleFileReader {
     private final Map<String, String> seenIds;
     private final List<Quota> quotas;
     private final List<dev.pilotlight.common.cost.Schedule> schedules;
+    private final List<dev.pilotlight.common.usage.Roster> rosters;
 
     RuleFileReader(String file, List<RuleProblem> problems, List<Rule> rules, List<Quota> quotas,
-                   List<dev.pilotlight.common.cost.Schedule> schedules, Map<String, String> seenIds) {
+                   List<dev.pilotlight.common.cost.Schedule> schedules, List<dev.pilotlight.common.usage.Roster> rosters,
+                   Map<String, String> seenIds) {
+        this.rosters = rosters;
         this.file = file;
         this.problems = problems;
         this.rules = rules;
@@ -90,8 +93,12 @@ final class RuleFileReader {
             } else if ("schedules".equals(key)) {
                 costOnly = true;
                 cost.readSchedules(t.getValueNode());
+            } else if ("rosters".equals(key)) {
+                // who a route is meant for (docs/usage.md): published and checked with the rules like quotas
+                costOnly = true;
+                new dev.pilotlight.common.usage.RosterReader(file, this::problem, rosters).read(t.getValueNode());
             } else {
-                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules', 'quotas' or 'schedules')");
+                problem(t.getKeyNode(), "unknown top-level key '" + key + "' (expected 'rules', 'quotas', 'schedules' or 'rosters')");
             }
         }
         if (list == null && costOnly) {

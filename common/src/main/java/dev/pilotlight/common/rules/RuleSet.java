@@ -5,11 +5,18 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The validated rules, quotas and schedules (docs/cost.md) of a directory, with a version that changes whenever any
+ * The validated rules, quotas and schedules (docs/cost.md) and rosters (docs/usage.md) of a directory, with a version that changes whenever any
  * file's content does.
  */
 public record RuleSet(String version, List<Rule> rules, List<dev.pilotlight.common.cost.Quota> quotas,
-                      List<dev.pilotlight.common.cost.Schedule> schedules) implements Serializable {
+                      List<dev.pilotlight.common.cost.Schedule> schedules, List<dev.pilotlight.common.usage.Roster> rosters)
+        implements Serializable {
+
+    /** Without rosters (docs/usage.md). */
+    public RuleSet(String version, List<Rule> rules, List<dev.pilotlight.common.cost.Quota> quotas,
+                   List<dev.pilotlight.common.cost.Schedule> schedules) {
+        this(version, rules, quotas, schedules, List.of());
+    }
 
     /** Rules without quotas or schedules. */
     public RuleSet(String version, List<Rule> rules) {

@@ -101,15 +101,16 @@ public final class RuleSetLoader {
         List<Rule> rules = new ArrayList<>();
         List<dev.pilotlight.common.cost.Quota> quotas = new ArrayList<>();
         List<dev.pilotlight.common.cost.Schedule> schedules = new ArrayList<>();
+        List<dev.pilotlight.common.usage.Roster> rosters = new ArrayList<>();
         Map<String, String> seenIds = new LinkedHashMap<>();
         namedTexts = new java.util.TreeMap<>(namedTexts); // by name: the same files give the same version and messages
         for (Map.Entry<String, String> e : namedTexts.entrySet()) {
-            new RuleFileReader(e.getKey(), problems, rules, quotas, schedules, seenIds).read(e.getValue());
+            new RuleFileReader(e.getKey(), problems, rules, quotas, schedules, rosters, seenIds).read(e.getValue());
         }
         if (!problems.isEmpty()) {
             throw new RuleValidationException(problems);
         }
-        return new RuleSet(versionOf(namedTexts), List.copyOf(rules), List.copyOf(quotas), List.copyOf(schedules));
+        return new RuleSet(versionOf(namedTexts), List.copyOf(rules), List.copyOf(quotas), List.copyOf(schedules), List.copyOf(rosters));
     }
 
     private static String versionOf(Map<String, String> namedTexts) {

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * POST /v1/feedback: a thumb, an acceptance level, the share of the answer edited and the time
- * saved, for one invocation. The id must be one this gateway issued to the caller (or the caller's
+ * POST /v1/feedback: a thumb, an acceptance level, a satisfaction score (1–5), the share of the answer
+ * edited and the time saved, for one invocation (docs/usage.md reads them). The id must be one this gateway issued to the caller (or the caller's
  * tenant, by policy): made-up ids and other users' answers are refused. A user may rate an answer
  * again; the guard job counts only the last rating of each (invocation, user). A comment is
  * redacted before it leaves the gateway. Enriched with the route, version, arm and model when this
@@ -50,17 +50,19 @@ public final class FeedbackEndpoint {
                 "no invocation " + Echo.of(shown) + " was served to " + (scope == InvocationIds.Scope.USER ? "this user" : "this tenant")));
         FeedbackEvent.Rating rating = enumOf(body, "rating", FeedbackEvent.Rating.class);
         FeedbackEvent.Acceptance acceptance = enumOf(body, "acceptance", FeedbackEvent.Acceptance.class);
-        if (rating == null && acceptance == null) {
-            throw ApiError.badRequest("rating", "give 'rating' (up, down) and/or 'acceptance' (accepted, minor_edits, heavy_edits, rejected)");
+        Integer score = BodyFields.optionalInt(body, "score", 1, 5);
+        if (rating == null && acceptance == null && score == null) {
+            throw ApiError.badRequest("rating",
+                    "give 'rating' (up, down), 'acceptance' (accepted, minor_edits, heavy_edits, rejected) and/or 'score' (1-5)");
         }
         Double editRatio = BodyFields.optionalNumber(body, "editRatio", 0, 1);
-        Double secondsSaved = BodyFields.optionalNumber(body, "secondsSaved", 0, 86_400);
+        Double secondsSaved = BodyFields.optionalNumber(body, "secondsSaved", 0, FeedbackEvent.MAX_SECONDS_SAVED);
         String comment = BodyFields.optionalText(body, "comment", MAX_COMMENT_CHARS);
         Optional<RecentInvocations.Context> ctx = recent.get(eventId);
         String feedbackId = UUID.randomUUID().toString();
         events.emit(Topics.FEEDBACK, req.principal().userId(), new FeedbackEvent(SchemaVersion.CURRENT, feedbackId,
-                System.currentTimeMillis(), eventId, req.principal().userId(), rating, acceptance, editRatio, secondsSaved,
-                comment == null ? null : new Redaction(pii).redact(comment),
+                System.currentTimeMillis(), eventId, req.principal().userId(), req.principal().tenant(), rating, acceptance, editRatio,
+                secondsSaved, score, comment == null ? null : new Redaction(pii).redact(comment),
                 ctx.map(RecentInvocations.Context::route).orElse(null), ctx.map(RecentInvocations.Context::promptVersion).orElse(null),
                 ctx.map(RecentInvocations.Context::variant).orElse(null), ctx.map(RecentInvocations.Context::model).orElse(null)));
         req.respond(202, Map.of("id", feedbackId, "invocationId", eventId, "enriched", ctx.isPresent()));

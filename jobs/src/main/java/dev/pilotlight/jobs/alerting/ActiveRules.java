@@ -30,10 +30,16 @@ public final class ActiveRules implements Serializable {
             new MapStateDescriptor<>("rule-sets", Types.STRING, TypeInformation.of(RuleSetUpdate.class));
     private static final String ACTIVE = "active";
 
-    /** Threshold rules by id, the quotas (docs/cost.md), and the version they belong to. */
+    /** Threshold rules by id, the quotas (docs/cost.md), the rosters (docs/usage.md), and the version they belong to. */
     public record Snapshot(String version, Map<String, ThresholdRule> rules, List<ThresholdRule> list,
-                           List<dev.pilotlight.common.cost.Quota> quotas, List<dev.pilotlight.common.cost.Schedule> schedules)
-            implements Serializable {}
+                           List<dev.pilotlight.common.cost.Quota> quotas, List<dev.pilotlight.common.cost.Schedule> schedules,
+                           List<dev.pilotlight.common.usage.Roster> rosters) implements Serializable {
+
+        /** The roster of {@code route} (docs/usage.md), or null. */
+        public dev.pilotlight.common.usage.Roster roster(String route) {
+            return rosters.stream().filter(r -> r.route().equals(route)).findFirst().orElse(null);
+        }
+    }
 
     private final Snapshot initial;
     private final long filesChangedAt;
@@ -50,7 +56,8 @@ public final class ActiveRules implements Serializable {
 
     private static Snapshot snapshot(RuleSet set) {
         return new Snapshot(set.version(), set.thresholds().stream()
-                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds(), set.quotas(), set.schedules());
+                .collect(Collectors.toUnmodifiableMap(ThresholdRule::id, Function.identity())), set.thresholds(), set.quotas(), set.schedules(),
+                set.rosters());
     }
 
     /**

@@ -65,7 +65,7 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
         try {
             return inBounds(switch (topic) {
                 case Topics.INVOCATIONS -> Envelope.of(JsonCodec.decode(value, InvocationEvent.class), timestamp);
-                case Topics.FEEDBACK -> Envelope.of(JsonCodec.decode(value, FeedbackEvent.class), timestamp);
+                case Topics.FEEDBACK -> Envelope.of(believable(JsonCodec.decode(value, FeedbackEvent.class)), timestamp);
                 case Topics.HEARTBEATS -> Envelope.of(JsonCodec.decode(value, Heartbeat.class), timestamp);
                 case Topics.RELEASES -> Envelope.of(signer.verify(value, ReleaseState.class, "release state"), timestamp);
                 case Topics.RULES -> Envelope.of(validRules(signer.verify(value, RuleSetUpdate.class, "rule set")), timestamp);
@@ -77,6 +77,15 @@ public final class EnvelopeDecoder implements KafkaRecordDeserializationSchema<E
                     key == null ? null : new String(key, StandardCharsets.UTF_8), e.getMessage(),
                     value == null ? null : new String(value, StandardCharsets.UTF_8), System.currentTimeMillis()), timestamp);
         }
+    }
+
+    /** A rating no gateway would have sent is refused here, before it could replace the user's real rating of the answer. */
+    private static FeedbackEvent believable(FeedbackEvent f) {
+        String problem = f.problem();
+        if (problem != null) {
+            throw new DecodeException("feedback: " + problem);
+        }
+        return f;
     }
 
     /** The envelope, if its event time is within the bounds of the broker's append time (else a dead letter). */

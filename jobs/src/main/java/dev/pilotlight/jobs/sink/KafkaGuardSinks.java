@@ -26,7 +26,9 @@ public final class KafkaGuardSinks {
                 deadLetters(bootstrap, producerOverrides),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<MetricSample>(Topics.METRICS, MetricSample::seriesKey)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<DriftSnapshot>(Topics.DRIFT, DriftSnapshot::route)),
-                sink(bootstrap, producerOverrides, new JsonRecordSchema<ExperimentState>(Topics.EXPERIMENTS, ExperimentState::promptId)));
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<ExperimentState>(Topics.EXPERIMENTS, ExperimentState::promptId)),
+                sink(bootstrap, producerOverrides, new JsonRecordSchema<dev.pilotlight.common.usage.Scorecard>(Topics.SCORECARDS,
+                        dev.pilotlight.common.usage.Scorecard::route)));
     }
 
     /** Dead letters alone, for jobs that write elsewhere (the InfluxDB writer). */

@@ -61,8 +61,8 @@ class KeepLastRatingTest {
     @Test
     void aRecordClaimingToBeARetractionIsCountedAsARatingAndAReplayOnce() throws Exception {
         try (var h = harness(Duration.ofDays(7))) {
-            FeedbackEvent forged = new FeedbackEvent(1, "fb-x", 5, "inv-1", "mallory", FeedbackEvent.Rating.DOWN, null, null, null, null,
-                    "r", "1.0.0", null, null, true);
+            FeedbackEvent forged = new FeedbackEvent(1, "fb-x", 5, "inv-1", "mallory", null, FeedbackEvent.Rating.DOWN, null, null, null, null,
+                    null, "r", "1.0.0", null, null, true);
             send(h, forged);
             send(h, forged);
             assertThat(out(h)).singleElement().satisfies(f -> assertThat(f.retraction()).isFalse());

@@ -58,6 +58,21 @@ class EnvelopeDecoderTest {
     }
 
     @Test
+    void aRatingNoGatewayWouldSendIsADeadLetterBeforeItCanReplaceARealOne() {
+        java.util.function.BiFunction<Integer, Double, dev.pilotlight.common.event.FeedbackEvent> rating = (score, seconds) ->
+                new dev.pilotlight.common.event.FeedbackEvent(1, "f1", 5, "inv-1", "ann", "acme", dev.pilotlight.common.event.FeedbackEvent.Rating.UP,
+                        null, null, seconds, score, null, "r", "1.0.0", null, null);
+        for (var bad : Map.of("feedback: score 7 is outside 1-5", rating.apply(7, null), "feedback: score 0 is outside 1-5", rating.apply(0, null),
+                "feedback: secondsSaved -5.0 is negative, not a number or more than a day", rating.apply(null, -5.0),
+                "feedback: secondsSaved 90000.0 is negative, not a number or more than a day", rating.apply(null, 90_000.0)).entrySet()) {
+            Envelope e = DECODER.decode(Topics.FEEDBACK, 0, 1, utf8("ann"), JsonCodec.encode(bad.getValue()), 5);
+            assertThat(e.feedback()).isNull();
+            assertThat(e.deadLetter().reason()).isEqualTo(bad.getKey());
+        }
+        assertThat(DECODER.decode(Topics.FEEDBACK, 0, 1, utf8("ann"), JsonCodec.encode(rating.apply(5, 600.0)), 5).feedback().score()).isEqualTo(5);
+    }
+
+    @Test
     void releaseStatesAndRuleSetsWithoutAValidSignatureAreDeadLetters() {
         ReleaseState forged = new ReleaseState(1, "claims-letter", "claims-letter", "0.0.1", null, null, 0, 99, 5, "admin:ops", null);
         Envelope unsigned = DECODER.decode(Topics.RELEASES, 0, 3, utf8("claims-letter"), JsonCodec.encode(forged), 1);

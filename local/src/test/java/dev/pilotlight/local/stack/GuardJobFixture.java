@@ -26,11 +26,22 @@ public final class GuardJobFixture implements AutoCloseable {
 
     /** @param jobArgs submission options, e.g. {@code --modules cost} */
     public static GuardJobFixture start(Path rules, Path dir, String controlKey, String... jobArgs) throws Exception {
+        return start(rules, dir, controlKey, p -> { }, jobArgs);
+    }
+
+    /**
+     * @param history written (and flushed) before the job starts, so the job reads it as a backlog in event time; written
+     *                to a running job, history older than its watermark would be late
+     */
+    public static GuardJobFixture start(Path rules, Path dir, String controlKey, java.util.function.Consumer<KafkaProducer<String, byte[]>> history,
+                                        String... jobArgs) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         kafka.createContractTopics();
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new ByteArraySerializer());
         try {
+            history.accept(producer);
+            producer.flush();
             return new GuardJobFixture(kafka, producer, LocalGuardJob.start(kafka.bootstrapServers(), rules, dir, controlKey, 1, jobArgs));
         } catch (Exception | Error e) {
             producer.close();

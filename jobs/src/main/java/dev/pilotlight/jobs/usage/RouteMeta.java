@@ -1,0 +1,27 @@
+package dev.pilotlight.jobs.usage;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A route's own marks in {@link TallyRoute} (a Flink POJO): when it was first and last used, its pending timer,
+ * the interventions firing (rule id → when the alert started) and the first-month use counts of its settled
+ * users (newest last, at most settled_users_kept).
+ */
+public class RouteMeta {
+    public long firstCall = Long.MAX_VALUE;
+    public long lastActivity;
+    public long timer;
+    public Map<String, Long> firing = new HashMap<>();
+    public int[] settled = new int[0];
+
+    public RouteMeta() {}
+
+    void settle(int uses, int keep) {
+        int n = Math.min(settled.length + 1, keep);
+        int[] next = new int[n];
+        System.arraycopy(settled, settled.length - (n - 1), next, 0, n - 1);
+        next[n - 1] = uses;
+        settled = next;
+    }
+}

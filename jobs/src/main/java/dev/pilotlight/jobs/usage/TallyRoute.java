@@ -1,0 +1,323 @@
+package dev.pilotlight.jobs.usage;
+
+import dev.pilotlight.common.control.DecisionIds;
+import dev.pilotlight.common.event.Alert;
+import dev.pilotlight.common.event.MetricSample;
+import dev.pilotlight.common.event.SchemaVersion;
+import dev.pilotlight.common.usage.Roster;
+import dev.pilotlight.common.usage.Scorecard;
+import dev.pilotlight.jobs.alerting.ActiveRules;
+import dev.pilotlight.jobs.sketch.DistinctSketch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Tallies one route's usage, quality, value and adoption (keyed by route, docs/usage.md) and publishes its go/no-go
+ * scorecard at every refresh and day end (event time): the days of the window (tallies, and an active-user sketch
+ * per day), cohorts by first-seen week, the roster members' progress, tried-once users, settled users' first-month
+ * use counts; rosters come with the rule set in force, critical security alerts by broadcast. Interventions go out
+ * as tier-3 alerts, figures as guard.metrics samples. A route silent for longer than its window is forgotten.
+ */
+public final class TallyRoute extends KeyedBroadcastProcessFunction<String, UsageInput, UsageControl, Scorecard> {
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("usage-alerts") {};
+    public static final OutputTag<MetricSample> SAMPLES = new OutputTag<>("usage-samples") {};
+    /** Open critical security alerts: alert id → the route it names, or "*" for every route. */
+    public static final MapStateDescriptor<String, String> SECURITY = new MapStateDescriptor<>("security-alerts", Types.STRING, Types.STRING);
+    static final int MAX_SECURITY_ALERTS = 1_000;
+    static final String RUNBOOK = "docs/runbooks/adoption.md";
+
+    private final UsageSettings s;
+    private final ActiveRules rules;
+    private transient MapState<Long, DayTally> tallies;
+    private transient MapState<Long, byte[]> sketches;
+    private transient MapState<Long, CohortTally> cohorts;
+    private transient MapState<String, RosterUser> members;
+    private transient MapState<String, Long> churned;
+    private transient ValueState<RouteMeta> meta;
+
+    public TallyRoute(UsageSettings settings, ActiveRules rules) {
+        this.s = settings;
+        this.rules = rules;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        tallies = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-days", Types.LONG, TypeInformation.of(DayTally.class)));
+        sketches = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-day-users", Types.LONG,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        cohorts = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-cohorts", Types.LONG, TypeInformation.of(CohortTally.class)));
+        members = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-roster-members", Types.STRING,
+                TypeInformation.of(RosterUser.class)));
+        churned = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-tried-once", Types.STRING, Types.LONG));
+        meta = getRuntimeContext().getState(new ValueStateDescriptor<>("usage-route", TypeInformation.of(RouteMeta.class)));
+    }
+
+    @Override
+    public void processElement(UsageInput in, ReadOnlyContext ctx, Collector<Scorecard> out) throws Exception {
+        RouteMeta m = meta.value() == null ? new RouteMeta() : meta.value();
+        m.lastActivity = Math.max(m.lastActivity, in.at());
+        long day = s.dayOf(in.at());
+        switch (in.kind()) {
+            case CALL -> {
+                m.firstCall = Math.min(m.firstCall, in.at());
+                tallies.put(day, tally(day).call(in));
+                Roster roster = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(ctx.getCurrentKey());
+                if (roster != null && roster.includes(in.user())) {
+                    member(in);
+                }
+            }
+            case FEEDBACK -> tallies.put(day, tally(day).rating(in, s.labourRateOf(in.tenant())));
+            case SESSION -> tallies.put(day, tally(day).session(in.seconds()));
+            case ACTIVE -> sketches.put(day, DistinctSketch.add(sketches.get(day), in.user()));
+            case FIRST -> cohort(in.at(), 1, 0, 0, 0);
+            case REGULAR -> cohort(in.at(), 0, 1, 0, 0);
+            case POWER -> cohort(in.at(), 0, 0, 1, 0);
+            case TRIED_ONCE -> {
+                cohort(in.at(), 0, 0, 0, 1);
+                churned.put(in.user(), in.at());
+            }
+            case RETURNED -> {
+                Long firstSeen = churned.get(in.user());
+                if (firstSeen != null) {
+                    cohort(firstSeen, 0, 0, 0, -1);
+                    churned.remove(in.user());
+                }
+            }
+            case SETTLED -> m.settle((int) Math.min(Integer.MAX_VALUE, in.count()), s.settledUsersKept());
+        }
+        if (m.timer == 0) {
+            m.timer = nextTick(in.at());
+            ctx.timerService().registerEventTimeTimer(m.timer);
+        }
+        meta.update(m);
+    }
+
+    private DayTally tally(long day) throws Exception {
+        DayTally t = tallies.get(day);
+        return t == null ? DayTally.EMPTY : t;
+    }
+
+    private void member(UsageInput in) throws Exception {
+        RosterUser u = members.get(in.user());
+        if (u == null) {
+            u = new RosterUser(in.at(), s.dayOf(in.at()), 0);
+        }
+        boolean firstMonth = in.at() < u.firstCall() + s.days(s.firstMonthDays());
+        members.put(in.user(), new RosterUser(Math.min(u.firstCall(), in.at()), Math.max(u.lastDay(), s.dayOf(in.at())),
+                u.uses() + (firstMonth ? 1 : 0)));
+    }
+
+    private void cohort(long firstSeen, int users, int regular, int power, int triedOnce) throws Exception {
+        long week = Math.floorDiv(firstSeen, s.days(7));
+        CohortTally c = cohorts.get(week);
+        cohorts.put(week, (c == null ? CohortTally.EMPTY : c).plus(users, regular, power, triedOnce));
+    }
+
+    /** The next refresh or day end after {@code at}. */
+    private long nextTick(long at) {
+        long refresh = s.refresh().toMillis();
+        long dayEnd = (s.dayOf(at) + 1) * s.dayMs();
+        return Math.min(dayEnd, (Math.floorDiv(at, refresh) + 1) * refresh);
+    }
+
+    @Override
+    public void processBroadcastElement(UsageControl c, Context ctx, Collector<Scorecard> out) throws Exception {
+        if (c.rules() != null) {
+            rules.accept(c.rules(), ctx.getBroadcastState(ActiveRules.RULES));
+        }
+        Alert a = c.alert();
+        if (a != null && critical(a)) {
+            BroadcastState<String, String> open = ctx.getBroadcastState(SECURITY);
+            if (a.state() == Alert.State.RESOLVED) {
+                open.remove(a.alertId());
+            } else if (open.contains(a.alertId()) || count(open) < MAX_SECURITY_ALERTS) {
+                String route = a.labels() == null ? null : a.labels().get("route");
+                open.put(a.alertId(), route == null ? "*" : route);
+            }
+        }
+    }
+
+    /** A critical security alert: at or below security_tier, carrying security_label. */
+    public boolean critical(Alert a) {
+        return a.tier() <= s.securityTier() && a.labels() != null && s.securityLabelValue().equals(a.labels().get(s.securityLabelKey()));
+    }
+
+    private static int count(ReadOnlyBroadcastState<String, String> state) throws Exception {
+        int n = 0;
+        for (Map.Entry<String, String> ignored : state.immutableEntries()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public void onTimer(long at, OnTimerContext ctx, Collector<Scorecard> out) throws Exception {
+        RouteMeta m = meta.value();
+        String route = ctx.getCurrentKey();
+        if (m == null) {
+            return;
+        }
+        m.timer = 0;
+        long today = s.dayOf(at - 1);
+        forgetOld(today);
+        ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
+        Scorecard card = scorecard(route, at, today, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
+        out.collect(card);
+        ctx.output(SAMPLES, UsageSamples.of(card));
+        if (at % s.dayMs() == 0) {
+            intervene(card, at, m, in.version(), ctx);
+        }
+        if (at - m.lastActivity > s.days(keptDays())) {
+            clear(); // silent for longer than its window: nothing left to tell
+            return;
+        }
+        m.timer = nextTick(at);
+        ctx.timerService().registerEventTimeTimer(m.timer);
+        meta.update(m);
+    }
+
+    private Scorecard scorecard(String route, long at, long today, RouteMeta m, Roster roster, int openSecurity) throws Exception {
+        Map<Long, DayTally> days = new HashMap<>();
+        for (Map.Entry<Long, DayTally> e : tallies.entries()) {
+            days.put(e.getKey(), e.getValue());
+        }
+        Map<Long, byte[]> users = new HashMap<>();
+        for (Map.Entry<Long, byte[]> e : sketches.entries()) {
+            users.put(e.getKey(), e.getValue());
+        }
+        UsageWindow w = new UsageWindow(s, today, s.dayOf(m.firstCall == Long.MAX_VALUE ? at - 1 : m.firstCall), days, users);
+        Scorecard.Funnel funnel = null;
+        Integer active = null;
+        if (roster != null) {
+            Map<String, RosterUser> known = new HashMap<>();
+            for (Map.Entry<String, RosterUser> e : members.entries()) {
+                known.put(e.getKey(), e.getValue());
+            }
+            long invitedAt = roster.invitedAt() != null ? roster.invitedAt() : Math.min(m.firstCall, at);
+            funnel = AdoptionFunnel.of(roster, invitedAt, known, s);
+            active = AdoptionFunnel.activeThisWeek(roster, known, today);
+        }
+        Scorecard.Usage usage = w.usage(roster == null ? null : roster.users().size(), active);
+        Scorecard.Quality quality = w.quality();
+        Scorecard.Value value = RoiProjection.of(w.total(), w.observedDays(), s);
+        List<Scorecard.Criterion> criteria = JudgeScorecard.criteria(usage, quality, value, openSecurity, s);
+        List<String> interventions = Interventions.due(funnel, at, m.settled, s).values().stream().map(Interventions.Needed::summary).toList();
+        return new Scorecard(SchemaVersion.CURRENT, route, at, s.dayMs(), JudgeScorecard.verdict(criteria), criteria, usage, quality, value,
+                funnel, cohorts(at), triedOnce(), interventions, w.daily());
+    }
+
+    private List<Scorecard.Cohort> cohorts(long at) throws Exception {
+        List<Scorecard.Cohort> out = new ArrayList<>();
+        for (Map.Entry<Long, CohortTally> e : cohorts.entries()) {
+            long start = e.getKey() * s.days(7);
+            CohortTally c = e.getValue();
+            out.add(new Scorecard.Cohort(start, c.users(), c.regular(), c.power(), c.triedOnce(),
+                    at >= start + s.days(7) + s.days(s.firstMonthDays())));
+        }
+        out.sort(Comparator.comparingLong(Scorecard.Cohort::weekStart).reversed());
+        return out;
+    }
+
+    /** Tried-once users, newest first, at most max_listed_users. */
+    private List<String> triedOnce() throws Exception {
+        List<Map.Entry<String, Long>> all = new ArrayList<>();
+        for (Map.Entry<String, Long> e : churned.entries()) {
+            all.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        all.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        return all.stream().limit(s.maxListedUsers()).map(Map.Entry::getKey).toList();
+    }
+
+    private static int openSecurity(ReadOnlyBroadcastState<String, String> state, String route) throws Exception {
+        int n = 0;
+        for (Map.Entry<String, String> e : state.immutableEntries()) {
+            n += e.getValue().equals("*") || e.getValue().equals(route) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Fires the interventions newly called for, resolves those no longer. */
+    private void intervene(Scorecard card, long at, RouteMeta m, String rulesVersion, OnTimerContext ctx) throws Exception {
+        Map<String, Interventions.Needed> due = Interventions.due(card.roster(), at, m.settled, s);
+        Map<String, String> labels = Map.of("route", card.route(), "team", "product");
+        for (Interventions.Needed n : due.values()) {
+            if (!m.firing.containsKey(n.ruleId())) {
+                m.firing.put(n.ruleId(), at);
+                ctx.output(ALERTS, alert(n.ruleId(), card.route(), at, labels, n.value(), n.threshold(), n.summary(), rulesVersion));
+            }
+        }
+        for (String ruleId : List.copyOf(m.firing.keySet())) {
+            if (!due.containsKey(ruleId)) {
+                long startedAt = m.firing.remove(ruleId);
+                ctx.output(ALERTS, alert(ruleId, card.route(), startedAt, labels, 0, 0, "no longer called for", rulesVersion).resolved(at));
+            }
+        }
+    }
+
+    private static Alert alert(String ruleId, String route, long startsAt, Map<String, String> labels, double value, double threshold,
+                               String summary, String rulesVersion) {
+        return new Alert(SchemaVersion.CURRENT, DecisionIds.of("alert", ruleId, route, String.valueOf(startsAt)), ruleId, 3,
+                Alert.State.FIRING, labels, value, threshold, startsAt, null, summary, RUNBOOK, null, rulesVersion);
+    }
+
+    /** Days kept: the window, and the 30 days MAU reads. */
+    private int keptDays() {
+        return Math.max(s.scorecardDays(), 30);
+    }
+
+    private void forgetOld(long today) throws Exception {
+        long oldestDay = today - keptDays();
+        for (Long d : List.copyOf(keys(tallies.keys()))) {
+            if (d < oldestDay) {
+                tallies.remove(d);
+            }
+        }
+        for (Long d : List.copyOf(keys(sketches.keys()))) {
+            if (d < oldestDay) {
+                sketches.remove(d);
+            }
+        }
+        long oldestWeek = Math.floorDiv(today * s.dayMs(), s.days(7)) - s.cohortsKept() + 1;
+        for (Long w : List.copyOf(keys(cohorts.keys()))) {
+            if (w < oldestWeek) {
+                cohorts.remove(w);
+            }
+        }
+        for (String u : List.copyOf(keys(churned.keys()))) {
+            if (Math.floorDiv(churned.get(u), s.days(7)) < oldestWeek) {
+                churned.remove(u);
+            }
+        }
+    }
+
+    private static <K> List<K> keys(Iterable<K> it) {
+        List<K> out = new ArrayList<>();
+        it.forEach(out::add);
+        return out;
+    }
+
+    private void clear() {
+        tallies.clear();
+        sketches.clear();
+        cohorts.clear();
+        members.clear();
+        churned.clear();
+        meta.clear();
+    }
+}
