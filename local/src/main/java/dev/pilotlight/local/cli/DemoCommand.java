@@ -7,6 +7,8 @@ import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.CanaryScenario;
 import dev.pilotlight.local.scenario.DriftScenario;
 import dev.pilotlight.local.scenario.RunawayUserScenario;
+import dev.pilotlight.local.scenario.AdoptionScenario;
+import dev.pilotlight.jobs.usage.UsageSettings;
 import dev.pilotlight.local.scenario.ScenarioResult;
 import dev.pilotlight.local.scenario.TieredAlertsScenario;
 import dev.pilotlight.testkit.DemoKeys;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "all",
-            description = "Scenario: bad-release, tiered-alerts, drift, ab-test, canary, runaway-user, all (every one, the default) or none.")
+            description = "Scenario: bad-release, tiered-alerts, drift, ab-test, canary, runaway-user, adoption, all (every one, the default) or none.")
     String scenario;
 
     @Option(names = "--alertmanager", defaultValue = "auto",
@@ -78,9 +80,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, DriftScenario.NAME, AbTestScenario.NAME, CanaryScenario.NAME, RunawayUserScenario.NAME, "all",
-                "none").contains(scenario)) {
-            System.err.println("unknown scenario '" + scenario + "' (known: bad-release, tiered-alerts, drift, ab-test, canary, runaway-user, all, none)");
+        if (!List.of(BadReleaseScenario.NAME, TieredAlertsScenario.NAME, DriftScenario.NAME, AbTestScenario.NAME, CanaryScenario.NAME, RunawayUserScenario.NAME,
+                AdoptionScenario.NAME, "all", "none").contains(scenario)) {
+            System.err.println("unknown scenario '" + scenario
+                    + "' (known: bad-release, tiered-alerts, drift, ab-test, canary, runaway-user, adoption, all, none)");
             return 2;
         }
         if (rate < 1 || rate > 1000 || experimentRate < 1 || experimentRate > 1000) {
@@ -154,6 +157,11 @@ final class DemoCommand implements Callable<Integer> {
         if (rc == 0 && (scenario.equals(RunawayUserScenario.NAME) || scenario.equals("all"))) {
             RunawayUserScenario.Result r = new RunawayUserScenario(stack, new RunawayUserScenario.Options(8,
                     Duration.ofSeconds(Math.max(deadlineSeconds, 30))), System.out).run();
+            System.out.println(JsonCodec.encodeToString(r));
+            rc = r.passed() ? 0 : 1;
+        }
+        if (rc == 0 && (scenario.equals(AdoptionScenario.NAME) || scenario.equals("all"))) {
+            AdoptionScenario.Result r = new AdoptionScenario(stack, UsageSettings.load(stack.options().usageSettingsFile()), System.out).run();
             System.out.println(JsonCodec.encodeToString(r));
             rc = r.passed() ? 0 : 1;
         }

@@ -113,7 +113,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private static JobClient startGuardJob(EmbeddedKafka kafka, StackOptions o, Path work, String controlKey) throws Exception {
         return LocalGuardJob.start(kafka.bootstrapServers(), o.rulesDir(), work, controlKey, o.parallelism(),
-                "--drift-settings", o.driftSettingsFile().toString());
+                "--drift-settings", o.driftSettingsFile().toString(), "--usage-settings", o.usageSettingsFile().toString());
     }
 
     /**
@@ -126,6 +126,10 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The rule files (and quotas) the guard job was started with. */
+    public StackOptions options() {
+        return options;
+    }
+
     public java.nio.file.Path rulesDir() {
         return options.rulesDir();
     }

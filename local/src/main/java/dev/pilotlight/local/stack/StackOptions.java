@@ -26,6 +26,11 @@ public record StackOptions(Path home, Path rulesDir, int gatewayPort, int upstre
         return home.resolve("config/drift.demo.yaml");
     }
 
+    /** The demo profile's usage day: 2 seconds, so a pilot's month plays in a minute (docs/usage.md, "Compressed time"). */
+    public Path usageSettingsFile() {
+        return home.resolve("config/usage.demo.yaml");
+    }
+
     public Path apiKeysFile() {
         return home.resolve("config/api-keys.local.yaml");
     }
