@@ -11,6 +11,7 @@ import dev.pilotlight.gateway.config.GatewayConfig;
 import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.control.ControlLoop;
 import dev.pilotlight.gateway.experiment.ExperimentBoard;
+import dev.pilotlight.gateway.experiment.ScorecardBoard;
 import dev.pilotlight.gateway.control.ReleaseChannel;
 import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
@@ -55,6 +56,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,7 @@ public final class Gateway implements AutoCloseable {
     private final ControlLoop control;
     private final ReleaseChannel releaseChannel;
     private final ExperimentBoard experiments;
+    private final ScorecardBoard scorecards;
     private final HeartbeatPublisher heartbeat;
     private HttpEdge edge;
     private final Router router;
@@ -113,7 +116,8 @@ public final class Gateway implements AutoCloseable {
                         reason, r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), System.currentTimeMillis()));
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
         experiments = new ExperimentBoard(signer, deadLetter);
-        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, experiments,
+        scorecards = new ScorecardBoard(signer, deadLetter);
+        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards),
                 config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
         upstreamHttp = new UpstreamHttp(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -136,7 +140,7 @@ public final class Gateway implements AutoCloseable {
                 new EmbeddingService(config.gatewayId(), models, admission, ledger, events, metrics));
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
-        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments);
+        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments, scorecards);
         router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
                 .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
@@ -155,6 +159,7 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.ADMIN_PROMPTS, admin::promptVersions)
                 .bind(Endpoint.ADMIN_CONTROL, admin::controlStatus)
                 .bind(Endpoint.ADMIN_EXPERIMENTS, admin::experiments)
+                .bind(Endpoint.ADMIN_SCORECARDS, admin::scorecards)
                 .requireAllBound();
         metrics.gauges("pilotlight_gateway_drift_samples", "Answered calls given drift features (sampled), emitted without "
                 + "them over the route's rate or at a full queue (skipped_rate, skipped_busy), since start; queued now", "outcome",

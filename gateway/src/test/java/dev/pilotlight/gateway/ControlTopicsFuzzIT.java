@@ -194,4 +194,29 @@ class ControlTopicsFuzzIT {
         assertThat(deadLetters(Topics.EXPERIMENTS)).allSatisfy(d -> assertThat(d.reason()).startsWith("experiment state refused"))
                 .anySatisfy(d -> assertThat(d.reason()).contains("no signature"));
     }
+
+    @Test
+    void scorecardsAreShownOnlyWhenSignedToAdminsAndJunkIsDeadLettered() throws Exception {
+        dev.pilotlight.common.usage.Scorecard card = new dev.pilotlight.common.usage.Scorecard(1, "claims-notes", System.currentTimeMillis(),
+                86_400_000L, dev.pilotlight.common.usage.Scorecard.Verdict.ITERATE, List.of(), null, null, null, null, List.of(), List.of(),
+                List.of(), List.of(), null);
+        List<byte[]> values = new ArrayList<>(junk());
+        values.add(JsonCodec.encode(new dev.pilotlight.common.usage.Scorecard(1, "claims-letter", System.currentTimeMillis(), 86_400_000L,
+                dev.pilotlight.common.usage.Scorecard.Verdict.GO, List.of(), null, null, null, null, List.of(), List.of(), List.of(), List.of(),
+                "forged")));
+        for (byte[] v : values) {
+            producer.send(new ProducerRecord<>(Topics.SCORECARDS, "claims-letter", v));
+        }
+        producer.send(new ProducerRecord<>(Topics.SCORECARDS, "claims-notes", JsonCodec.encode(SIGNER.sign(card)))).get();
+        Deadline.require("the signed scorecard is shown", Duration.ofSeconds(15),
+                () -> fx.client.get("/admin/scorecards", DemoKeys.ADMIN).raw().contains("claims-notes"));
+        assertThat(fx.client.get("/admin/scorecards", DemoKeys.ADMIN).body().path(0).path("verdict").asText()).isEqualTo("ITERATE");
+        assertThat(fx.client.get("/admin/scorecards", DemoKeys.ADMIN).raw()).doesNotContain("claims-letter");
+        assertThat(fx.client.get("/admin/scorecards", DemoKeys.USERS.get(0)).status()).isEqualTo(403);
+        int expected = values.size() - 1; // all but the tombstone
+        Deadline.require("dead letters for every refused scorecard", Duration.ofSeconds(15),
+                () -> deadLetters(Topics.SCORECARDS).size() >= expected);
+        assertThat(deadLetters(Topics.SCORECARDS)).allSatisfy(d -> assertThat(d.reason()).startsWith("scorecard refused"))
+                .anySatisfy(d -> assertThat(d.reason()).contains("signature does not match"));
+    }
 }

@@ -282,7 +282,9 @@ public final class GuardPipeline {
         SingleOutputStreamOperator<Scorecard> cards = inputs.union(marks).keyBy(UsageInput::route)
                 .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY))
                 .process(tally).name("tally-routes").uid("tally-routes");
-        cards.sinkTo(sinks.scorecards()).name("scorecards").uid("scorecards-sink");
+        CommandSigner signer = settings.signer();
+        cards.map(signer::sign).returns(Scorecard.class).name("sign-scorecards").uid("sign-scorecards")
+                .sinkTo(sinks.scorecards()).name("scorecards").uid("scorecards-sink");
         cards.getSideOutput(TallyRoute.ALERTS).sinkTo(sinks.alerts()).name("usage-alerts").uid("usage-alerts-sink");
         cards.getSideOutput(TallyRoute.SAMPLES).sinkTo(sinks.metrics()).name("usage-metrics").uid("usage-metrics-sink");
     }

@@ -127,7 +127,7 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
         } catch (DateTimeParseException e) {
             errors.add(file + ": reports.drift.at must be a time of day like 07:00 (UTC)");
         }
-        return new dev.pilotlight.notify.report.WeeklyDriftReports.Settings(Path.of(r.path("dir").asText("reports")), List.copyOf(routes), day, at);
+        return new dev.pilotlight.notify.report.WeeklyDriftReports.Settings(Path.of(r.path("dir").asText("pilotlight-reports")), List.copyOf(routes), day, at);
     }
 
     private static ReceiverConfig receiver(String file, String at, JsonNode n, List<String> errors) {

@@ -63,6 +63,10 @@ public final class CommandSigner implements java.io.Serializable {
         return state.withSignature(signatureOf(state.withSignature(null)));
     }
 
+    public dev.pilotlight.common.usage.Scorecard sign(dev.pilotlight.common.usage.Scorecard card) {
+        return card.withSignature(signatureOf(card.withSignature(null)));
+    }
+
     private String signatureOf(Object unsigned) {
         ObjectNode tree = JsonCodec.mapper().valueToTree(unsigned);
         return hmac(tree);

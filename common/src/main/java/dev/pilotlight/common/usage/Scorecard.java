@@ -16,6 +16,7 @@ import java.util.List;
  * @param triedOnce users who used the route in one session in their first week and never came back (for outreach)
  * @param interventions the playbook interventions currently called for (also sent as tier-3 alerts)
  * @param daily    the figures of each day in the window, oldest first (the reports' charts)
+ * @param signature HMAC-SHA256 with the control key: the admin API and the reports show only signed scorecards
  */
 public record Scorecard(
         @JsonProperty(required = true) int schemaVersion,
@@ -31,7 +32,13 @@ public record Scorecard(
         List<Cohort> cohorts,
         List<String> triedOnce,
         List<String> interventions,
-        List<Day> daily) {
+        List<Day> daily,
+        String signature) {
+
+    public Scorecard withSignature(String sig) {
+        return new Scorecard(schemaVersion, route, asOf, dayMs, verdict, criteria, usage, quality, value, roster, cohorts, triedOnce,
+                interventions, daily, sig);
+    }
 
     public enum Verdict { GO, ITERATE, STOP }
 
@@ -65,9 +72,10 @@ public record Scorecard(
     public record Roi(int observedDays, int years, double annualValueUsd, double annualValueBestUsd, double annualAiCostUsd,
                       double platformCostPerYearUsd, double buildCostUsd, double netExpectedUsd, double netBestUsd, String method) {}
 
-    /** The roster's adoption funnel (§4.F); rates are shares of the invited. */
+    /** The roster's adoption funnel (§4.F); rates are shares of the invited, targets the playbook's (settings). */
     public record Funnel(long invitedAt, int invited, int activated, int activatedInWindow, int regular, int power,
-                         double activationRate, double regularRate, double powerRate) {}
+                         double activationRate, double regularRate, double powerRate, double targetActivated, double targetRegular,
+                         double targetPower) {}
 
     /** Users first seen in one week; regular and power count first-month uses, settled once every user's month is over. */
     public record Cohort(long weekStart, int users, int regular, int power, int triedOnce, boolean settled) {}

@@ -1,7 +1,6 @@
 package dev.pilotlight.gateway.control;
 
 import dev.pilotlight.common.Topics;
-import dev.pilotlight.gateway.experiment.ExperimentBoard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +32,8 @@ public final class ControlLoop implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final CommandApplier applier;
     private final ReleaseChannel releases;
-    private final ExperimentBoard experiments;
+    /** Compacted topics read from their beginning for the admin API: experiment states, scorecards. */
+    private final List<SignedBoard<?>> boards;
     private final BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable;
     private final Duration replay;
     private final Thread thread;
@@ -42,9 +42,9 @@ public final class ControlLoop implements AutoCloseable {
     private volatile long startedAt;
 
     /** @param onUnreadable dead-letters a record nothing could be done with, with the reason */
-    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseChannel releases, ExperimentBoard experiments,
+    public ControlLoop(String bootstrap, String gatewayId, CommandApplier applier, ReleaseChannel releases, List<SignedBoard<?>> boards,
                        Duration replay, BiConsumer<String, ConsumerRecord<String, byte[]>> onUnreadable) {
-        this.experiments = experiments;
+        this.boards = List.copyOf(boards);
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, gatewayId + "-control",
@@ -108,15 +108,16 @@ public final class ControlLoop implements AutoCloseable {
                 handle(r);
             }
         }
-        List<TopicPartition> experimentParts = partitions(Topics.EXPERIMENTS);
+        List<TopicPartition> boardParts = new ArrayList<>();
+        boards.forEach(b -> boardParts.addAll(partitions(b.topic())));
         List<TopicPartition> all = new ArrayList<>(controlParts);
         all.addAll(releaseParts);
-        all.addAll(experimentParts);
+        all.addAll(boardParts);
         Map<TopicPartition, Long> positions = new HashMap<>();
         releaseParts.forEach(tp -> positions.put(tp, consumer.position(tp)));
         consumer.assign(all);
         positions.forEach(consumer::seek);
-        consumer.seekToBeginning(experimentParts); // compacted: each prompt's latest experiment, for the admin API
+        consumer.seekToBeginning(boardParts); // compacted: each prompt's latest experiment, each route's scorecard, for the admin API
         Map<TopicPartition, Long> since = new HashMap<>();
         controlParts.forEach(tp -> since.put(tp, startedAt - replay.toMillis()));
         Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
@@ -152,9 +153,11 @@ public final class ControlLoop implements AutoCloseable {
                 releases.handle(r);
                 return;
             }
-            if (Topics.EXPERIMENTS.equals(r.topic())) {
-                experiments.handle(r);
-                return;
+            for (SignedBoard<?> b : boards) {
+                if (b.topic().equals(r.topic())) {
+                    b.handle(r);
+                    return;
+                }
             }
             boolean replaying = !ready && r.timestamp() < startedAt;
             applier.apply(r.value(), System.currentTimeMillis(), replaying); // rejections are dead-lettered by the applier

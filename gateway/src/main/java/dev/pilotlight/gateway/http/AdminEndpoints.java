@@ -15,6 +15,7 @@ import dev.pilotlight.gateway.pii.Redaction;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.prompt.PromptVersion;
 import dev.pilotlight.gateway.experiment.ExperimentBoard;
+import dev.pilotlight.gateway.experiment.ScorecardBoard;
 import dev.pilotlight.gateway.release.ReleaseBook;
 import java.io.IOException;
 import java.util.Comparator;
@@ -28,9 +29,12 @@ public final class AdminEndpoints {
     private final PiiDetector pii = new PiiDetector();
 
     private final ExperimentBoard experiments;
+    private final ScorecardBoard scorecards;
 
-    public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier, ExperimentBoard experiments) {
+    public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier, ExperimentBoard experiments,
+                          ScorecardBoard scorecards) {
         this.experiments = experiments;
+        this.scorecards = scorecards;
         this.catalog = catalog;
         this.prompts = prompts;
         this.releases = releases;
@@ -127,6 +131,11 @@ public final class AdminEndpoints {
     /** GET /admin/experiments: each prompt's latest experiment as the guard job judged it (arms, p-values, decision). */
     public void experiments(Request req) throws IOException {
         req.respond(200, experiments.all());
+    }
+
+    /** GET /admin/scorecards: each route's latest go/no-go scorecard as the guard job judged it (docs/usage.md). */
+    public void scorecards(Request req) throws IOException {
+        req.respond(200, scorecards.all());
     }
 
     /** A reason goes to guard.releases and the audit log: personal data in it is replaced like in any prompt. */

@@ -26,7 +26,8 @@ public enum Endpoint {
     ADMIN_PROMOTE("POST", "/admin/releases/{route}/promote", Role.ADMIN),
     ADMIN_PROMPTS("GET", "/admin/prompts/{route}", Role.ADMIN),
     ADMIN_CONTROL("GET", "/admin/control", Role.ADMIN),
-    ADMIN_EXPERIMENTS("GET", "/admin/experiments", Role.ADMIN);
+    ADMIN_EXPERIMENTS("GET", "/admin/experiments", Role.ADMIN),
+    ADMIN_SCORECARDS("GET", "/admin/scorecards", Role.ADMIN);
 
     private final String method;
     private final String template;

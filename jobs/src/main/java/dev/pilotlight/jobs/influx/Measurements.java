@@ -26,6 +26,9 @@ public final class Measurements {
     /** A tenant's top spenders of the day and the rest as "other", every minute (docs/cost.md, "Spenders"); time = the minute. */
     public static final String SPENDER = "llm_spender";
 
+    /** Each route's go/no-go scorecard at every refresh (docs/usage.md); time = the scorecard's asOf. */
+    public static final String USAGE = "llm_usage";
+
     /** Each arm of each release experiment as guard.experiments publishes it (docs/experiments.md); time = updatedAt. */
     public static final String EXPERIMENT = "llm_experiment";
 
@@ -59,10 +62,17 @@ public final class Measurements {
     public static final List<String> SPENDER_FIELDS = List.of(
             "spend_usd", "calls", "rank", "quota_use", "score", "outlier", "users", "window_seconds");
 
+    /** A scorecard's figures; verdict 0 GO, 1 ITERATE, 2 STOP; ratios left out until they can be computed. */
+    public static final List<String> USAGE_FIELDS = List.of(
+            "dau", "avg_dau", "wau", "mau", "stickiness", "uses_per_user_day", "avg_session_seconds", "acceptance_rate", "thumbs_up_share",
+            "error_rate", "satisfaction", "value_usd", "ai_cost_usd", "value_to_cost", "roi_net_expected_usd", "roi_net_best_usd",
+            "weekly_active_share", "activation_rate", "regular_rate", "power_rate", "tried_once", "verdict", "window_seconds");
+
     /** Measurement → fields, for the consistency test and the docs. */
     public static final Map<String, List<String>> FIELDS = Map.of(
             RELEASE, WINDOW_FIELDS, TENANT, WINDOW_FIELDS, ALERT, ALERT_FIELDS, COMMAND, COMMAND_FIELDS,
-            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS, EXPERIMENT, EXPERIMENT_FIELDS, SPENDER, SPENDER_FIELDS);
+            RELEASE_CHANGE, RELEASE_CHANGE_FIELDS, DRIFT, DRIFT_FIELDS, EXPERIMENT, EXPERIMENT_FIELDS, SPENDER, SPENDER_FIELDS,
+            USAGE, USAGE_FIELDS);
 
     /** Measurement → tags it can carry (alerts also carry their rule's labels, in snake_case). */
     public static final Map<String, Set<String>> TAGS = Map.of(
@@ -73,7 +83,8 @@ public final class Measurements {
             RELEASE_CHANGE, Set.of("prompt_id", "route"),
             DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"),
             EXPERIMENT, Set.of("route", "prompt_id", "experiment_id", "arm", "version", "mode"),
-            SPENDER, Set.of("tenant", "user", "day"));
+            SPENDER, Set.of("tenant", "user", "day"),
+            USAGE, Set.of("route"));
 
     private Measurements() {}
 }

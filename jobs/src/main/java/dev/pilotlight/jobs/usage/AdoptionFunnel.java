@@ -31,7 +31,7 @@ public final class AdoptionFunnel {
         }
         int invited = roster.users().size();
         return new Scorecard.Funnel(invitedAt, invited, activated, inWindow, regular, power, (double) inWindow / invited,
-                (double) regular / invited, (double) power / invited);
+                (double) regular / invited, (double) power / invited, s.targetActivated(), s.targetRegular(), s.targetPower());
     }
 
     /** Roster members active in the last 7 days up to {@code today}. */

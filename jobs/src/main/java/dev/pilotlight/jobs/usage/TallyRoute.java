@@ -219,7 +219,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         List<Scorecard.Criterion> criteria = JudgeScorecard.criteria(usage, quality, value, openSecurity, s);
         List<String> interventions = Interventions.due(funnel, at, m.settled, s).values().stream().map(Interventions.Needed::summary).toList();
         return new Scorecard(SchemaVersion.CURRENT, route, at, s.dayMs(), JudgeScorecard.verdict(criteria), criteria, usage, quality, value,
-                funnel, cohorts(at), triedOnce(), interventions, w.daily());
+                funnel, cohorts(at), triedOnce(), interventions, w.daily(), null);
     }
 
     private List<Scorecard.Cohort> cohorts(long at) throws Exception {

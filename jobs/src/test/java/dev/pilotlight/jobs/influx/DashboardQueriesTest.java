@@ -46,7 +46,8 @@ class DashboardQueriesTest {
             dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
         }
         assertThat(dashboards).extracting(f -> f.getFileName().toString())
-                .contains("overview.json", "releases.json", "cost.json", "quality.json", "security.json", "drift.json", "experiments.json");
+                .contains("overview.json", "releases.json", "cost.json", "quality.json", "security.json", "drift.json", "experiments.json",
+                        "adoption.json");
 
         List<String> problems = new ArrayList<>();
         int queries = 0;
@@ -89,8 +90,8 @@ class DashboardQueriesTest {
                 .anySatisfy(p -> assertThat(p).contains("field 'error_ratio'"))
                 .anySatisfy(p -> assertThat(p).contains("column 'user_name'"))
                 .anySatisfy(p -> assertThat(p).contains("column 'tenant'"));
-        assertThat(check("from(bucket: \"pilotlight\") |> filter(fn: (r) => r._measurement == \"llm_usage\")", "pilotlight", "t"))
-                .singleElement().asString().contains("measurement 'llm_usage'");
+        assertThat(check("from(bucket: \"pilotlight\") |> filter(fn: (r) => r._measurement == \"llm_nonsense\")", "pilotlight", "t"))
+                .singleElement().asString().contains("measurement 'llm_nonsense'");
         assertThat(check("from(bucket: \"pilotlight\") |> range(start: -1h)", "pilotlight", "t"))
                 .singleElement().asString().contains("names no measurement");
     }

@@ -77,6 +77,7 @@ class InfluxWriterPipelineIT {
         INPUT.add(record(Topics.METRICS, new MetricSample(1, "spender|acme|u7", "spender", Map.of("tenant", "acme", "user", "u7", "day",
                 "2026-11-30"), minute, minute + 60_000, 0, 40, 0, null, null, null, null, 0, 0, 5.0, null, 0, null, 0, null, 0, 0, 0, 0, 0,
                 null, null, spender)));
+        INPUT.add(record(Topics.METRICS, dev.pilotlight.jobs.usage.UsageSamples.of(scorecard(minute))));
         INPUT.add(record(Topics.ALERTS, new Alert(1, "alert-1", "injection-burst", 1, Alert.State.FIRING,
                 Map.of("userId", "mallory", "severity", "page"), 3, 3, minute + 1_000, null, "3 injections", "docs/runbooks/security-event.md",
                 "cmd-1", "v-abc")));
@@ -130,6 +131,10 @@ class InfluxWriterPipelineIT {
                     .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(0.796));
             assertThat(find(all, "llm_experiment_samples", Map.of("arm", "production"))).hasValueSatisfying(s ->
                     assertThat(s.last()).isEqualTo(1280));
+            assertThat(find(all, "llm_usage_verdict", Map.of("route", "claims-notes"))).hasValueSatisfying(x ->
+                    assertThat(x.last()).isEqualTo(1)); // ITERATE
+            assertThat(find(all, "llm_usage_activation_rate", Map.of("route", "claims-notes"))).hasValueSatisfying(x ->
+                    assertThat(x.last()).isEqualTo(0.8));
             assertThat(find(all, "llm_spender_spend_usd", Map.of("tenant", "acme", "user", "u7", "day", "2026-11-30")))
                     .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(5.0));
 
@@ -248,5 +253,16 @@ class InfluxWriterPipelineIT {
         return new MetricSample(1, dimension + ":" + labels.values(), dimension, labels, start, start + 60_000, 0, calls, errors,
                 calls == 0 ? null : (double) errors / calls, 120.0, 900.0, 1500.0, calls * 100, calls * 50, calls * 0.01,
                 0.01, 0, 0.0, 0, 0.0, 0, calls / 2, 3, 2, 1, 1.0 / 3, 0.5, null);
+    }
+
+    /** A scorecard with every figure computed: its sample carries every field of llm_usage. */
+    static dev.pilotlight.common.usage.Scorecard scorecard(long at) {
+        var roi = new dev.pilotlight.common.usage.Scorecard.Roi(28, 3, 30_000, 40_000, 1, 12_000, 40_000, 9_000, 38_000, "method");
+        return new dev.pilotlight.common.usage.Scorecard(1, "claims-notes", at, 86_400_000L, dev.pilotlight.common.usage.Scorecard.Verdict.ITERATE,
+                List.of(), new dev.pilotlight.common.usage.Scorecard.Usage(12, 12.3, 20, 25, 0.49, 1.15, 398, 0, 384, 42, 25, 17),
+                new dev.pilotlight.common.usage.Scorecard.Quality(300, 157, 0.52, 157, 143, 0.52, 0.0, 300, 3.2),
+                new dev.pilotlight.common.usage.Scorecard.Value(120_583, 2_183, 0.03, 72_766.0, 10, roi),
+                new dev.pilotlight.common.usage.Scorecard.Funnel(at, 25, 22, 20, 18, 7, 0.8, 0.72, 0.28, 0.8, 0.6, 0.2), List.of(),
+                List.of("pilot18"), List.of(), List.of(), null);
     }
 }

@@ -5,6 +5,7 @@ import dev.pilotlight.reports.experiment.ExperimentReport;
 import dev.pilotlight.reports.experiment.ExperimentStateReader;
 import dev.pilotlight.reports.drift.DriftReportWriter;
 import dev.pilotlight.reports.drift.DriftSnapshotReader;
+import dev.pilotlight.local.usage.UsageReports;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,15 +13,93 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./pilotlight report drift --route R}: the weekly drift report as Markdown and self-contained HTML (docs/drift.md, "Reports"). */
-@Command(name = "report", description = "Reports from the guard's topics.", subcommands = {ReportCommand.Drift.class, ReportCommand.Experiment.class})
+@Command(name = "report", description = "Reports from the guard's topics.", subcommands = {ReportCommand.Drift.class, ReportCommand.Experiment.class,
+        ReportCommand.Readiness.class, ReportCommand.Weekly.class})
 final class ReportCommand {
+
+    /** Where the usage reports read from and write to. */
+    static final class UsageReportOptions {
+        @Option(names = "--bootstrap", defaultValue = "${env:PILOTLIGHT_KAFKA:-127.0.0.1:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+        String bootstrap;
+
+        @Option(names = "--out", defaultValue = "pilotlight-reports", description = "Directory for the Markdown, the HTML and the charts (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--catalog", defaultValue = "config/catalog.local.yaml", description = "The gateway's catalog, for the model card (default ${DEFAULT-VALUE}).")
+        Path catalog;
+
+        @Option(names = "--prompts", defaultValue = "examples/prompts", description = "The prompt files, for the model card (default ${DEFAULT-VALUE}).")
+        Path prompts;
+
+        /** The reports, reading only signed scorecards when the control key is in the environment; null after saying why not. */
+        UsageReports reports() {
+            dev.pilotlight.common.control.CommandSigner signer = null;
+            if (System.getenv(ControlKeyEnv.NAME) != null) {
+                signer = ControlKeyEnv.signer("scorecards");
+                if (signer == null) {
+                    return null;
+                }
+            } else {
+                System.err.println("(signatures not checked: set " + ControlKeyEnv.NAME + " to the guard's control key to report only signed scorecards)");
+            }
+            return new UsageReports(bootstrap, catalog, prompts, signer);
+        }
+    }
+
+    static int written(String what, java.util.Optional<dev.pilotlight.reports.ReportPage.Written> w, String missing) {
+        if (w.isEmpty()) {
+            System.err.println(missing);
+            return 1;
+        }
+        System.out.println(what + ":");
+        System.out.println("  " + w.get().markdown());
+        System.out.println("  " + w.get().html());
+        return 0;
+    }
+
+    @Command(name = "readiness", description = "A route's Production Readiness Report: executive summary, metrics against targets, adoption, "
+            + "feedback themes, security incidents, ROI, the go/no-go recommendation and a model card (docs/usage.md).")
+    static final class Readiness implements Callable<Integer> {
+        @Option(names = "--route", required = true, description = "The route.")
+        String route;
+
+        @Mixin
+        UsageReportOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            UsageReports reports = options.reports();
+            if (reports == null) {
+                return 2;
+            }
+            return written("readiness report of " + route, reports.readiness(route, options.out), "no scorecard of route '" + route
+                    + "' on guard.scorecards: is the guard job running with the usage module, and has the route had calls?");
+        }
+    }
+
+    @Command(name = "weekly", description = "The weekly report of every route: adoption funnel progress, feature usage, the top 10 "
+            + "thumbs-down items, cost analysis and projection (docs/usage.md).")
+    static final class Weekly implements Callable<Integer> {
+        @Mixin
+        UsageReportOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            UsageReports reports = options.reports();
+            if (reports == null) {
+                return 2;
+            }
+            return written("weekly report", reports.weekly(options.out),
+                    "no scorecard on guard.scorecards: is the guard job running with the usage module?");
+        }
+    }
 
     @Command(name = "drift", description = "A route's drift over a period: histograms against the reference, PSI over time, release changes.")
     static final class Drift implements Callable<Integer> {
         @Mixin
         RoutePeriod period;
 
-        @Option(names = "--out", defaultValue = "reports", description = "Directory for drift-<route>.md, .html and the charts (default ${DEFAULT-VALUE}).")
+        @Option(names = "--out", defaultValue = "pilotlight-reports", description = "Directory for drift-<route>.md, .html and the charts (default ${DEFAULT-VALUE}).")
         Path out;
 
         @Override

@@ -10,6 +10,9 @@ import dev.pilotlight.common.usage.Roster;
 import dev.pilotlight.common.usage.Scorecard;
 import dev.pilotlight.jobs.usage.UsageSettings;
 import dev.pilotlight.local.stack.EmbeddedStack;
+import dev.pilotlight.local.usage.UsageReports;
+import dev.pilotlight.reports.ReportPage;
+import java.nio.file.Path;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.testkit.kafka.TopicReader;
@@ -41,7 +44,8 @@ public final class AdoptionScenario {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String scenario, boolean passed, String verdict, int invited, int activatedInWindow, int regular, int power,
-                         List<String> triedOnce, Double acceptanceRate, Double satisfaction, long calls, long ratings, String reason) {}
+                         List<String> triedOnce, Double acceptanceRate, Double satisfaction, long calls, long ratings, String readinessReport,
+                         String weeklyReport, String reason) {}
 
     /** A call the gateway answered, and the rating sent for it. */
     record Served(int user, long at, PilotMonth.Rating rating) {}
@@ -101,9 +105,13 @@ public final class AdoptionScenario {
             }
             if (c.rating() != null) {
                 PilotMonth.Rating x = c.rating();
-                GatewayClient.Response f = client.post("/v1/feedback", key, JsonCodec.encodeToString(Map.of("invocationId", r.text("id"),
-                        "acceptance", x.acceptance().name().toLowerCase(Locale.ROOT), "rating", x.acceptance() == Acceptance.ACCEPTED
-                                || x.acceptance() == Acceptance.MINOR_EDITS ? "up" : "down", "score", x.score(), "secondsSaved", x.secondsSaved())));
+                Map<String, Object> body = new java.util.HashMap<>(Map.of("invocationId", r.text("id"), "acceptance",
+                        x.acceptance().name().toLowerCase(Locale.ROOT), "rating", x.acceptance() == Acceptance.ACCEPTED
+                                || x.acceptance() == Acceptance.MINOR_EDITS ? "up" : "down", "score", x.score(), "secondsSaved", x.secondsSaved()));
+                if (x.comment() != null) {
+                    body.put("comment", x.comment());
+                }
+                GatewayClient.Response f = client.post("/v1/feedback", key, JsonCodec.encodeToString(body));
                 if (f.status() != 202) {
                     failures.add("feedback HTTP " + f.status() + ": " + f.raw());
                     return;
@@ -146,11 +154,28 @@ public final class AdoptionScenario {
         }
         check(wrong, "verdict", c.verdict(), Scorecard.Verdict.ITERATE);
         String reason = wrong.isEmpty() ? null : "the scorecard disagrees with the month as served: " + String.join("; ", wrong);
+        Optional<ReportPage.Written> readiness = Optional.empty();
+        Optional<ReportPage.Written> weekly = Optional.empty();
+        try {
+            UsageReports reports = new UsageReports(stack.kafka().bootstrapServers(), stack.options().catalogFile(), stack.options().promptsDir(),
+                    dev.pilotlight.common.control.CommandSigner.fromSecret(stack.controlKey()));
+            Path dir = stack.options().home().resolve("pilotlight-reports");
+            readiness = reports.readiness(ROUTE, dir);
+            weekly = reports.weekly(dir);
+            readiness.ifPresent(w -> out.println("  readiness report: " + w.markdown() + ", " + w.html()));
+            weekly.ifPresent(w -> out.println("  weekly report: " + w.markdown() + ", " + w.html()));
+        } catch (java.io.IOException | RuntimeException e) {
+            reason = reason != null ? reason : "the reports could not be written: " + e;
+        }
+        if (reason == null && (readiness.isEmpty() || weekly.isEmpty())) {
+            reason = "the reports found no scorecard";
+        }
         if (reason != null) {
             out.println("  FAILED " + reason);
         }
         return new Result(NAME, reason == null, c.verdict().name(), c.roster().invited(), c.roster().activatedInWindow(), c.roster().regular(),
-                c.roster().power(), c.triedOnce(), c.quality().acceptanceRate(), c.quality().satisfaction(), log.size(), x.ratings(), reason);
+                c.roster().power(), c.triedOnce(), c.quality().acceptanceRate(), c.quality().satisfaction(), log.size(), x.ratings(),
+                readiness.map(w -> w.html().toString()).orElse(null), weekly.map(w -> w.html().toString()).orElse(null), reason);
     }
 
     private static void check(List<String> wrong, String what, Object actual, Object expected) {
@@ -161,7 +186,7 @@ public final class AdoptionScenario {
 
     private Result fail(String reason, List<Served> log) {
         out.println("  FAILED " + reason);
-        return new Result(NAME, false, null, 0, 0, 0, 0, List.of(), null, null, log.size(), 0, reason);
+        return new Result(NAME, false, null, 0, 0, 0, 0, List.of(), null, null, log.size(), 0, null, null, reason);
     }
 
     private void print(Scorecard c) {

@@ -18,7 +18,18 @@ final class PilotMonth {
     /** One planned call: user index (0 = pilot01), day, offset within the day as a share of it, and the rating (null: none). */
     record Call(int user, int day, double at, Rating rating) {}
 
-    record Rating(Acceptance acceptance, int score, double secondsSaved) {}
+    /** @param comment what the user wrote (thumbs-down answers only, some of them); the gateway redacts it */
+    record Rating(Acceptance acceptance, int score, double secondsSaved, String comment) {}
+
+    /** What unhappy pilot users write; one gives an e-mail address the gateway must redact before it reaches any topic. */
+    static final List<String> COMPLAINTS = List.of(
+            "Missed the invoice amount from my notes",
+            "Too formal for a file note",
+            "Wrong claim number in the note",
+            "Missed the plumber's visit date",
+            "Too long, the team lead wants three lines",
+            "Invented a police report that was never mentioned",
+            "Missed the invoice amount again, please reach me at jo.adjuster@example.com");
 
     private PilotMonth() {}
 
@@ -64,14 +75,18 @@ final class PilotMonth {
     private static Rating rating(Random r) {
         double x = r.nextDouble();
         if (x < 0.35) {
-            return new Rating(Acceptance.ACCEPTED, 4 + r.nextInt(2), 600 + r.nextInt(600));
+            return new Rating(Acceptance.ACCEPTED, 4 + r.nextInt(2), 600 + r.nextInt(600), null);
         }
         if (x < 0.55) {
-            return new Rating(Acceptance.MINOR_EDITS, 3 + r.nextInt(2), 300 + r.nextInt(300));
+            return new Rating(Acceptance.MINOR_EDITS, 3 + r.nextInt(2), 300 + r.nextInt(300), null);
         }
         if (x < 0.85) {
-            return new Rating(Acceptance.HEAVY_EDITS, 2 + r.nextInt(2), 60);
+            return new Rating(Acceptance.HEAVY_EDITS, 2 + r.nextInt(2), 60, complaint(r));
         }
-        return new Rating(Acceptance.REJECTED, 1 + r.nextInt(2), 0);
+        return new Rating(Acceptance.REJECTED, 1 + r.nextInt(2), 0, complaint(r));
+    }
+
+    private static String complaint(Random r) {
+        return r.nextDouble() < 0.4 ? COMPLAINTS.get(r.nextInt(COMPLAINTS.size())) : null;
     }
 }
