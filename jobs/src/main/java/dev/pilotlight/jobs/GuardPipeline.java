@@ -21,6 +21,7 @@ import dev.pilotlight.jobs.alerting.SignCommands;
 import dev.pilotlight.jobs.alerting.SilenceDetector;
 import dev.pilotlight.jobs.alerting.ThresholdRuleEvaluator;
 import dev.pilotlight.jobs.feedback.KeepLastRating;
+import dev.pilotlight.jobs.feedback.ScreenRaters;
 import dev.pilotlight.jobs.feedback.StampWithEventTime;
 import dev.pilotlight.jobs.ingest.Envelope;
 import dev.pilotlight.jobs.ingest.SplitByRecordType;
@@ -124,14 +125,24 @@ public final class GuardPipeline {
             deadLetters = deadLetters.union(rules.deadLetters());
             ruleAlerts = rules.alerts();
         }
+        DataStream<Envelope> rated = records; // what the usage figures and the experiment verdicts count
+        if (settings.modules().contains(GuardModule.EXPERIMENTS) || settings.modules().contains(GuardModule.USAGE)) {
+            SingleOutputStreamOperator<Envelope> screened = records.filter(ScreenRaters::relevant).name("rater-inputs").uid("rater-inputs")
+                    .keyBy(ScreenRaters::userOf)
+                    .process(new ScreenRaters(settings.usage())).name("screen-raters").uid("screen-raters");
+            screened.getSideOutput(ScreenRaters.ALERTS).sinkTo(sinks.alerts()).name("rater-alerts").uid("rater-alerts-sink");
+            deadLetters = deadLetters.union(screened.getSideOutput(ScreenRaters.EXCLUDED));
+            rated = screened.union(records.filter(e -> e.invocation() != null && !ScreenRaters.relevant(e)).name("calls-without-user")
+                    .uid("calls-without-user"));
+        }
         if (settings.modules().contains(GuardModule.EXPERIMENTS)) {
-            deadLetters = deadLetters.union(experiments(records, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
+            deadLetters = deadLetters.union(experiments(rated, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
         }
         if (settings.modules().contains(GuardModule.COST)) {
             deadLetters = deadLetters.union(cost(records, broadcasts, sinks, settings));
         }
         if (settings.modules().contains(GuardModule.USAGE)) {
-            usage(records, broadcasts, ruleAlerts, sinks, settings);
+            usage(rated, broadcasts, ruleAlerts, sinks, settings);
         }
         deadLetters.sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }

@@ -8,6 +8,8 @@ import dev.pilotlight.common.event.DeadLetter;
 import dev.pilotlight.notify.delivery.DeliveryWorker;
 import dev.pilotlight.notify.delivery.PendingOffsets;
 import dev.pilotlight.notify.digest.DigestBuffer;
+import dev.pilotlight.notify.digest.DigestSummary;
+import dev.pilotlight.reports.usage.ScorecardReader;
 import dev.pilotlight.notify.receiver.Receiver;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +212,7 @@ public final class AlertNotifier implements AutoCloseable {
         }
         offsets.track(tp, r.offset(), now.size());
         for (Receiver rc : now) {
-            DeliveryWorker.Job job = new DeliveryWorker.Job(a.state() + " " + a.alertId(), rc.request(a), new DeliveryWorker.Outcome() {
+            DeliveryWorker.Job job = new DeliveryWorker.Job(a.state() + " " + a.alertId(), rc.message(a), new DeliveryWorker.Outcome() {
                 @Override
                 public void delivered() {
                     offsets.done(tp, r.offset());
@@ -254,7 +256,7 @@ public final class AlertNotifier implements AutoCloseable {
         DeliveryWorker w = workers.get(receiver);
         for (Alert a : firing.values()) {
             if (r.config().tiers().contains(a.tier()) && w.queued() < w.capacity() / 2) {
-                w.offer(new DeliveryWorker.Job("resend " + a.alertId(), r.request(a), new DeliveryWorker.Outcome() {
+                w.offer(new DeliveryWorker.Job("resend " + a.alertId(), r.message(a), new DeliveryWorker.Outcome() {
                     @Override
                     public void delivered() {}
 
@@ -289,18 +291,19 @@ public final class AlertNotifier implements AutoCloseable {
         }, due -> sendDigests(LocalDate.now(ZoneOffset.UTC).minusDays(1)));
     }
 
-    /** Queues one digest message per digest receiver with what its buffer holds (nothing when empty). */
+    /**
+     * Queues one digest message per digest receiver: the summary lines from the routes' latest scorecards, then what its
+     * buffer holds. Sent on a quiet day too (docs/usage.md): no flag is news, and the summary lines are the day's figures.
+     */
     public void sendDigests(LocalDate day) {
+        List<String> summary = summary();
         for (Receiver r : receivers) {
             DigestBuffer buffer = digests.get(r.config().name());
             if (buffer == null) {
                 continue;
             }
             List<Alert> held = buffer.read();
-            if (held.isEmpty()) {
-                continue;
-            }
-            workers.get(r.config().name()).offer(new DeliveryWorker.Job("digest " + day, r.digest(day, held), new DeliveryWorker.Outcome() {
+            workers.get(r.config().name()).offer(new DeliveryWorker.Job("digest " + day, r.digest(day, held, summary), new DeliveryWorker.Outcome() {
                 @Override
                 public void delivered() {
                     buffer.dropFirst(held.size());
@@ -311,6 +314,22 @@ public final class AlertNotifier implements AutoCloseable {
                     LOG.error("digest for {} refused, kept for the next one: {}", day, reason);
                 }
             }));
+        }
+    }
+
+    /** The digest's summary lines; a guard.scorecards that cannot be read is said, not fatal to the digest. */
+    private List<String> summary() {
+        try {
+            ScorecardReader.Read read = ScorecardReader.read(config.bootstrap(), config.controlKey() == null ? null
+                    : dev.pilotlight.common.control.CommandSigner.fromSecret(config.controlKey()));
+            List<String> lines = new ArrayList<>(DigestSummary.of(read.latest().values()));
+            if (!read.verified()) {
+                lines.add("(scorecard signatures not checked: give the notifier PILOTLIGHT_CONTROL_KEY)");
+            }
+            return lines;
+        } catch (RuntimeException e) {
+            LOG.warn("digest without summary lines: guard.scorecards could not be read", e);
+            return List.of("(no summary: guard.scorecards could not be read: " + e.getMessage() + ")");
         }
     }
 

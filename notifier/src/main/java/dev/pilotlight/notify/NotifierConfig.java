@@ -27,20 +27,24 @@ import java.util.Set;
  *                        new notifier does not replay a month of history into chat; firing ones are
  *                        still re-sent to Alertmanager (rebuilt from the topic)
  * @param digestAt the UTC time of day the tier-3 digest goes out
+ * @param controlKey the guard's control key (PILOTLIGHT_CONTROL_KEY), to read only signed scorecards for the digest's
+ *                   summary lines; null reads them unchecked and says so
  */
 public record NotifierConfig(String bootstrap, String groupId, boolean startAtEarliest, Path stateDir, Duration retryInitial, Duration retryMax,
                              int queueCapacity, LocalTime digestAt, List<ReceiverConfig> receivers,
-                             dev.pilotlight.notify.report.WeeklyDriftReports.Settings reports) {
+                             dev.pilotlight.notify.report.WeeklyDriftReports.Settings reports, String controlKey) {
 
     /** Without weekly reports. */
     public NotifierConfig(String bootstrap, String groupId, boolean startAtEarliest, Path stateDir, Duration retryInitial, Duration retryMax,
                           int queueCapacity, LocalTime digestAt, List<ReceiverConfig> receivers) {
-        this(bootstrap, groupId, startAtEarliest, stateDir, retryInitial, retryMax, queueCapacity, digestAt, receivers, null);
+        this(bootstrap, groupId, startAtEarliest, stateDir, retryInitial, retryMax, queueCapacity, digestAt, receivers, null, null);
     }
 
-    private static final Set<String> TYPES = Set.of("alertmanager", "slack", "pagerduty", "webhook");
+    private static final Set<String> TYPES = Set.of("alertmanager", "slack", "pagerduty", "webhook", "email");
     private static final Set<String> TOP_KEYS = Set.of("kafka", "state-dir", "retry", "queue-capacity", "digest", "receivers", "reports");
-    private static final Set<String> RECEIVER_KEYS = Set.of("name", "type", "url", "secret", "routing-key", "tiers", "digest", "resend-every");
+    private static final Set<String> RECEIVER_KEYS = Set.of("name", "type", "url", "secret", "routing-key", "tiers", "digest", "resend-every",
+            "from", "to", "username");
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[^@\\s<>,]+@[^@\\s<>,]+\\.[^@\\s<>,]+");
 
     public static NotifierConfig load(Path file, Map<String, String> env) {
         List<String> errors = new ArrayList<>();
@@ -51,14 +55,15 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage().split("\n")[0], e);
         }
-        NotifierConfig c = read(file.toString(), root == null ? new ObjectMapper().createObjectNode() : root, errors);
+        NotifierConfig c = read(file.toString(), root == null ? new ObjectMapper().createObjectNode() : root, errors,
+                env.get("PILOTLIGHT_CONTROL_KEY"));
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid notifier config:\n  " + String.join("\n  ", errors));
         }
         return c;
     }
 
-    private static NotifierConfig read(String file, JsonNode root, List<String> errors) {
+    private static NotifierConfig read(String file, JsonNode root, List<String> errors, String controlKey) {
         unknownKeys(file, "", root, TOP_KEYS, errors);
         JsonNode kafka = root.path("kafka");
         unknownKeys(file, "kafka.", kafka, Set.of("bootstrap", "group-id", "start"), errors);
@@ -99,7 +104,7 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
             }
         }
         return new NotifierConfig(bootstrap, groupId, start.equals("earliest"), stateDir, retryInitial, retryMax, capacity, digestAt,
-                List.copyOf(receivers), reports(file, root.path("reports"), errors));
+                List.copyOf(receivers), reports(file, root.path("reports"), errors), controlKey);
     }
 
     /** {@code reports: {dir: reports, drift: {routes: [claims-letter], weekday: monday, at: "07:00"}}}; absent: no reports. */
@@ -139,13 +144,16 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
             errors.add(file + ": " + at + ".name is required");
         }
         if (!TYPES.contains(type)) {
-            errors.add(file + ": " + at + ".type '" + type + "' must be one of alertmanager, pagerduty, slack, webhook");
+            errors.add(file + ": " + at + ".type '" + type + "' must be one of alertmanager, pagerduty, slack, webhook, email");
         }
         URI url = null;
         String urlText = n.path("url").asText("");
         try {
             url = URI.create(urlText);
-            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            boolean mail = "email".equals(type);
+            if (mail && (!List.of("smtp", "smtps").contains(String.valueOf(url.getScheme())) || url.getHost() == null)) {
+                errors.add(file + ": " + at + ".url must be the mail server as smtp://host:port (or smtps://host:port)");
+            } else if (!mail && !"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
                 errors.add(file + ": " + at + ".url must be an http(s) URL");
             }
         } catch (IllegalArgumentException e) {
@@ -165,13 +173,44 @@ public record NotifierConfig(String bootstrap, String groupId, boolean startAtEa
         }
         boolean digest = n.path("digest").asBoolean(false);
         if (digest && ("pagerduty".equals(type) || "alertmanager".equals(type))) {
-            errors.add(file + ": " + at + ".digest is for slack and webhook receivers (Alertmanager groups by its own group_interval)");
+            errors.add(file + ": " + at + ".digest is for slack, webhook and email receivers (Alertmanager groups by its own group_interval)");
+        }
+        ReceiverConfig.Mail mail = "email".equals(type) ? mail(file, at, n, errors) : null;
+        for (String k : List.of("from", "to", "username")) {
+            if (mail == null && n.has(k)) {
+                errors.add(file + ": " + at + "." + k + " is for email receivers");
+            }
         }
         if (tiers.isEmpty() && !digest) {
             errors.add(file + ": " + at + " receives nothing: set tiers and/or digest: true");
         }
         Duration resend = duration(file, at + ".resend-every", n.path("resend-every").asText("1m"), errors);
-        return errors.size() > before ? null : new ReceiverConfig(name, type, url, secret, Set.copyOf(tiers), digest, resend);
+        return errors.size() > before ? null : new ReceiverConfig(name, type, url, secret, Set.copyOf(tiers), digest, resend, mail);
+    }
+
+    /** An e-mail receiver's {@code from}, {@code to} (one address or a list) and optional {@code username}. */
+    private static ReceiverConfig.Mail mail(String file, String at, JsonNode n, List<String> errors) {
+        String from = n.path("from").asText("");
+        if (!ADDRESS.matcher(from).matches()) {
+            errors.add(file + ": " + at + ".from must be an e-mail address, not '" + from + "'");
+        }
+        List<String> to = new ArrayList<>();
+        JsonNode t = n.path("to");
+        for (JsonNode a : t.isArray() ? t : List.of(t)) {
+            if (!a.isMissingNode()) {
+                to.add(a.asText());
+            }
+        }
+        if (to.isEmpty()) {
+            errors.add(file + ": " + at + ".to must name at least one e-mail address");
+        }
+        for (String a : to) {
+            if (!ADDRESS.matcher(a).matches()) {
+                errors.add(file + ": " + at + ".to: '" + a + "' is not an e-mail address");
+            }
+        }
+        String user = n.path("username").asText(null);
+        return new ReceiverConfig.Mail(from, List.copyOf(to), user);
     }
 
     private static void unknownKeys(String file, String prefix, JsonNode n, Set<String> allowed, List<String> errors) {

@@ -206,8 +206,10 @@ class AlertDeliveryIT {
             Deadline.require("one digest message", Duration.ofSeconds(10), () -> hooks.at("/" + group + "/slack").size() == 2);
             String text = JSON.readTree(hooks.at("/" + group + "/slack").get(1).body()).path("text").asText();
             assertThat(text).startsWith("Pilotlight daily digest for").contains("2 flag(s)", "daily-error-rate", "daily-cost-per-call");
-            n.sendDigests(LocalDate.now()); // nothing new: no second message
-            assertThat(hooks.at("/" + group + "/slack")).hasSize(2);
+            n.sendDigests(LocalDate.now()); // a quiet day is sent too, its flags gone with the first
+            Deadline.require("the quiet day's digest", Duration.ofSeconds(10), () -> hooks.at("/" + group + "/slack").size() == 3);
+            assertThat(JSON.readTree(hooks.at("/" + group + "/slack").get(2).body()).path("text").asText()).contains("0 flag(s)")
+                    .doesNotContain("daily-error-rate");
         }
     }
 

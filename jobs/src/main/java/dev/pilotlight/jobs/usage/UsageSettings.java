@@ -23,7 +23,9 @@ public record UsageSettings(Duration day, Duration sessionGap, Duration refresh,
                             double goWeeklyActive, double goAcceptance, double goSatisfaction, double stopAcceptance,
                             double stopSatisfaction, int minFeedback, int securityTier, String securityLabelKey,
                             String securityLabelValue, double labourRate, Map<String, Double> labourRates,
-                            double platformCostPerYear, double buildCost, int roiYears, double targetValueToCost) implements Serializable {
+                            double platformCostPerYear, double buildCost, int roiYears, double targetValueToCost, Duration raterWindow,
+                            double raterRatingsPerCall, int raterSlack, int raterBurstMin, double raterBurstShare,
+                            int raterMaxPerWindow, Duration raterExcludeFor) implements Serializable {
 
     static final String DEFAULTS = "usage-defaults.yaml";
     private static final Set<String> KEYS = Set.of("day", "session_gap", "refresh", "scorecard_days", "activation_days",
@@ -32,7 +34,8 @@ public record UsageSettings(Duration day, Duration sessionGap, Duration refresh,
             "regular_after_days", "concentration_top", "concentration_share", "concentration_min_users", "go_weekly_active",
             "go_acceptance", "go_satisfaction", "stop_acceptance", "stop_satisfaction", "min_feedback", "security_tier",
             "security_label", "labour_rate_usd_per_hour", "labour_rates", "platform_cost_usd_per_year", "build_cost_usd", "roi_years",
-            "target_value_to_cost");
+            "target_value_to_cost", "rater_window", "rater_ratings_per_call", "rater_slack", "rater_burst_min", "rater_burst_share",
+            "rater_max_per_window", "rater_exclude_for");
 
     /** Length of one usage day in ms. */
     public long dayMs() {
@@ -114,7 +117,14 @@ public record UsageSettings(Duration day, Duration sessionGap, Duration refresh,
                 f.number("platform_cost_usd_per_year", none ? 0 : d.platformCostPerYear, 0, 1e12),
                 f.number("build_cost_usd", none ? 0 : d.buildCost, 0, 1e12),
                 f.integer("roi_years", none ? 0 : d.roiYears, 1, 20),
-                f.number("target_value_to_cost", none ? 0 : d.targetValueToCost, 0, 1e6));
+                f.number("target_value_to_cost", none ? 0 : d.targetValueToCost, 0, 1e6),
+                f.duration("rater_window", none ? null : d.raterWindow),
+                f.number("rater_ratings_per_call", none ? 0 : d.raterRatingsPerCall, 0.1, 1000),
+                f.integer("rater_slack", none ? 0 : d.raterSlack, 0, 1_000_000),
+                f.integer("rater_burst_min", none ? 0 : d.raterBurstMin, 2, 1_000_000),
+                f.number("rater_burst_share", none ? 0 : d.raterBurstShare, 0.5, 1),
+                f.integer("rater_max_per_window", none ? 0 : d.raterMaxPerWindow, 1, 10_000_000),
+                f.duration("rater_exclude_for", none ? null : d.raterExcludeFor));
         if (s.day.toMillis() < 1_000) {
             f.problem("day", "day must be at least 1s");
         }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it (the job accepts events up to 40 days old here), one per verdict: a rostered route everyone uses and likes (GO),
  * a route without a roster and middling acceptance (ITERATE), a rostered route whose answers are mostly rejected (STOP).
  * Each scorecard's figures are recomputed here from the events sent; a re-rating replaces the first rating; a score
- * no gateway would accept goes to guard.dlq.
+ * no gateway would accept goes to guard.dlq; a flood of ratings of answers the rater never received is excluded.
  */
 class AdoptionIT {
     private static final long DAY = 86_400_000L;
@@ -89,6 +89,11 @@ class AdoptionIT {
                     rate(route, id, user, at + 30_000, d, i);
                 }
             }
+        }
+        // someone with write access to llm.feedback floods go-route with rejections of answers they never received
+        for (int i = 0; i < 40; i++) {
+            send(Topics.FEEDBACK, "ghost", new FeedbackEvent(1, "ghost-" + i, END - DAY + 36_000_000L + i * 1_000, "go-route-29-" + (i % USERS),
+                    "ghost", "acme", FeedbackEvent.Rating.DOWN, Acceptance.REJECTED, null, 0.0, 1, null, "go-route", "1.0.0", null, null));
         }
         // a score no gateway accepts: refused, not counted
         send(Topics.FEEDBACK, "go-u1", new FeedbackEvent(1, "bad-score", END - DAY + 40_000_000, "go-route-29-1", "go-u1", "acme",
@@ -182,6 +187,18 @@ class AdoptionIT {
         assertThat(criterion(c, "acceptance").status()).isEqualTo(Status.FAILED);
         assertThat(criterion(c, "satisfaction").status()).isEqualTo(Status.FAILED);
         assertThat(c.verdict()).isEqualTo(Verdict.STOP);
+    }
+
+    @Test
+    void aRaterOfAnswersTheyNeverReceivedIsExcludedAndReported() {
+        // the go-route scorecard's figures equal the honest users' ratings alone (aRosteredPilotEveryoneUsesAndLikesIsGo)
+        assertThat(TopicReader.find(fx.bootstrap(), Topics.ALERTS, r -> {
+            dev.pilotlight.common.event.Alert a = JsonCodec.decode(r.value(), dev.pilotlight.common.event.Alert.class);
+            return a.ruleId().equals("feedback-poisoning") && "ghost".equals(a.labels().get("userId"));
+        }, Duration.ofSeconds(60)).map(r -> JsonCodec.decode(r.value(), dev.pilotlight.common.event.Alert.class).summary()))
+                .hasValueSatisfying(s -> assertThat(s).contains("40 ratings against 0 calls"));
+        assertThat(TopicReader.find(fx.bootstrap(), Topics.DLQ, r -> JsonCodec.decode(r.value(), DeadLetter.class).reason()
+                .startsWith("feedback: rater ghost excluded until"), Duration.ofSeconds(60))).isPresent();
     }
 
     @Test

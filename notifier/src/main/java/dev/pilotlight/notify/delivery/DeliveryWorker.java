@@ -3,8 +3,6 @@ package dev.pilotlight.notify.delivery;
 import io.github.resilience4j.core.IntervalFunction;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,14 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers to one receiver, in order, on its own thread: a slow or dead receiver holds up only its
- * own queue. Network errors, 429 and 5xx are retried with exponential backoff and jitter for as
+ * own queue. Network errors (an unreachable mail server too), 429 and 5xx are retried with exponential backoff and jitter for as
  * long as it takes; any other answer is final (a 400 means the message itself is wrong).
  */
 public final class DeliveryWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
 
-    /** One request; {@code done} runs once it is delivered or finally refused (then with the reason). */
-    public record Job(String what, HttpRequest request, Outcome done) {}
+    /** One message; {@code done} runs once it is delivered or finally refused (then with the reason). */
+    public record Job(String what, Message message, Outcome done) {}
 
     public interface Outcome {
         void delivered();
@@ -93,15 +91,14 @@ public final class DeliveryWorker implements AutoCloseable {
         for (int attempt = 1; running; attempt++) {
             String problem;
             try {
-                HttpResponse<String> r = client.send(job.request(), HttpResponse.BodyHandlers.ofString());
-                ReceiverAnswer answer = ReceiverAnswer.of(r.statusCode());
+                Message.Attempt sent = job.message().send(client);
+                ReceiverAnswer answer = sent.answer();
                 if (answer == ReceiverAnswer.DELIVERED) {
                     delivered.incrementAndGet();
                     job.done().delivered();
                     return;
                 }
-                String body = r.body() == null ? "" : r.body().strip();
-                problem = "HTTP " + r.statusCode() + (body.isEmpty() ? "" : ": " + body.substring(0, Math.min(200, body.length())));
+                problem = sent.problem();
                 if (answer == ReceiverAnswer.REFUSED) {
                     refused.incrementAndGet();
                     LOG.error("receiver {} refused {}: {}", receiver, job.what(), problem);

@@ -16,13 +16,19 @@ final class AlertText {
         return "[P" + a.tier() + " " + mark + "] " + a.ruleId() + ": " + (a.summary() == null ? "" : a.summary());
     }
 
-    /** The day's flags, one line each; an alert that fired and resolved is listed once, as it ended. */
-    static String digest(LocalDate day, List<Alert> alerts) {
+    /**
+     * The day's summary lines, then its flags, one line each; an alert that fired and resolved is listed once, as it
+     * ended. Sent on a quiet day too: "0 flag(s)" is news.
+     */
+    static String digest(LocalDate day, List<Alert> alerts, List<String> summary) {
         Map<String, Alert> latest = new LinkedHashMap<>();
         for (Alert a : alerts) {
             latest.put(a.alertId(), a);
         }
         StringBuilder sb = new StringBuilder("Pilotlight daily digest for " + day + ": " + latest.size() + " flag(s)");
+        for (String line : summary) {
+            sb.append("\n").append(line);
+        }
         for (Alert a : latest.values()) {
             sb.append("\n• ").append(a.ruleId()).append(": ").append(a.summary() == null ? "" : a.summary())
                     .append(a.state() == Alert.State.RESOLVED ? " (resolved " + Instant.ofEpochMilli(a.endsAt()) + ")" : " (open)");

@@ -3,6 +3,7 @@ package dev.pilotlight.notify.receiver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.notify.ReceiverConfig;
+import dev.pilotlight.notify.delivery.Message;
 import java.net.http.HttpRequest;
 import java.time.LocalDate;
 import java.util.List;
@@ -19,8 +20,8 @@ public final class SlackReceiver extends JsonPostReceiver {
     }
 
     @Override
-    public HttpRequest digest(LocalDate day, List<Alert> alerts) {
-        return postText(AlertText.digest(day, alerts));
+    public Message digest(LocalDate day, List<Alert> alerts, List<String> summary) {
+        return Message.http(postText(AlertText.digest(day, alerts, summary)));
     }
 
     private HttpRequest postText(String text) {

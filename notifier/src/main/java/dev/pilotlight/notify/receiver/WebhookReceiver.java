@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.common.event.Alert;
 import dev.pilotlight.notify.ReceiverConfig;
+import dev.pilotlight.notify.delivery.Message;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -28,11 +29,12 @@ public final class WebhookReceiver extends JsonPostReceiver {
     }
 
     @Override
-    public HttpRequest digest(LocalDate day, List<Alert> alerts) {
+    public Message digest(LocalDate day, List<Alert> alerts, List<String> summary) {
         ObjectNode body = JSON.createObjectNode().put("type", "digest").put("day", day.toString());
-        body.put("text", AlertText.digest(day, alerts));
+        body.put("text", AlertText.digest(day, alerts, summary));
+        body.set("summary", JSON.valueToTree(summary));
         body.set("alerts", JSON.valueToTree(alerts));
-        return post(body.toString());
+        return Message.http(post(body.toString()));
     }
 
     @Override

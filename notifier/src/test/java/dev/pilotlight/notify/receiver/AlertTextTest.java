@@ -22,8 +22,8 @@ class AlertTextTest {
         String text = AlertText.digest(LocalDate.of(2026, 11, 29), List.of(
                 alert("e1", "low-adoption", Alert.State.FIRING),
                 alert("e2", "cost-drift", Alert.State.FIRING),
-                alert("e1", "low-adoption", Alert.State.RESOLVED)));
-        assertThat(text).startsWith("Pilotlight daily digest for 2026-11-29: 2 flag(s)");
+                alert("e1", "low-adoption", Alert.State.RESOLVED)), List.of("Usage trend, claims-notes: DAU 3"));
+        assertThat(text).startsWith("Pilotlight daily digest for 2026-11-29: 2 flag(s)\nUsage trend, claims-notes: DAU 3\n");
         assertThat(text.lines().filter(l -> l.startsWith("• "))).containsExactly(
                 "• low-adoption: low-adoption summary (resolved 1970-01-02T00:00:00Z)",
                 "• cost-drift: cost-drift summary (open)");
