@@ -21,6 +21,7 @@ import dev.pilotlight.jobs.alerting.SignCommands;
 import dev.pilotlight.jobs.alerting.SilenceDetector;
 import dev.pilotlight.jobs.alerting.ThresholdRuleEvaluator;
 import dev.pilotlight.jobs.feedback.KeepLastRating;
+import dev.pilotlight.jobs.feedback.RaterInput;
 import dev.pilotlight.jobs.feedback.ScreenRaters;
 import dev.pilotlight.jobs.feedback.StampWithEventTime;
 import dev.pilotlight.jobs.ingest.Envelope;
@@ -69,7 +70,9 @@ import dev.pilotlight.jobs.usage.FollowUser;
 import dev.pilotlight.jobs.usage.TallyRoute;
 import dev.pilotlight.jobs.usage.UsageControl;
 import dev.pilotlight.jobs.usage.UsageInput;
+import dev.pilotlight.jobs.usage.UsageBatcher;
 import dev.pilotlight.jobs.usage.UsageSettings;
+import dev.pilotlight.jobs.usage.UserCall;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Source;
@@ -127,13 +130,15 @@ public final class GuardPipeline {
         }
         DataStream<Envelope> rated = records; // what the usage figures and the experiment verdicts count
         if (settings.modules().contains(GuardModule.EXPERIMENTS) || settings.modules().contains(GuardModule.USAGE)) {
+            // ratings pass through the screen; calls reach it only as (user, time) and go on to the modules directly
             SingleOutputStreamOperator<Envelope> screened = records.filter(ScreenRaters::relevant).name("rater-inputs").uid("rater-inputs")
-                    .keyBy(ScreenRaters::userOf)
+                    .map(RaterInput::of).name("rater-events").uid("rater-events")
+                    .keyBy(RaterInput::user)
                     .process(new ScreenRaters(settings.usage())).name("screen-raters").uid("screen-raters");
             screened.getSideOutput(ScreenRaters.ALERTS).sinkTo(sinks.alerts()).name("rater-alerts").uid("rater-alerts-sink");
             deadLetters = deadLetters.union(screened.getSideOutput(ScreenRaters.EXCLUDED));
-            rated = screened.union(records.filter(e -> e.invocation() != null && !ScreenRaters.relevant(e)).name("calls-without-user")
-                    .uid("calls-without-user"));
+            rated = screened.union(records.filter(e -> e.feedback() == null || !ScreenRaters.relevant(e)).name("not-screened")
+                    .uid("not-screened"));
         }
         if (settings.modules().contains(GuardModule.EXPERIMENTS)) {
             deadLetters = deadLetters.union(experiments(rated, controlSplit.getSideOutput(SplitByRecordType.RELEASES), sinks, settings));
@@ -281,8 +286,8 @@ public final class GuardPipeline {
         DataStream<UsageInput> inputs = records.filter(UsageInput::counted).name("usage-inputs").uid("usage-inputs")
                 .map(UsageInput::of).name("usage-calls-and-ratings").uid("usage-calls-and-ratings");
         DataStream<UsageInput> marks = records.filter(e -> FollowUser.counts(e.invocation())).name("usage-calls").uid("usage-calls")
-                .map(Envelope::invocation).name("usage-invocations").uid("usage-invocations")
-                .keyBy(InvocationEvent::userId)
+                .map(e -> UserCall.of(e.invocation())).name("usage-invocations").uid("usage-invocations")
+                .keyBy(UserCall::user)
                 .process(new FollowUser(u)).name("follow-users").uid("follow-users");
         DataStream<UsageControl> control = broadcasts.filter(b -> b.rules() != null).name("usage-rule-sets").uid("usage-rule-sets")
                 .map(b -> UsageControl.of(b.rules())).name("usage-rosters").uid("usage-rosters");
@@ -290,7 +295,11 @@ public final class GuardPipeline {
             control = control.union(ruleAlerts.filter(tally::critical).name("security-alerts").uid("security-alerts")
                     .map(UsageControl::of).name("usage-security-alerts").uid("usage-security-alerts"));
         }
-        SingleOutputStreamOperator<Scorecard> cards = inputs.union(marks).keyBy(UsageInput::route)
+        // calls merged per route and day on the heap first: the tally's state is touched once per merged input
+        SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs, "batch-usage-calls", TypeInformation.of(UsageInput.class),
+                new UsageBatcher(u, settings.miniBatch()));
+        batched.uid("batch-usage-calls");
+        SingleOutputStreamOperator<Scorecard> cards = batched.union(marks).keyBy(UsageInput::route)
                 .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY))
                 .process(tally).name("tally-routes").uid("tally-routes");
         CommandSigner signer = settings.signer();

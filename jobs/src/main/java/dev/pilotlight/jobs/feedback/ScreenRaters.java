@@ -32,9 +32,10 @@ import org.apache.flink.util.OutputTag;
  * one before allow, plus a slack), or sent a one-sided burst (at least rater_burst_min ratings, nearly all the same), or
  * more than rater_max_per_window ratings at once (judged at once), is excluded: every rating of theirs not yet judged is
  * taken back (retractions, which every count subtracts), their ratings until rater_exclude_for has passed go to guard.dlq
- * with the reason, and a tier-2 security alert names the user and the evidence. Calls pass unchanged.
+ * with the reason, and a tier-2 security alert names the user and the evidence. Calls are only counted here (they reach
+ * the modules directly); ratings pass on as envelopes.
  */
-public final class ScreenRaters extends KeyedProcessFunction<String, Envelope, Envelope> {
+public final class ScreenRaters extends KeyedProcessFunction<String, RaterInput, Envelope> {
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("rater-alerts") {};
     public static final OutputTag<DeadLetter> EXCLUDED = new OutputTag<>("excluded-ratings") {};
     static final String RULE = "feedback-poisoning";
@@ -53,9 +54,6 @@ public final class ScreenRaters extends KeyedProcessFunction<String, Envelope, E
         return e.feedback() != null ? e.feedback().userId() != null : e.invocation() != null && e.invocation().userId() != null;
     }
 
-    public static String userOf(Envelope e) {
-        return e.feedback() != null ? e.feedback().userId() : e.invocation().userId();
-    }
 
     @Override
     public void open(OpenContext ctx) {
@@ -65,27 +63,31 @@ public final class ScreenRaters extends KeyedProcessFunction<String, Envelope, E
     }
 
     @Override
-    public void processElement(Envelope e, Context ctx, Collector<Envelope> out) throws Exception {
-        long t = e.eventTime();
+    public void processElement(RaterInput e, Context ctx, Collector<Envelope> out) throws Exception {
+        long t = e.at();
         long w = s.raterWindow().toMillis();
         long start = Math.floorDiv(t, w) * w;
-        FeedbackEvent f = e.feedback();
+        FeedbackEvent f = e.rating();
         Exclusion x = exclusion.value();
         if (f != null && x != null && x.covers(t)) {
             ctx.output(EXCLUDED, DeadLetter.of(Topics.FEEDBACK, -1, -1, f.userId(), "feedback: rater " + f.userId() + " excluded until "
                     + Instant.ofEpochMilli(x.until()) + " (" + RULE + ")", JsonCodec.encodeToString(f), System.currentTimeMillis()));
             return;
         }
-        out.collect(e);
+        if (f != null) {
+            out.collect(Envelope.of(f, e.kafkaTimestamp()));
+        }
         if (f != null && f.retraction()) {
             passed.remove(f.invocationId()); // KeepLastRating took it back itself
             return;
         }
         RaterCounts c = windows.get(start);
-        c = c == null ? RaterCounts.NONE : c;
+        if (c == null) {
+            c = RaterCounts.NONE;
+            ctx.timerService().registerEventTimeTimer(start + w); // once per window: timers live in RocksDB too
+        }
         c = f == null ? c.call() : c.rating(polarity(f));
         windows.put(start, c);
-        ctx.timerService().registerEventTimeTimer(start + w);
         if (f != null) {
             passed.put(f.invocationId(), f);
             if (c.ratings() > s.raterMaxPerWindow()) {

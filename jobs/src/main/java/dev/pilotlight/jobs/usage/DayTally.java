@@ -13,7 +13,7 @@ public record DayTally(long calls, long errors, double costUsd, long acceptanceA
     public static final DayTally EMPTY = new DayTally(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     DayTally call(UsageInput c) {
-        return new DayTally(calls + 1, errors + (c.failed() ? 1 : 0), costUsd + c.usd(), acceptanceAnswers, accepted, thumbsUp,
+        return new DayTally(calls + c.count(), errors + c.errors(), costUsd + c.usd(), acceptanceAnswers, accepted, thumbsUp,
                 thumbsDown, scores, scoreSum, savedReports, secondsSaved, valueUsd, sessions, sessionSeconds);
     }
 

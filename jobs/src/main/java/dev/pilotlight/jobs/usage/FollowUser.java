@@ -22,7 +22,7 @@ import org.apache.flink.util.Collector;
  * back after it, and the first month's use count once it is over. A user silent for forget_after_days is
  * forgotten; one event-time timer per user at the earliest deadline of any of their routes.
  */
-public final class FollowUser extends KeyedProcessFunction<String, InvocationEvent, UsageInput> {
+public final class FollowUser extends KeyedProcessFunction<String, UserCall, UsageInput> {
     private final UsageSettings s;
     private transient MapState<String, UserOnRoute> routes;
     private transient ValueState<Long> timer;
@@ -43,14 +43,14 @@ public final class FollowUser extends KeyedProcessFunction<String, InvocationEve
     }
 
     @Override
-    public void processElement(InvocationEvent e, Context ctx, Collector<UsageInput> out) throws Exception {
-        long end = e.timestamp();
-        long start = end - Math.max(0, e.latencyMs());
+    public void processElement(UserCall e, Context ctx, Collector<UsageInput> out) throws Exception {
+        long end = e.end();
+        long start = end - e.latencyMs();
         UserOnRoute u = routes.get(e.route());
         if (u == null) {
             u = new UserOnRoute(end, 0, start, end, true, 1, s.dayOf(end), 0);
-            out.collect(UsageInput.mark(Kind.FIRST, e.route(), e.userId(), end, 0, 0));
-            out.collect(UsageInput.mark(Kind.ACTIVE, e.route(), e.userId(), end, 0, 0));
+            out.collect(UsageInput.mark(Kind.FIRST, e.route(), e.user(), end, 0, 0));
+            out.collect(UsageInput.mark(Kind.ACTIVE, e.route(), e.user(), end, 0, 0));
         } else {
             u = nextCall(u, e, start, end, out);
         }
@@ -61,40 +61,40 @@ public final class FollowUser extends KeyedProcessFunction<String, InvocationEve
         schedule(ctx, deadline(u));
     }
 
-    private UserOnRoute nextCall(UserOnRoute u, InvocationEvent e, long start, long end, Collector<UsageInput> out) {
+    private UserOnRoute nextCall(UserOnRoute u, UserCall e, long start, long end, Collector<UsageInput> out) {
         long sessionStart = u.sessionStart();
         int sessions = u.sessions();
         boolean newSession = !u.sessionOpen() || start - u.lastEnd() > s.sessionGap().toMillis();
         if (newSession) {
             if (u.sessionOpen()) {
-                out.collect(UsageInput.mark(Kind.SESSION, e.route(), e.userId(), u.lastEnd(), 0, (u.lastEnd() - u.sessionStart()) / 1000.0));
+                out.collect(UsageInput.mark(Kind.SESSION, e.route(), e.user(), u.lastEnd(), 0, (u.lastEnd() - u.sessionStart()) / 1000.0));
             }
             sessionStart = start;
             sessions++;
         }
         long day = s.dayOf(end);
         if (day > u.lastDay()) {
-            out.collect(UsageInput.mark(Kind.ACTIVE, e.route(), e.userId(), end, 0, 0));
+            out.collect(UsageInput.mark(Kind.ACTIVE, e.route(), e.user(), end, 0, 0));
         }
         UserOnRoute next = new UserOnRoute(u.firstSeen(), u.uses(), sessionStart, Math.max(end, u.lastEnd()), true, sessions,
                 Math.max(day, u.lastDay()), u.flags());
         if (newSession && next.has(UserOnRoute.TRIED_ONCE)) {
-            out.collect(UsageInput.mark(Kind.RETURNED, e.route(), e.userId(), end, 0, 0));
+            out.collect(UsageInput.mark(Kind.RETURNED, e.route(), e.user(), end, 0, 0));
             next = next.without(UserOnRoute.TRIED_ONCE);
         }
         return next;
     }
 
     /** A use within the first month: regular and power once their counts are reached. */
-    private UserOnRoute counted(UserOnRoute u, InvocationEvent e, Collector<UsageInput> out) {
+    private UserOnRoute counted(UserOnRoute u, UserCall e, Collector<UsageInput> out) {
         UserOnRoute n = new UserOnRoute(u.firstSeen(), u.uses() + 1, u.sessionStart(), u.lastEnd(), u.sessionOpen(), u.sessions(),
                 u.lastDay(), u.flags());
         if (n.uses() >= s.regularUses() && !n.has(UserOnRoute.REGULAR)) {
-            out.collect(UsageInput.mark(Kind.REGULAR, e.route(), e.userId(), n.firstSeen(), n.uses(), 0));
+            out.collect(UsageInput.mark(Kind.REGULAR, e.route(), e.user(), n.firstSeen(), n.uses(), 0));
             n = n.with(UserOnRoute.REGULAR);
         }
         if (n.uses() >= s.powerUses() && !n.has(UserOnRoute.POWER)) {
-            out.collect(UsageInput.mark(Kind.POWER, e.route(), e.userId(), n.firstSeen(), n.uses(), 0));
+            out.collect(UsageInput.mark(Kind.POWER, e.route(), e.user(), n.firstSeen(), n.uses(), 0));
             n = n.with(UserOnRoute.POWER);
         }
         return n;

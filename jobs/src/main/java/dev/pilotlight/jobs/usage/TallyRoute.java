@@ -49,7 +49,8 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
     private transient MapState<Long, CohortTally> cohorts;
     private transient MapState<String, RosterUser> members;
     private transient MapState<String, Long> churned;
-    private transient ValueState<RouteMeta> meta;
+    private transient ValueState<RouteClock> clock;
+    private transient ValueState<RouteMarks> marks;
 
     public TallyRoute(UsageSettings settings, ActiveRules rules) {
         this.s = settings;
@@ -65,29 +66,34 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         members = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-roster-members", Types.STRING,
                 TypeInformation.of(RosterUser.class)));
         churned = getRuntimeContext().getMapState(new MapStateDescriptor<>("usage-tried-once", Types.STRING, Types.LONG));
-        meta = getRuntimeContext().getState(new ValueStateDescriptor<>("usage-route", TypeInformation.of(RouteMeta.class)));
+        clock = getRuntimeContext().getState(new ValueStateDescriptor<>("usage-route-clock", TypeInformation.of(RouteClock.class)));
+        marks = getRuntimeContext().getState(new ValueStateDescriptor<>("usage-route-marks", TypeInformation.of(RouteMarks.class)));
     }
 
     @Override
     public void processElement(UsageInput in, ReadOnlyContext ctx, Collector<Scorecard> out) throws Exception {
-        RouteMeta m = meta.value() == null ? new RouteMeta() : meta.value();
-        m.lastActivity = Math.max(m.lastActivity, in.at());
+        RouteClock c = (clock.value() == null ? RouteClock.NEW : clock.value()).seen(in.at(), in.kind() == UsageInput.Kind.CALL);
         long day = s.dayOf(in.at());
         switch (in.kind()) {
-            case CALL -> {
-                m.firstCall = Math.min(m.firstCall, in.at());
-                tallies.put(day, tally(day).call(in));
-                Roster roster = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(ctx.getCurrentKey());
-                if (roster != null && roster.includes(in.user())) {
-                    member(in);
-                }
-            }
+            case CALL -> tallies.put(day, tally(day).call(in));
             case FEEDBACK -> tallies.put(day, tally(day).rating(in, s.labourRateOf(in.tenant())));
             case SESSION -> tallies.put(day, tally(day).session(in.seconds()));
-            case ACTIVE -> sketches.put(day, DistinctSketch.add(sketches.get(day), in.user()));
-            case FIRST -> cohort(in.at(), 1, 0, 0, 0);
-            case REGULAR -> cohort(in.at(), 0, 1, 0, 0);
-            case POWER -> cohort(in.at(), 0, 0, 1, 0);
+            case ACTIVE -> {
+                sketches.put(day, DistinctSketch.add(sketches.get(day), in.user()));
+                member(in, ctx);
+            }
+            case FIRST -> {
+                cohort(in.at(), 1, 0, 0, 0);
+                member(in, ctx);
+            }
+            case REGULAR -> {
+                cohort(in.at(), 0, 1, 0, 0);
+                member(in, ctx);
+            }
+            case POWER -> {
+                cohort(in.at(), 0, 0, 1, 0);
+                member(in, ctx);
+            }
             case TRIED_ONCE -> {
                 cohort(in.at(), 0, 0, 0, 1);
                 churned.put(in.user(), in.at());
@@ -99,13 +105,21 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
                     churned.remove(in.user());
                 }
             }
-            case SETTLED -> m.settle((int) Math.min(Integer.MAX_VALUE, in.count()), s.settledUsersKept());
+            case SETTLED -> {
+                RouteMarks m = marks();
+                m.settle((int) Math.min(Integer.MAX_VALUE, in.count()), s.settledUsersKept());
+                marks.update(m);
+            }
         }
-        if (m.timer == 0) {
-            m.timer = nextTick(in.at());
-            ctx.timerService().registerEventTimeTimer(m.timer);
+        if (c.timer() == 0) {
+            c = c.timer(nextTick(in.at()));
+            ctx.timerService().registerEventTimeTimer(c.timer());
         }
-        meta.update(m);
+        clock.update(c);
+    }
+
+    private RouteMarks marks() throws Exception {
+        return marks.value() == null ? new RouteMarks() : marks.value();
     }
 
     private DayTally tally(long day) throws Exception {
@@ -113,14 +127,24 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         return t == null ? DayTally.EMPTY : t;
     }
 
-    private void member(UsageInput in) throws Exception {
-        RosterUser u = members.get(in.user());
-        if (u == null) {
-            u = new RosterUser(in.at(), s.dayOf(in.at()), 0);
+    /**
+     * A roster member's progress, from their milestones (roster members only: bounded by the roster): the first call,
+     * the last active day, and the first-month uses reached (regular, power). A member whose first call came before
+     * their roster was in force counts from their first active day since.
+     */
+    private void member(UsageInput in, ReadOnlyContext ctx) throws Exception {
+        Roster roster = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(ctx.getCurrentKey());
+        if (roster == null || !roster.includes(in.user())) {
+            return;
         }
-        boolean firstMonth = in.at() < u.firstCall() + s.days(s.firstMonthDays());
-        members.put(in.user(), new RosterUser(Math.min(u.firstCall(), in.at()), Math.max(u.lastDay(), s.dayOf(in.at())),
-                u.uses() + (firstMonth ? 1 : 0)));
+        RosterUser u = members.get(in.user());
+        long firstCall = u == null ? in.at() : in.kind() == UsageInput.Kind.FIRST ? Math.min(u.firstCall(), in.at()) : u.firstCall();
+        long lastDay = Math.max(u == null ? Long.MIN_VALUE : u.lastDay(), in.kind() == UsageInput.Kind.ACTIVE ? s.dayOf(in.at()) : Long.MIN_VALUE);
+        int uses = u == null ? 0 : u.uses();
+        if (in.kind() == UsageInput.Kind.REGULAR || in.kind() == UsageInput.Kind.POWER) {
+            uses = Math.max(uses, (int) in.count());
+        }
+        members.put(in.user(), new RosterUser(firstCall, lastDay, uses));
     }
 
     private void cohort(long firstSeen, int users, int regular, int power, int triedOnce) throws Exception {
@@ -168,31 +192,33 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
 
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<Scorecard> out) throws Exception {
-        RouteMeta m = meta.value();
+        RouteClock c = clock.value();
         String route = ctx.getCurrentKey();
-        if (m == null) {
+        if (c == null) {
             return;
         }
-        m.timer = 0;
         long today = s.dayOf(at - 1);
         forgetOld(today);
+        RouteMarks m = marks();
         ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
-        Scorecard card = scorecard(route, at, today, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
+        Scorecard card = scorecard(route, at, today, c, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
         out.collect(card);
         ctx.output(SAMPLES, UsageSamples.of(card));
         if (at % s.dayMs() == 0) {
             intervene(card, at, m, in.version(), ctx);
+            marks.update(m);
         }
-        if (at - m.lastActivity > s.days(keptDays())) {
+        if (at - c.lastActivity() > s.days(keptDays())) {
             clear(); // silent for longer than its window: nothing left to tell
             return;
         }
-        m.timer = nextTick(at);
-        ctx.timerService().registerEventTimeTimer(m.timer);
-        meta.update(m);
+        c = c.timer(nextTick(at));
+        ctx.timerService().registerEventTimeTimer(c.timer());
+        clock.update(c);
     }
 
-    private Scorecard scorecard(String route, long at, long today, RouteMeta m, Roster roster, int openSecurity) throws Exception {
+    private Scorecard scorecard(String route, long at, long today, RouteClock clk, RouteMarks m, Roster roster, int openSecurity)
+            throws Exception {
         Map<Long, DayTally> days = new HashMap<>();
         for (Map.Entry<Long, DayTally> e : tallies.entries()) {
             days.put(e.getKey(), e.getValue());
@@ -201,7 +227,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         for (Map.Entry<Long, byte[]> e : sketches.entries()) {
             users.put(e.getKey(), e.getValue());
         }
-        UsageWindow w = new UsageWindow(s, today, s.dayOf(m.firstCall == Long.MAX_VALUE ? at - 1 : m.firstCall), days, users);
+        UsageWindow w = new UsageWindow(s, today, s.dayOf(clk.firstCall() == Long.MAX_VALUE ? at - 1 : clk.firstCall()), days, users);
         Scorecard.Funnel funnel = null;
         Integer active = null;
         if (roster != null) {
@@ -209,7 +235,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             for (Map.Entry<String, RosterUser> e : members.entries()) {
                 known.put(e.getKey(), e.getValue());
             }
-            long invitedAt = roster.invitedAt() != null ? roster.invitedAt() : Math.min(m.firstCall, at);
+            long invitedAt = roster.invitedAt() != null ? roster.invitedAt() : Math.min(clk.firstCall(), at);
             funnel = AdoptionFunnel.of(roster, invitedAt, known, s);
             active = AdoptionFunnel.activeThisWeek(roster, known, today);
         }
@@ -253,7 +279,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
     }
 
     /** Fires the interventions newly called for, resolves those no longer. */
-    private void intervene(Scorecard card, long at, RouteMeta m, String rulesVersion, OnTimerContext ctx) throws Exception {
+    private void intervene(Scorecard card, long at, RouteMarks m, String rulesVersion, OnTimerContext ctx) {
         Map<String, Interventions.Needed> due = Interventions.due(card.roster(), at, m.settled, s);
         Map<String, String> labels = Map.of("route", card.route(), "team", "product");
         for (Interventions.Needed n : due.values()) {
@@ -318,6 +344,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         cohorts.clear();
         members.clear();
         churned.clear();
-        meta.clear();
+        clock.clear();
+        marks.clear();
     }
 }

@@ -4,15 +4,17 @@ import dev.pilotlight.common.event.FeedbackEvent;
 import dev.pilotlight.common.event.InvocationEvent;
 
 /**
- * What a route's tally hears (keyed by route): each call and rating, and the milestones {@link FollowUser}
- * decides per user (first call, active day, regular, power, tried once, returned, session, settled).
+ * What a route's tally hears (keyed by route): calls (merged per route and day by {@link UsageBatcher}), each rating,
+ * and the milestones {@link FollowUser} decides per user (first call, active day, regular, power, tried once,
+ * returned, session, settled).
  *
- * @param count  CALL: 1; FEEDBACK: +1 for a rating, -1 for a retraction; SETTLED: the first month's uses
- * @param failed CALL: the call failed (an error, not a refusal of the caller's input)
- * @param usd    CALL: its cost
+ * @param count  CALL: the calls (1, or more once {@link UsageBatcher} merged a route's day); FEEDBACK: +1 for a rating,
+ *               -1 for a retraction; SETTLED: the first month's uses
+ * @param errors CALL: those that failed (an error, not a refusal of the caller's input)
+ * @param usd    CALL: their cost
  * @param seconds FEEDBACK: time saved (NaN: not reported); SESSION: the session's length
  */
-public record UsageInput(Kind kind, String route, String user, String tenant, long at, long count, boolean failed, double usd,
+public record UsageInput(Kind kind, String route, String user, String tenant, long at, long count, long errors, double usd,
                          double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating) {
 
     public enum Kind { CALL, FEEDBACK, FIRST, ACTIVE, REGULAR, POWER, TRIED_ONCE, RETURNED, SESSION, SETTLED }
@@ -33,16 +35,16 @@ public record UsageInput(Kind kind, String route, String user, String tenant, lo
     public static UsageInput call(InvocationEvent e) {
         // a negative or non-finite cost counts as nothing here (the cost module dead-letters it)
         double usd = Double.isFinite(e.costUsd()) && e.costUsd() > 0 ? e.costUsd() : 0;
-        return new UsageInput(Kind.CALL, e.route(), e.userId(), e.tenant(), e.timestamp(), 1, e.status().isFailure(), usd, 0, null, null, null);
+        return new UsageInput(Kind.CALL, e.route(), e.userId(), e.tenant(), e.timestamp(), 1, e.status().isFailure() ? 1 : 0, usd, 0, null, null, null);
     }
 
     public static UsageInput feedback(FeedbackEvent f) {
-        return new UsageInput(Kind.FEEDBACK, f.route(), f.userId(), f.tenant(), f.timestamp(), f.sign(), false, 0,
+        return new UsageInput(Kind.FEEDBACK, f.route(), f.userId(), f.tenant(), f.timestamp(), f.sign(), 0, 0,
                 f.secondsSaved() == null ? Double.NaN : f.secondsSaved(), f.score(), f.acceptance(), f.rating());
     }
 
     /** A milestone of one user on one route. */
     public static UsageInput mark(Kind kind, String route, String user, long at, long count, double seconds) {
-        return new UsageInput(kind, route, user, null, at, count, false, 0, seconds, null, null, null);
+        return new UsageInput(kind, route, user, null, at, count, 0, 0, seconds, null, null, null);
     }
 }

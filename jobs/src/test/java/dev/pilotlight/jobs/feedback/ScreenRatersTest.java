@@ -27,33 +27,33 @@ class ScreenRatersTest {
     static final long W = 600_000;
     static final UsageSettings S = UsageSettings.defaults();
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ScreenRaters(S), ScreenRaters::userOf, Types.STRING);
+    static KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> harness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ScreenRaters(S), RaterInput::user, Types.STRING);
     }
 
-    static void call(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h, String user, long t) throws Exception {
+    static void call(KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> h, String user, long t) throws Exception {
         InvocationEvent e = InvocationEvent.builder().eventId("c" + t).timestamp(t).userId(user).route("r").promptVersion("1.0.0")
                 .status(InvocationStatus.OK).build();
-        h.processElement(new StreamRecord<>(Envelope.of(e, t), t));
+        h.processElement(new StreamRecord<>(RaterInput.of(Envelope.of(e, t)), t));
     }
 
-    static void rate(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h, String user, String invocation, boolean up, long t)
+    static void rate(KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> h, String user, String invocation, boolean up, long t)
             throws Exception {
         FeedbackEvent f = new FeedbackEvent(1, "f-" + invocation + t, t, invocation, user, "acme", up ? FeedbackEvent.Rating.UP
                 : FeedbackEvent.Rating.DOWN, null, null, null, null, null, "r", "1.0.0", null, null);
-        h.processElement(new StreamRecord<>(Envelope.of(f, t), t));
+        h.processElement(new StreamRecord<>(RaterInput.of(Envelope.of(f, t)), t));
     }
 
-    static List<FeedbackEvent> ratingsOut(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
+    static List<FeedbackEvent> ratingsOut(KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> h) {
         return h.extractOutputValues().stream().filter(e -> e.feedback() != null).map(Envelope::feedback).toList();
     }
 
-    static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
+    static List<Alert> alerts(KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> h) {
         var q = h.getSideOutput(ScreenRaters.ALERTS);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
 
-    static List<DeadLetter> excluded(KeyedOneInputStreamOperatorTestHarness<String, Envelope, Envelope> h) {
+    static List<DeadLetter> excluded(KeyedOneInputStreamOperatorTestHarness<String, RaterInput, Envelope> h) {
         var q = h.getSideOutput(ScreenRaters.EXCLUDED);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
@@ -118,7 +118,7 @@ class ScreenRatersTest {
             call(h, "mallory", T0);
             rate(h, "mallory", "inv-0", true, T0 + 1);
             FeedbackEvent first = ratingsOut(h).get(0);
-            h.processElement(new StreamRecord<>(Envelope.of(first.retracted(), T0 + 2), T0 + 2)); // KeepLastRating's retraction passes
+            h.processElement(new StreamRecord<>(RaterInput.of(Envelope.of(first.retracted(), T0 + 2)), T0 + 2)); // KeepLastRating's retraction
             for (int i = 1; i < 8; i++) {
                 rate(h, "mallory", "inv-" + i, true, T0 + 10 + i);
             }

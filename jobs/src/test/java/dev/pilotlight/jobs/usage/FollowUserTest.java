@@ -19,8 +19,8 @@ class FollowUserTest {
     static final long MIN = 60_000;
     static final long DAY = 86_400_000;
 
-    static KeyedOneInputStreamOperatorTestHarness<String, InvocationEvent, UsageInput> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FollowUser(UsageSettings.defaults()), InvocationEvent::userId,
+    static KeyedOneInputStreamOperatorTestHarness<String, UserCall, UsageInput> harness() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FollowUser(UsageSettings.defaults()), UserCall::user,
                 Types.STRING);
     }
 
@@ -29,17 +29,17 @@ class FollowUserTest {
                 .status(InvocationStatus.OK).latencyMs(2_000).costUsd(0.001).build();
     }
 
-    static void send(KeyedOneInputStreamOperatorTestHarness<String, InvocationEvent, UsageInput> h, InvocationEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.timestamp()));
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, UserCall, UsageInput> h, InvocationEvent e) throws Exception {
+        h.processElement(new StreamRecord<>(UserCall.of(e), e.timestamp()));
     }
 
-    static List<Kind> kinds(KeyedOneInputStreamOperatorTestHarness<String, InvocationEvent, UsageInput> h) {
+    static List<Kind> kinds(KeyedOneInputStreamOperatorTestHarness<String, UserCall, UsageInput> h) {
         List<Kind> out = h.extractOutputValues().stream().map(UsageInput::kind).toList();
         h.getOutput().clear();
         return out;
     }
 
-    static int stateEntries(KeyedOneInputStreamOperatorTestHarness<String, InvocationEvent, UsageInput> h) {
+    static int stateEntries(KeyedOneInputStreamOperatorTestHarness<String, UserCall, UsageInput> h) {
         return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 

@@ -58,17 +58,19 @@ class TallyRouteTest {
     }
 
     static UsageInput call(String user, long at) {
-        return new UsageInput(Kind.CALL, ROUTE, user, "acme", at, 1, false, 0.002, 0, null, null, null);
+        return new UsageInput(Kind.CALL, ROUTE, user, "acme", at, 1, 0, 0.002, 0, null, null, null);
     }
 
     static UsageInput rating(String user, String tenant, long at, Acceptance a, Integer score, double seconds) {
-        return new UsageInput(Kind.FEEDBACK, ROUTE, user, tenant, at, 1, false, 0, seconds, score, a, a == Acceptance.REJECTED ? Rating.DOWN
+        return new UsageInput(Kind.FEEDBACK, ROUTE, user, tenant, at, 1, 0, 0, seconds, score, a, a == Acceptance.REJECTED ? Rating.DOWN
                 : Rating.UP);
     }
 
     static final Set<String> SEEN = new HashSet<>();
+    static final Map<String, Integer> USES = new java.util.HashMap<>();
+    static final Map<String, Long> FIRST_SEEN = new java.util.HashMap<>();
 
-    /** One day of {@code users}: a call each (with FollowUser's marks), and a rating per user. */
+    /** One day of {@code users}: a call each (with the marks FollowUser would send), and a rating per user. */
     static void day(KeyedBroadcastOperatorTestHarness<String, UsageInput, UsageControl, Scorecard> h, int d, List<String> users,
                     double acceptedShare, int score) throws Exception {
         for (int i = 0; i < users.size(); i++) {
@@ -76,9 +78,18 @@ class TallyRouteTest {
             String u = users.get(i);
             if (SEEN.add(h.hashCode() + u)) {
                 send(h, UsageInput.mark(Kind.FIRST, ROUTE, u, at, 0, 0));
+                FIRST_SEEN.put(h.hashCode() + u, at);
             }
+            long firstSeen = FIRST_SEEN.get(h.hashCode() + u);
             send(h, UsageInput.mark(Kind.ACTIVE, ROUTE, u, at, 0, 0));
             send(h, call(u, at));
+            int uses = USES.merge(h.hashCode() + u, 1, Integer::sum);
+            if (uses == S.regularUses()) {
+                send(h, UsageInput.mark(Kind.REGULAR, ROUTE, u, firstSeen, uses, 0)); // milestones carry the first-seen time
+            }
+            if (uses == S.powerUses()) {
+                send(h, UsageInput.mark(Kind.POWER, ROUTE, u, firstSeen, uses, 0));
+            }
             boolean accepted = i < Math.round(users.size() * acceptedShare);
             send(h, rating(u, "acme", at + 1, accepted ? Acceptance.ACCEPTED : Acceptance.HEAVY_EDITS, score, 600));
         }

@@ -4,18 +4,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A route's own marks in {@link TallyRoute} (a Flink POJO): when it was first and last used, its pending timer,
- * the interventions firing (rule id → when the alert started) and the first-month use counts of its settled
- * users (newest last, at most settled_users_kept).
+ * What {@link TallyRoute} keeps of a route besides its days (a Flink POJO, read only at day ends and when a user's
+ * month settles): the interventions firing (rule id → when the alert started) and the first-month use counts of its
+ * settled users (newest last, at most settled_users_kept).
  */
-public class RouteMeta {
-    public long firstCall = Long.MAX_VALUE;
-    public long lastActivity;
-    public long timer;
+public class RouteMarks {
     public Map<String, Long> firing = new HashMap<>();
     public int[] settled = new int[0];
 
-    public RouteMeta() {}
+    public RouteMarks() {}
 
     void settle(int uses, int keep) {
         int n = Math.min(settled.length + 1, keep);

@@ -1,0 +1,10 @@
+package dev.pilotlight.jobs.usage;
+
+import dev.pilotlight.common.event.InvocationEvent;
+
+/** What {@link FollowUser} needs of a call: who, where, when it ended and how long it took (not the whole event across the network). */
+public record UserCall(String user, String route, long end, long latencyMs) {
+    public static UserCall of(InvocationEvent e) {
+        return new UserCall(e.userId(), e.route(), e.timestamp(), Math.max(0, e.latencyMs()));
+    }
+}
