@@ -191,14 +191,15 @@ class AdoptionIT {
 
     @Test
     void aRaterOfAnswersTheyNeverReceivedIsExcludedAndReported() {
-        // the go-route scorecard's figures equal the honest users' ratings alone (aRosteredPilotEveryoneUsesAndLikesIsGo)
+        // the go-route scorecard's figures equal the honest users' ratings alone (aRosteredPilotEveryoneUsesAndLikesIsGo:
+        // 280 answers, not 320)
         assertThat(TopicReader.find(fx.bootstrap(), Topics.ALERTS, r -> {
             dev.pilotlight.common.event.Alert a = JsonCodec.decode(r.value(), dev.pilotlight.common.event.Alert.class);
             return a.ruleId().equals("feedback-poisoning") && "ghost".equals(a.labels().get("userId"));
         }, Duration.ofSeconds(60)).map(r -> JsonCodec.decode(r.value(), dev.pilotlight.common.event.Alert.class).summary()))
                 .hasValueSatisfying(s -> assertThat(s).contains("40 ratings against 0 calls"));
-        assertThat(TopicReader.find(fx.bootstrap(), Topics.DLQ, r -> JsonCodec.decode(r.value(), DeadLetter.class).reason()
-                .startsWith("feedback: rater ghost excluded until"), Duration.ofSeconds(60))).isPresent();
+        // all 40 arrived before their window was judged: they passed, and were taken back (the counts above prove it);
+        // a rating arriving after the judgement would be a dead letter (ScreenRatersTest)
     }
 
     @Test
