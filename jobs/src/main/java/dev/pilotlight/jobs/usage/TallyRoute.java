@@ -82,16 +82,9 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
                 sketches.put(day, DistinctSketch.add(sketches.get(day), in.user()));
                 member(in, ctx);
             }
-            case FIRST -> {
-                cohort(in.at(), 1, 0, 0, 0);
-                member(in, ctx);
-            }
-            case REGULAR -> {
-                cohort(in.at(), 0, 1, 0, 0);
-                member(in, ctx);
-            }
-            case POWER -> {
-                cohort(in.at(), 0, 0, 1, 0);
+            case FIRST, REGULAR, POWER -> { // milestones carry the user's first-seen time: their cohort
+                cohort(in.at(), in.kind() == UsageInput.Kind.FIRST ? 1 : 0, in.kind() == UsageInput.Kind.REGULAR ? 1 : 0,
+                        in.kind() == UsageInput.Kind.POWER ? 1 : 0, 0);
                 member(in, ctx);
             }
             case TRIED_ONCE -> {

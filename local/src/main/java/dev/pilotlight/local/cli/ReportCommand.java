@@ -31,6 +31,12 @@ final class ReportCommand {
         @Option(names = "--prompts", defaultValue = "examples/prompts", description = "The prompt files, for the model card (default ${DEFAULT-VALUE}).")
         Path prompts;
 
+        /** Writes one report and says where, or why not: 0 written, 1 nothing to report, 2 a bad control key. */
+        int write(String what, ReportOf report, String missing) throws Exception {
+            UsageReports reports = reports();
+            return reports == null ? 2 : written(what, report.write(reports, out), missing);
+        }
+
         /** The reports, reading only signed scorecards when the control key is in the environment; null after saying why not. */
         UsageReports reports() {
             dev.pilotlight.common.control.CommandSigner signer = null;
@@ -44,6 +50,11 @@ final class ReportCommand {
             }
             return new UsageReports(bootstrap, catalog, prompts, signer);
         }
+    }
+
+    /** One of the usage reports, written to a directory. */
+    interface ReportOf {
+        java.util.Optional<dev.pilotlight.reports.ReportPage.Written> write(UsageReports reports, Path out) throws Exception;
     }
 
     static int written(String what, java.util.Optional<dev.pilotlight.reports.ReportPage.Written> w, String missing) {
@@ -68,12 +79,8 @@ final class ReportCommand {
 
         @Override
         public Integer call() throws Exception {
-            UsageReports reports = options.reports();
-            if (reports == null) {
-                return 2;
-            }
-            return written("readiness report of " + route, reports.readiness(route, options.out), "no scorecard of route '" + route
-                    + "' on guard.scorecards: is the guard job running with the usage module, and has the route had calls?");
+            return options.write("readiness report of " + route, (reports, out) -> reports.readiness(route, out), "no scorecard of route '"
+                    + route + "' on guard.scorecards: is the guard job running with the usage module, and has the route had calls?");
         }
     }
 
@@ -85,12 +92,8 @@ final class ReportCommand {
 
         @Override
         public Integer call() throws Exception {
-            UsageReports reports = options.reports();
-            if (reports == null) {
-                return 2;
-            }
-            return written("weekly report", reports.weekly(options.out),
-                    "no scorecard on guard.scorecards: is the guard job running with the usage module?");
+            return options.write("weekly report", UsageReports::weekly, "no scorecard on guard.scorecards: is the guard job running with the "
+                    + "usage module?");
         }
     }
 
