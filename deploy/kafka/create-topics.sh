@@ -27,4 +27,5 @@ topic guard.drift     1 retention.ms=3024000000 message.timestamp.type=LogAppend
 topic guard.drift-baselines 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 topic guard.experiments 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 topic guard.scorecards 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
+topic guard.reviews 1 cleanup.policy=compact message.timestamp.type=LogAppendTime
 echo "topics ready"

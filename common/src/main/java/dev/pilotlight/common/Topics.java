@@ -19,6 +19,8 @@ public final class Topics {
     public static final String EXPERIMENTS = "guard.experiments";
     /** Each route's go/no-go scorecard (docs/usage.md), compacted, key = route. */
     public static final String SCORECARDS = "guard.scorecards";
+    /** Thumbs-down answers flagged for review, and their closing (docs/usage.md), compacted, key = item id. */
+    public static final String REVIEWS = "guard.reviews";
 
     /** A topic of the contract with the settings it is created with. */
     public record TopicSpec(String name, int partitions, java.util.Map<String, String> configs) {}
@@ -47,7 +49,8 @@ public final class Topics {
             new TopicSpec(DRIFT, 1, java.util.Map.of("retention.ms", FIVE_WEEKS_MS, "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(DRIFT_BASELINES, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
             new TopicSpec(EXPERIMENTS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
-            new TopicSpec(SCORECARDS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
+            new TopicSpec(SCORECARDS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+            new TopicSpec(REVIEWS, 1, java.util.Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")));
 
     /**
      * Event topics the guard application reads from its group's offsets. From guard.dlq it keeps

@@ -12,6 +12,7 @@ import dev.pilotlight.gateway.control.CommandApplier;
 import dev.pilotlight.gateway.control.ControlLoop;
 import dev.pilotlight.gateway.experiment.ExperimentBoard;
 import dev.pilotlight.gateway.experiment.ScorecardBoard;
+import dev.pilotlight.gateway.review.ReviewQueue;
 import dev.pilotlight.gateway.control.ReleaseChannel;
 import dev.pilotlight.gateway.events.DiskSpool;
 import dev.pilotlight.gateway.events.EventEmitter;
@@ -117,7 +118,9 @@ public final class Gateway implements AutoCloseable {
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
         experiments = new ExperimentBoard(signer, deadLetter);
         scorecards = new ScorecardBoard(signer, deadLetter);
-        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards),
+        RecentInvocations recent = new RecentInvocations();
+        ReviewQueue reviews = new ReviewQueue(signer, events, recent, deadLetter);
+        control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards, reviews),
                 config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
         upstreamHttp = new UpstreamHttp(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -130,7 +133,6 @@ public final class Gateway implements AutoCloseable {
         sampler = new DriftSampler(catalog.routes().values().stream().filter(r -> r.drift().enabled())
                 .collect(java.util.stream.Collectors.toMap(Route::name, Route::drift)));
         RateLimits rateLimits = new RateLimits();
-        RecentInvocations recent = new RecentInvocations();
         SpendLedger ledger = new SpendLedger(config.userDailyUsd(), Clock.systemUTC());
         Admission admission = new Admission(policies, rateLimits, ledger, catalog, config.userPerMinute());
         InvocationService service = new InvocationService(config.gatewayId(), catalog, registry, releases, models,
@@ -140,7 +142,7 @@ public final class Gateway implements AutoCloseable {
                 new EmbeddingService(config.gatewayId(), models, admission, ledger, events, metrics));
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
-        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments, scorecards);
+        AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments, scorecards, reviews);
         router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
                 .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
@@ -151,7 +153,7 @@ public final class Gateway implements AutoCloseable {
                 .bindAsync(Endpoint.CHAT_COMPLETIONS, invoke::chatCompletions)
                 .bindAsync(Endpoint.EMBEDDINGS, embeddings::embed)
                 .bind(Endpoint.MODELS, invoke::listModels)
-                .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events, ids, config.feedbackScope())::submit)
+                .bind(Endpoint.FEEDBACK, new FeedbackEndpoint(recent, events, ids, config.feedbackScope(), reviews)::submit)
                 .bind(Endpoint.ADMIN_RELEASES, admin::listReleases)
                 .bind(Endpoint.ADMIN_RELEASE, admin::release)
                 .bind(Endpoint.ADMIN_ROLLBACK, admin::rollback)
@@ -160,6 +162,8 @@ public final class Gateway implements AutoCloseable {
                 .bind(Endpoint.ADMIN_CONTROL, admin::controlStatus)
                 .bind(Endpoint.ADMIN_EXPERIMENTS, admin::experiments)
                 .bind(Endpoint.ADMIN_SCORECARDS, admin::scorecards)
+                .bind(Endpoint.ADMIN_REVIEWS, admin::reviews)
+                .bind(Endpoint.ADMIN_REVIEW_CLOSE, admin::closeReview)
                 .requireAllBound();
         metrics.gauges("pilotlight_gateway_drift_samples", "Answered calls given drift features (sampled), emitted without "
                 + "them over the route's rate or at a full queue (skipped_rate, skipped_busy), since start; queued now", "outcome",

@@ -2,6 +2,7 @@ package dev.pilotlight.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pilotlight.testkit.kafka.TopicReader;
 import dev.pilotlight.common.Topics;
 import dev.pilotlight.common.codec.JsonCodec;
@@ -172,6 +173,40 @@ class GuardsIT {
         assertThat(f.secondsSaved()).isEqualTo(2400.0);
         assertThat(f.score()).isEqualTo(4);
         assertThat(f.tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void aThumbsDownFlagsTheRedactedAnswerForReviewUntilAnAdminClosesIt() {
+        GatewayClient.Response call = fx.client.invoke("claims-letter", USER, "Draft a letter to jane.doe@example.com about claim 7");
+        assertThat(call.status()).isEqualTo(200);
+        GatewayClient.Response up = fx.client.post("/v1/feedback", USER, "{\"invocationId\":\"" + call.text("id") + "\",\"rating\":\"up\"}");
+        assertThat(up.status()).isEqualTo(202);
+        assertThat(fx.client.get("/admin/reviews", DemoKeys.ADMIN).raw()).doesNotContain(call.eventId()); // a thumbs-up flags nothing
+        GatewayClient.Response down = fx.client.post("/v1/feedback", USER, "{\"invocationId\":\"" + call.text("id")
+                + "\",\"rating\":\"down\",\"comment\":\"wrong address, write to jane.doe@example.com\"}");
+        assertThat(down.status()).isEqualTo(202);
+        JsonNode item = null;
+        for (JsonNode i : fx.client.get("/admin/reviews", DemoKeys.ADMIN).body()) {
+            if (i.path("invocationId").asText().equals(call.eventId())) {
+                item = i;
+            }
+        }
+        assertThat(item).as("the flagged item").isNotNull();
+        assertThat(item.path("route").asText()).isEqualTo("claims-letter");
+        assertThat(item.path("answer").asText()).isNotEmpty().doesNotContain("jane.doe@example.com");
+        assertThat(item.path("comment").asText()).contains("[EMAIL_1]").doesNotContain("jane.doe@example.com");
+        assertThat(item.path("signature").isMissingNode() || item.path("signature").isNull()).isTrue();
+        String id = item.path("id").asText();
+        assertThat(fx.client.get("/admin/reviews", USER).status()).isEqualTo(403);
+        assertThat(fx.client.post("/admin/reviews/" + id + "/close", DemoKeys.ADMIN, "{}").status()).isEqualTo(400);
+        assertThat(fx.client.post("/admin/reviews/nope/close", DemoKeys.ADMIN, "{\"resolution\":\"x\"}").status()).isEqualTo(404);
+        GatewayClient.Response closed = fx.client.post("/admin/reviews/" + id + "/close", DemoKeys.ADMIN, "{\"resolution\":\"address fixed in 1.1.0\"}");
+        assertThat(closed.status()).isEqualTo(200);
+        assertThat(closed.body().path("status").asText()).isEqualTo("CLOSED");
+        assertThat(fx.client.get("/admin/reviews", DemoKeys.ADMIN).raw()).doesNotContain(id);
+        assertThat(fx.client.post("/admin/reviews/" + id + "/close", DemoKeys.ADMIN, "{\"resolution\":\"again\"}").status()).isEqualTo(409);
+        assertThat(TopicReader.find(fx.bootstrap(), Topics.REVIEWS, r -> TopicReader.text(r).contains("\"CLOSED\"")
+                && TopicReader.text(r).contains(id), Duration.ofSeconds(10))).as("the closed copy, for every replica").isPresent();
     }
 
     @Test

@@ -52,7 +52,7 @@ class HttpApiFuzzIT {
     @Property(tries = 1000)
     void anyBodyToAnyEndpointGetsAJsonAnswerBelow500(@ForAll("endpoints") Endpoint endpoint, @ForAll("bodies") String body,
                                                       @ForAll("keys") String key, @ForAll("routes") String route) throws Exception {
-        String path = endpoint.template().replace("{route}", route);
+        String path = endpoint.template().replace("{route}", route).replace("{id}", route);
         byte[] request = endpoint.method().equals("GET") ? RawHttp.get(path, key.isEmpty() ? null : key)
                 : RawHttp.post(path, key.isEmpty() ? null : key, body.getBytes(StandardCharsets.UTF_8));
         RawHttp.Response r = RawHttp.exchange(port, request);

@@ -67,6 +67,10 @@ public final class CommandSigner implements java.io.Serializable {
         return card.withSignature(signatureOf(card.withSignature(null)));
     }
 
+    public dev.pilotlight.common.usage.ReviewItem sign(dev.pilotlight.common.usage.ReviewItem item) {
+        return item.withSignature(signatureOf(item.withSignature(null)));
+    }
+
     private String signatureOf(Object unsigned) {
         ObjectNode tree = JsonCodec.mapper().valueToTree(unsigned);
         return hmac(tree);

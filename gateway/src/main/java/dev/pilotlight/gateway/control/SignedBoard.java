@@ -64,6 +64,12 @@ public class SignedBoard<T> {
         }
     }
 
+    /** Shows a record this replica wrote itself at once, before it comes back through the topic (an older one never replaces it). */
+    protected void show(T unsignedRecord) {
+        byKey.merge(keyOf.apply(unsignedRecord), unsignedRecord,
+                (old, now) -> timeOf.applyAsLong(now) >= timeOf.applyAsLong(old) ? now : old);
+    }
+
     /** The latest record of every key, ordered by {@code order}. */
     public List<T> all(Comparator<T> order) {
         List<T> out = new ArrayList<>(byKey.values());

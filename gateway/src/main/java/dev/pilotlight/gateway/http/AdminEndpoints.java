@@ -30,11 +30,13 @@ public final class AdminEndpoints {
 
     private final ExperimentBoard experiments;
     private final ScorecardBoard scorecards;
+    private final dev.pilotlight.gateway.review.ReviewQueue reviews;
 
     public AdminEndpoints(Catalog catalog, PromptRegistry prompts, ReleaseBook releases, CommandApplier applier, ExperimentBoard experiments,
-                          ScorecardBoard scorecards) {
+                          ScorecardBoard scorecards, dev.pilotlight.gateway.review.ReviewQueue reviews) {
         this.experiments = experiments;
         this.scorecards = scorecards;
+        this.reviews = reviews;
         this.catalog = catalog;
         this.prompts = prompts;
         this.releases = releases;
@@ -131,6 +133,24 @@ public final class AdminEndpoints {
     /** GET /admin/experiments: each prompt's latest experiment as the guard job judged it (arms, p-values, decision). */
     public void experiments(Request req) throws IOException {
         req.respond(200, experiments.all());
+    }
+
+    /** GET /admin/reviews: the thumbs-down answers flagged for quality review and not closed yet, newest first (docs/usage.md). */
+    public void reviews(Request req) throws IOException {
+        req.respond(200, reviews.open());
+    }
+
+    /** POST /admin/reviews/{id}/close {"resolution": "..."}: closes a flagged item on every replica, saying what was done. */
+    public void closeReview(Request req) throws IOException {
+        String id = req.path("id");
+        String resolution = BodyFields.requiredText(req.jsonBody(), "resolution", 500, "what was found or done, e.g. 'prompt fixed in 1.3.0'");
+        dev.pilotlight.common.usage.ReviewItem item = reviews.find(id).orElseThrow(() -> ApiError.notFound("review_not_found",
+                "no review item " + Echo.of(id)));
+        if (item.status() == dev.pilotlight.common.usage.ReviewItem.Status.CLOSED) {
+            throw new ApiError(409, "invalid_request_error", "review_closed", null, "review item " + Echo.of(id) + " was closed by "
+                    + item.closedBy() + ": " + item.resolution());
+        }
+        req.respond(200, reviews.close(item, "admin:" + req.principal().keyId(), System.currentTimeMillis(), redacted(resolution)));
     }
 
     /** GET /admin/scorecards: each route's latest go/no-go scorecard as the guard job judged it (docs/usage.md). */

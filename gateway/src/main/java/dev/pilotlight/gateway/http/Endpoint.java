@@ -27,7 +27,9 @@ public enum Endpoint {
     ADMIN_PROMPTS("GET", "/admin/prompts/{route}", Role.ADMIN),
     ADMIN_CONTROL("GET", "/admin/control", Role.ADMIN),
     ADMIN_EXPERIMENTS("GET", "/admin/experiments", Role.ADMIN),
-    ADMIN_SCORECARDS("GET", "/admin/scorecards", Role.ADMIN);
+    ADMIN_SCORECARDS("GET", "/admin/scorecards", Role.ADMIN),
+    ADMIN_REVIEWS("GET", "/admin/reviews", Role.ADMIN),
+    ADMIN_REVIEW_CLOSE("POST", "/admin/reviews/{id}/close", Role.ADMIN);
 
     private final String method;
     private final String template;

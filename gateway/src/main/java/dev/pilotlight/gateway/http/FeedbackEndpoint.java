@@ -33,7 +33,11 @@ public final class FeedbackEndpoint {
     private final InvocationIds.Scope scope;
     private final PiiDetector pii = new PiiDetector();
 
-    public FeedbackEndpoint(RecentInvocations recent, EventEmitter events, InvocationIds ids, InvocationIds.Scope scope) {
+    private final dev.pilotlight.gateway.review.ReviewQueue reviews;
+
+    public FeedbackEndpoint(RecentInvocations recent, EventEmitter events, InvocationIds ids, InvocationIds.Scope scope,
+                            dev.pilotlight.gateway.review.ReviewQueue reviews) {
+        this.reviews = reviews;
         this.recent = recent;
         this.events = events;
         this.ids = ids;
@@ -60,11 +64,13 @@ public final class FeedbackEndpoint {
         String comment = BodyFields.optionalText(body, "comment", MAX_COMMENT_CHARS);
         Optional<RecentInvocations.Context> ctx = recent.get(eventId);
         String feedbackId = UUID.randomUUID().toString();
-        events.emit(Topics.FEEDBACK, req.principal().userId(), new FeedbackEvent(SchemaVersion.CURRENT, feedbackId,
+        FeedbackEvent f = new FeedbackEvent(SchemaVersion.CURRENT, feedbackId,
                 System.currentTimeMillis(), eventId, req.principal().userId(), req.principal().tenant(), rating, acceptance, editRatio,
                 secondsSaved, score, comment == null ? null : new Redaction(pii).redact(comment),
                 ctx.map(RecentInvocations.Context::route).orElse(null), ctx.map(RecentInvocations.Context::promptVersion).orElse(null),
-                ctx.map(RecentInvocations.Context::variant).orElse(null), ctx.map(RecentInvocations.Context::model).orElse(null)));
+                ctx.map(RecentInvocations.Context::variant).orElse(null), ctx.map(RecentInvocations.Context::model).orElse(null));
+        events.emit(Topics.FEEDBACK, req.principal().userId(), f);
+        reviews.flag(f, ctx); // a thumbs-down flags its answer for quality review
         req.respond(202, Map.of("id", feedbackId, "invocationId", eventId, "enriched", ctx.isPresent()));
     }
 

@@ -347,6 +347,7 @@ public final class InvocationService {
             cache.put(p.chain().name(), cacheKey, new ResponseCache.Hit(r.text(), ans.model().alias(), r.finishReason()));
         }
         recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), ans.model().alias());
+        recent.rememberAnswer(call.eventId(), r.text()); // still redacted: what a reviewer may read
         if (p.guards().restorePii() && r.raw() != null) {
             ChatAnswers.restore(r.raw(), p.redaction());
         }
@@ -367,6 +368,7 @@ public final class InvocationService {
                 .modelTier(model.tier()).outputChars(hit.text().length()).finishReason(hit.finishReason())
                 .latencyMs(millisSince(p.startNanos())));
         recent.remember(call.eventId(), call.caller().userId(), p.chain().name(), p.version(), p.variant(), model.alias());
+        recent.rememberAnswer(call.eventId(), hit.text());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(),
                 new Answer(new ChatResult(text, 0, 0, hit.finishReason(), 0), model, false, false, null), millisSince(p.startNanos()), 0, 0);
     }
