@@ -2,7 +2,6 @@ package dev.pilotlight.common.cost;
 
 import dev.pilotlight.common.config.YamlNodes;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,6 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -21,7 +19,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class QuotaReader {
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
+    private static final Pattern NAME = YamlNodes.NAME;
     private static final Set<String> KEYS = Set.of("id", "description", "scope", "match", "period", "budget_usd", "calls", "warn_at",
             "action", "per_minute", "tier");
 
@@ -77,16 +75,7 @@ public final class QuotaReader {
     private static final Pattern HOURS = Pattern.compile("(\\d{2}:\\d{2})-(\\d{2}:\\d{2})");
 
     private Schedule schedule(MappingNode m) {
-        Map<String, Node> f = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = YamlNodes.scalar(t.getKeyNode());
-            if (key == null || !SCHEDULE_KEYS.contains(key)) {
-                problem.accept(t.getKeyNode(), "unknown schedule key '" + YamlNodes.keyName(t.getKeyNode()) + "' (allowed: "
-                        + String.join(", ", SCHEDULE_KEYS.stream().sorted().toList()) + ")");
-            } else if (f.put(key, t.getValueNode()) != null) {
-                problem.accept(t.getKeyNode(), "duplicate key '" + key + "'");
-            }
-        }
+        Map<String, Node> f = YamlNodes.fields(m, SCHEDULE_KEYS, "schedule", problem);
         String id = id(m, f.get("id"));
         String route = text(f.get("route"));
         if (route == null || !NAME.matcher(route).matches()) {
@@ -145,16 +134,7 @@ public final class QuotaReader {
     }
 
     private Quota one(MappingNode m) {
-        Map<String, Node> f = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            String key = YamlNodes.scalar(t.getKeyNode());
-            if (key == null || !KEYS.contains(key)) {
-                problem.accept(t.getKeyNode(), "unknown quota key '" + YamlNodes.keyName(t.getKeyNode()) + "' (allowed: "
-                        + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-            } else if (f.put(key, t.getValueNode()) != null) {
-                problem.accept(t.getKeyNode(), "duplicate key '" + key + "'");
-            }
-        }
+        Map<String, Node> f = YamlNodes.fields(m, KEYS, "quota", problem);
         String id = id(m, f.get("id"));
         Quota.Scope scope = choice(m, f.get("scope"), "scope", Quota.Scope.class, null);
         String match = text(f.get("match"));

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
@@ -24,16 +22,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class RosterReader {
     private static final Set<String> KEYS = Set.of("route", "description", "invited", "users");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}");
+    private static final Pattern NAME = YamlNodes.NAME;
     static final int MAX_USERS = 100_000;
 
     private final String file;
     private final BiConsumer<Node, String> problem;
     private final List<Roster> rosters;
+    private int problems;
 
     public RosterReader(String file, BiConsumer<Node, String> problem, List<Roster> rosters) {
         this.file = file;
-        this.problem = problem;
+        this.problem = (n, reason) -> {
+            problems++;
+            problem.accept(n, reason);
+        };
         this.rosters = rosters;
     }
 
@@ -56,27 +58,14 @@ public final class RosterReader {
     }
 
     private Roster one(MappingNode m) {
-        Map<String, Node> f = new LinkedHashMap<>();
-        boolean ok = true;
-        for (NodeTuple t : m.getValue()) {
-            String key = YamlNodes.scalar(t.getKeyNode());
-            if (key == null || !KEYS.contains(key)) {
-                problem.accept(t.getKeyNode(), "unknown roster key '" + YamlNodes.keyName(t.getKeyNode()) + "' (allowed: "
-                        + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-                ok = false;
-            } else if (f.put(key, t.getValueNode()) != null) {
-                problem.accept(t.getKeyNode(), "duplicate key '" + key + "'");
-                ok = false;
-            }
-        }
+        int before = problems;
+        Map<String, Node> f = YamlNodes.fields(m, KEYS, "roster", problem);
         String route = YamlNodes.scalar(f.get("route"));
         if (route == null || !NAME.matcher(route).matches()) {
             problem.accept(f.getOrDefault("route", m), "a roster needs the route its users are meant to use");
-            ok = false;
         } else if (rosters.stream().anyMatch(r -> r.route().equals(route))) {
             problem.accept(f.get("route"), "route '" + route + "' already has a roster ("
                     + rosters.stream().filter(r -> r.route().equals(route)).findFirst().orElseThrow().source() + ")");
-            ok = false;
         }
         Long invited = null;
         if (f.containsKey("invited")) {
@@ -86,11 +75,10 @@ public final class RosterReader {
                         : Instant.parse(String.valueOf(text)).toEpochMilli();
             } catch (DateTimeParseException e) {
                 problem.accept(f.get("invited"), "invited must be a date (2026-11-02) or an instant (2026-11-02T09:00:00Z), not '" + text + "'");
-                ok = false;
             }
         }
         Set<String> users = users(f.get("users"), m);
-        return ok && users != null ? new Roster(route, Set.copyOf(users), invited, file + ":" + YamlNodes.line(m)) : null;
+        return problems == before && users != null ? new Roster(route, Set.copyOf(users), invited, file + ":" + YamlNodes.line(m)) : null;
     }
 
     private Set<String> users(Node n, MappingNode m) {

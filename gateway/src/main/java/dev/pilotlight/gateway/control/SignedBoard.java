@@ -70,6 +70,11 @@ public class SignedBoard<T> {
                 (old, now) -> timeOf.applyAsLong(now) >= timeOf.applyAsLong(old) ? now : old);
     }
 
+    /** The latest record of one key. */
+    public java.util.Optional<T> get(String key) {
+        return java.util.Optional.ofNullable(byKey.get(key));
+    }
+
     /** The latest record of every key, ordered by {@code order}. */
     public List<T> all(Comparator<T> order) {
         List<T> out = new ArrayList<>(byKey.values());

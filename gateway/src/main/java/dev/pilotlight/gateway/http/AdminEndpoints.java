@@ -144,7 +144,7 @@ public final class AdminEndpoints {
     public void closeReview(Request req) throws IOException {
         String id = req.path("id");
         String resolution = BodyFields.requiredText(req.jsonBody(), "resolution", 500, "what was found or done, e.g. 'prompt fixed in 1.3.0'");
-        dev.pilotlight.common.usage.ReviewItem item = reviews.find(id).orElseThrow(() -> ApiError.notFound("review_not_found",
+        dev.pilotlight.common.usage.ReviewItem item = reviews.get(id).orElseThrow(() -> ApiError.notFound("review_not_found",
                 "no review item " + Echo.of(id)));
         if (item.status() == dev.pilotlight.common.usage.ReviewItem.Status.CLOSED) {
             throw new ApiError(409, "invalid_request_error", "review_closed", null, "review item " + Echo.of(id) + " was closed by "

@@ -51,10 +51,6 @@ public final class ReviewQueue extends SignedBoard<ReviewItem> {
         return all(Comparator.comparingLong(ReviewItem::flaggedAt).reversed()).stream().filter(i -> i.status() == ReviewItem.Status.OPEN).toList();
     }
 
-    public Optional<ReviewItem> find(String id) {
-        return all(Comparator.comparing(ReviewItem::id)).stream().filter(i -> i.id().equals(id)).findFirst();
-    }
-
     /** Closes an open item: the closed copy goes to every replica through guard.reviews, and is shown here at once. */
     public ReviewItem close(ReviewItem item, String by, long at, String resolution) {
         ReviewItem closed = item.closed(by, at, resolution);

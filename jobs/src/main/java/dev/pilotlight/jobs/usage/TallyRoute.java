@@ -194,11 +194,11 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         forgetOld(today);
         RouteMarks m = marks();
         ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
-        Scorecard card = scorecard(route, at, today, c, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
-        out.collect(card);
-        ctx.output(SAMPLES, UsageSamples.of(card));
+        Judged j = scorecard(route, at, today, c, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
+        out.collect(j.card());
+        ctx.output(SAMPLES, UsageSamples.of(j.card()));
         if (at % s.dayMs() == 0) {
-            intervene(card, at, m, in.version(), ctx);
+            intervene(route, j.due(), at, m, in.version(), ctx);
             marks.update(m);
         }
         if (at - c.lastActivity() > s.days(keptDays())) {
@@ -210,7 +210,10 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         clock.update(c);
     }
 
-    private Scorecard scorecard(String route, long at, long today, RouteClock clk, RouteMarks m, Roster roster, int openSecurity)
+    /** A scorecard, and the interventions it lists (the day end's alerts follow them). */
+    private record Judged(Scorecard card, Map<String, Interventions.Needed> due) {}
+
+    private Judged scorecard(String route, long at, long today, RouteClock clk, RouteMarks m, Roster roster, int openSecurity)
             throws Exception {
         Map<Long, DayTally> days = new HashMap<>();
         for (Map.Entry<Long, DayTally> e : tallies.entries()) {
@@ -236,9 +239,10 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         Scorecard.Quality quality = w.quality();
         Scorecard.Value value = RoiProjection.of(w.total(), w.observedDays(), s);
         List<Scorecard.Criterion> criteria = JudgeScorecard.criteria(usage, quality, value, openSecurity, s);
-        List<String> interventions = Interventions.due(funnel, at, m.settled, s).values().stream().map(Interventions.Needed::summary).toList();
-        return new Scorecard(SchemaVersion.CURRENT, route, at, s.dayMs(), JudgeScorecard.verdict(criteria), criteria, usage, quality, value,
-                funnel, cohorts(at), triedOnce(), interventions, w.daily(), null);
+        Map<String, Interventions.Needed> due = Interventions.due(funnel, at, m.settled, s);
+        List<String> interventions = due.values().stream().map(Interventions.Needed::summary).toList();
+        return new Judged(new Scorecard(SchemaVersion.CURRENT, route, at, s.dayMs(), JudgeScorecard.verdict(criteria), criteria, usage, quality,
+                value, funnel, cohorts(at), triedOnce(), interventions, w.daily(), null), due);
     }
 
     private List<Scorecard.Cohort> cohorts(long at) throws Exception {
@@ -272,19 +276,18 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
     }
 
     /** Fires the interventions newly called for, resolves those no longer. */
-    private void intervene(Scorecard card, long at, RouteMarks m, String rulesVersion, OnTimerContext ctx) {
-        Map<String, Interventions.Needed> due = Interventions.due(card.roster(), at, m.settled, s);
-        Map<String, String> labels = Map.of("route", card.route(), "team", "product");
+    private void intervene(String route, Map<String, Interventions.Needed> due, long at, RouteMarks m, String rulesVersion, OnTimerContext ctx) {
+        Map<String, String> labels = Map.of("route", route, "team", "product");
         for (Interventions.Needed n : due.values()) {
             if (!m.firing.containsKey(n.ruleId())) {
                 m.firing.put(n.ruleId(), at);
-                ctx.output(ALERTS, alert(n.ruleId(), card.route(), at, labels, n.value(), n.threshold(), n.summary(), rulesVersion));
+                ctx.output(ALERTS, alert(n.ruleId(), route, at, labels, n.value(), n.threshold(), n.summary(), rulesVersion));
             }
         }
         for (String ruleId : List.copyOf(m.firing.keySet())) {
             if (!due.containsKey(ruleId)) {
                 long startedAt = m.firing.remove(ruleId);
-                ctx.output(ALERTS, alert(ruleId, card.route(), startedAt, labels, 0, 0, "no longer called for", rulesVersion).resolved(at));
+                ctx.output(ALERTS, alert(ruleId, route, startedAt, labels, 0, 0, "no longer called for", rulesVersion).resolved(at));
             }
         }
     }
