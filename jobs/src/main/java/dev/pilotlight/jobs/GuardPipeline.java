@@ -66,7 +66,9 @@ import dev.pilotlight.jobs.cost.RankSpenders;
 import dev.pilotlight.jobs.cost.TrackSpend;
 import dev.pilotlight.jobs.cost.UserSpend;
 import dev.pilotlight.common.usage.Scorecard;
+import dev.pilotlight.jobs.usage.CountActiveUsers;
 import dev.pilotlight.jobs.usage.FollowUser;
+import dev.pilotlight.jobs.usage.ForRouteAndTenant;
 import dev.pilotlight.jobs.usage.TallyRoute;
 import dev.pilotlight.jobs.usage.UsageControl;
 import dev.pilotlight.jobs.usage.UsageInput;
@@ -275,8 +277,8 @@ public final class GuardPipeline {
     }
 
     /**
-     * Usage: each call and attributed rating counted; each user's milestones decided keyed by user; each
-     * route's figures, funnel and go/no-go scorecard keyed by route, with the rule set in force (rosters) and the rules'
+     * Usage: each call and attributed rating counted; each user's milestones decided keyed by user; users active on any
+     * route counted keyed by tenant; each route's (and each route's tenant's) figures, funnel and go/no-go scorecard keyed by route, with the rule set in force (rosters) and the rules'
      * critical security alerts broadcast. Scorecards to guard.scorecards, figures to guard.metrics, interventions to guard.alerts.
      */
     private static void usage(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, DataStream<Alert> ruleAlerts,
@@ -285,22 +287,28 @@ public final class GuardPipeline {
         TallyRoute tally = new TallyRoute(u, new ActiveRules(settings.rules(), settings.rulesChangedAt()));
         DataStream<UsageInput> inputs = records.filter(UsageInput::counted).name("usage-inputs").uid("usage-inputs")
                 .map(UsageInput::of).name("usage-calls-and-ratings").uid("usage-calls-and-ratings");
-        DataStream<UsageInput> marks = records.filter(e -> FollowUser.counts(e.invocation())).name("usage-calls").uid("usage-calls")
+        SingleOutputStreamOperator<UsageInput> marks = records.filter(e -> FollowUser.counts(e.invocation())).name("usage-calls").uid("usage-calls")
                 .map(e -> UserCall.of(e.invocation())).name("usage-invocations").uid("usage-invocations")
                 .keyBy(UserCall::user)
                 .process(new FollowUser(u)).name("follow-users").uid("follow-users");
         DataStream<UsageControl> control = broadcasts.filter(b -> b.rules() != null).name("usage-rule-sets").uid("usage-rule-sets")
-                .map(b -> UsageControl.of(b.rules())).name("usage-rosters").uid("usage-rosters");
+                .map(b -> UsageControl.of(b.rules())).name("usage-rosters").uid("usage-rosters")
+                .union(marks.getSideOutput(FollowUser.ANYWHERE).keyBy(CountActiveUsers::tenantOf)
+                        .process(new CountActiveUsers(u)).name("count-active-users").uid("count-active-users")
+                        .map(UsageControl::of).name("usage-active-users").uid("usage-active-users"));
         if (ruleAlerts != null) {
             control = control.union(ruleAlerts.filter(tally::critical).name("security-alerts").uid("security-alerts")
                     .map(UsageControl::of).name("usage-security-alerts").uid("usage-security-alerts"));
         }
-        // calls merged per route and day on the heap first: the tally's state is touched once per merged input
+        // calls merged per route, tenant and day on the heap first: the tally's state is touched once per merged input
         SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs, "batch-usage-calls", TypeInformation.of(UsageInput.class),
                 new UsageBatcher(u, settings.miniBatch()));
         batched.uid("batch-usage-calls");
-        SingleOutputStreamOperator<Scorecard> cards = batched.union(marks).keyBy(UsageInput::route)
-                .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY))
+        // each tally judges when the watermark passes its tick; the active-user counts reach it first (same ticks,
+        // emitted before the counter forwards the watermark, which the tally's broadcast side waits for)
+        SingleOutputStreamOperator<Scorecard> cards = batched.union(marks).flatMap(new ForRouteAndTenant()).name("usage-route-and-tenant")
+                .uid("usage-route-and-tenant").keyBy(UsageInput::scope)
+                .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY, TallyRoute.ACTIVE_USERS))
                 .process(tally).name("tally-routes").uid("tally-routes");
         CommandSigner signer = settings.signer();
         cards.map(signer::sign).returns(Scorecard.class).name("sign-scorecards").uid("sign-scorecards")

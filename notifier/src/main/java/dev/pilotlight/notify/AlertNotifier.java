@@ -322,7 +322,7 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             ScorecardReader.Read read = ScorecardReader.read(config.bootstrap(), config.controlKey() == null ? null
                     : dev.pilotlight.common.control.CommandSigner.fromSecret(config.controlKey()));
-            List<String> lines = new ArrayList<>(DigestSummary.of(read.latest().values()));
+            List<String> lines = new ArrayList<>(DigestSummary.of(read.routes().values()));
             if (!read.verified()) {
                 lines.add("(scorecard signatures not checked: give the notifier PILOTLIGHT_CONTROL_KEY)");
             }

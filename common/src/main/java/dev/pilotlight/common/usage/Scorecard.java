@@ -7,9 +7,11 @@ import java.util.List;
  * One route's go/no-go scorecard with the figures behind it (docs/usage.md, "Scorecard"), as the guard job
  * publishes it to the compacted topic guard.scorecards (key: route) at every refresh and day end.
  *
+ * @param tenant   null: the route across tenants; else the route's figures for this tenant alone (docs/usage.md, "Tenants")
  * @param asOf     the event time it was computed at (epoch ms)
  * @param dayMs    the length of a usage day (1 d unless a demo compresses time)
  * @param verdict  GO, ITERATE or STOP
+ * @param adoption the route's share of the users active on any route (of the tenant, for a tenant's scorecard)
  * @param criteria every criterion of the go/no-go framework with its value, target, status and evidence
  * @param roster   the adoption funnel of the route's roster; null without a roster
  * @param cohorts  users by first-seen week, newest first
@@ -21,11 +23,13 @@ import java.util.List;
 public record Scorecard(
         @JsonProperty(required = true) int schemaVersion,
         @JsonProperty(required = true) String route,
+        String tenant,
         @JsonProperty(required = true) long asOf,
         long dayMs,
         @JsonProperty(required = true) Verdict verdict,
         List<Criterion> criteria,
         Usage usage,
+        Adoption adoption,
         Quality quality,
         Value value,
         Funnel roster,
@@ -35,9 +39,26 @@ public record Scorecard(
         List<Day> daily,
         String signature) {
 
+    /** A route's scorecard across tenants, without adoption figures (as before tenants and adoption were added). */
+    public Scorecard(int schemaVersion, String route, long asOf, long dayMs, Verdict verdict, List<Criterion> criteria, Usage usage,
+                     Quality quality, Value value, Funnel roster, List<Cohort> cohorts, List<String> triedOnce, List<String> interventions,
+                     List<Day> daily, String signature) {
+        this(schemaVersion, route, null, asOf, dayMs, verdict, criteria, usage, null, quality, value, roster, cohorts, triedOnce,
+                interventions, daily, signature);
+    }
+
     public Scorecard withSignature(String sig) {
-        return new Scorecard(schemaVersion, route, asOf, dayMs, verdict, criteria, usage, quality, value, roster, cohorts, triedOnce,
-                interventions, daily, sig);
+        return new Scorecard(schemaVersion, route, tenant, asOf, dayMs, verdict, criteria, usage, adoption, quality, value, roster, cohorts,
+                triedOnce, interventions, daily, sig);
+    }
+
+    /** The compacted topic's key: the route, or route|tenant for a tenant's scorecard. */
+    public String key() {
+        return key(route, tenant);
+    }
+
+    public static String key(String route, String tenant) {
+        return tenant == null ? route : route + "|" + tenant;
     }
 
     public enum Verdict { GO, ITERATE, STOP }
@@ -57,6 +78,12 @@ public record Scorecard(
      */
     public record Usage(long dau, double avgDau, long wau, long mau, double stickiness, double usesPerUserPerDay, long calls,
                         long errors, long sessions, double avgSessionSeconds, Integer targetUsers, Integer activeTargetUsers) {}
+
+    /**
+     * Feature adoption: the route's weekly and monthly active users as a share of the distinct users active on any route
+     * over the same days (of the same tenant, for a tenant's scorecard); shares are null while nobody is active anywhere.
+     */
+    public record Adoption(long activeAnyRouteWeekly, long activeAnyRouteMonthly, Double weeklyShare, Double monthlyShare) {}
 
     /** Counts over the window; rates are null when nothing was counted. */
     public record Quality(long acceptanceAnswers, long accepted, Double acceptanceRate, long thumbsUp, long thumbsDown,

@@ -12,11 +12,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** The latest signed go/no-go scorecard of each route, as the guard job published it on guard.scorecards (docs/usage.md), for the admin API. */
 public final class ScorecardBoard extends SignedBoard<Scorecard> {
     public ScorecardBoard(CommandSigner signer, BiConsumer<String, ConsumerRecord<String, byte[]>> deadLetter) {
-        super(Topics.SCORECARDS, "scorecard", Scorecard.class, Scorecard::route, Scorecard::asOf, s -> s.withSignature(null), signer, deadLetter);
+        super(Topics.SCORECARDS, "scorecard", Scorecard.class, Scorecard::key, Scorecard::asOf, s -> s.withSignature(null), signer, deadLetter);
     }
 
-    /** Every route's latest scorecard, by route. */
+    /** Every route's latest scorecard and its tenants', by key (route, then route|tenant). */
     public List<Scorecard> all() {
-        return all(Comparator.comparing(Scorecard::route));
+        return all(Comparator.comparing(Scorecard::key));
     }
 }

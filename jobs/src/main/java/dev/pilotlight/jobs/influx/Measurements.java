@@ -64,7 +64,8 @@ public final class Measurements {
 
     /** A scorecard's figures; verdict 0 GO, 1 ITERATE, 2 STOP; ratios left out until they can be computed. */
     public static final List<String> USAGE_FIELDS = List.of(
-            "dau", "avg_dau", "wau", "mau", "stickiness", "uses_per_user_day", "avg_session_seconds", "acceptance_rate", "thumbs_up_share",
+            "dau", "avg_dau", "wau", "mau", "stickiness", "uses_per_user_day", "avg_session_seconds", "active_any_route_weekly",
+            "active_any_route_monthly", "adoption_weekly", "adoption_monthly", "acceptance_rate", "thumbs_up_share",
             "error_rate", "satisfaction", "value_usd", "ai_cost_usd", "value_to_cost", "roi_net_expected_usd", "roi_net_best_usd",
             "weekly_active_share", "activation_rate", "regular_rate", "power_rate", "tried_once", "verdict", "window_seconds");
 
@@ -84,7 +85,7 @@ public final class Measurements {
             DRIFT, Set.of("route", "prompt_version", "feature", "kind", "reference", "status"),
             EXPERIMENT, Set.of("route", "prompt_id", "experiment_id", "arm", "version", "mode"),
             SPENDER, Set.of("tenant", "user", "day"),
-            USAGE, Set.of("route"));
+            USAGE, Set.of("route", "tenant"));
 
     private Measurements() {}
 }

@@ -28,7 +28,7 @@ public final class KafkaGuardSinks {
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<DriftSnapshot>(Topics.DRIFT, DriftSnapshot::route)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<ExperimentState>(Topics.EXPERIMENTS, ExperimentState::promptId)),
                 sink(bootstrap, producerOverrides, new JsonRecordSchema<dev.pilotlight.common.usage.Scorecard>(Topics.SCORECARDS,
-                        dev.pilotlight.common.usage.Scorecard::route)));
+                        dev.pilotlight.common.usage.Scorecard::key)));
     }
 
     /** Dead letters alone, for jobs that write elsewhere (the InfluxDB writer). */

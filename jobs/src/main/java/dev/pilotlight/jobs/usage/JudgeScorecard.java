@@ -17,10 +17,11 @@ import java.util.Locale;
 public final class JudgeScorecard {
     private JudgeScorecard() {}
 
+    /** @param tenant null for the route's scorecard; a tenant's has no roster of its own (rosters name a route's users) */
     public static List<Criterion> criteria(Scorecard.Usage usage, Scorecard.Quality quality, Scorecard.Value value, int openSecurityAlerts,
-                                           UsageSettings s) {
+                                           String tenant, UsageSettings s) {
         List<Criterion> out = new ArrayList<>();
-        out.add(weeklyActive(usage, s));
+        out.add(weeklyActive(usage, tenant, s));
         out.add(rated("acceptance", quality.acceptanceRate(), quality.acceptanceAnswers(), s.goAcceptance(), s.stopAcceptance(), s,
                 "%.0f%% of %d answers used without heavy edits", ">= " + pct(s.goAcceptance()) + " (STOP below " + pct(s.stopAcceptance()) + ")",
                 quality.acceptanceAnswers(), 100));
@@ -42,10 +43,12 @@ public final class JudgeScorecard {
         return criteria.stream().allMatch(c -> c.status() == Status.MET) ? Verdict.GO : Verdict.ITERATE;
     }
 
-    private static Criterion weeklyActive(Scorecard.Usage u, UsageSettings s) {
+    private static Criterion weeklyActive(Scorecard.Usage u, String tenant, UsageSettings s) {
         String target = ">= " + pct(s.goWeeklyActive()) + " of target users active in the last 7 days";
         if (u.targetUsers() == null) {
-            return new Criterion("weekly_active", Status.UNKNOWN, null, target, "no roster for this route: who is meant to use it is unknown");
+            return new Criterion("weekly_active", Status.UNKNOWN, null, target, tenant != null
+                    ? "rosters name a route's users, not a tenant's: the route's scorecard judges this"
+                    : "no roster for this route: who is meant to use it is unknown");
         }
         double share = (double) u.activeTargetUsers() / u.targetUsers();
         return new Criterion("weekly_active", share >= s.goWeeklyActive() ? Status.MET : Status.SHORT, share, target,

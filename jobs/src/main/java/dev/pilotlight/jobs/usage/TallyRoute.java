@@ -28,18 +28,24 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Tallies one route's usage, quality, value and adoption (keyed by route, docs/usage.md) and publishes its go/no-go
- * scorecard at every refresh and day end (event time): the days of the window (tallies, and an active-user sketch
- * per day), cohorts by first-seen week, the roster members' progress, tried-once users, settled users' first-month
- * use counts; rosters come with the rule set in force, critical security alerts by broadcast. Interventions go out
- * as tier-3 alerts, figures as guard.metrics samples. A route silent for longer than its window is forgotten.
+ * Tallies one route's usage, quality, value and adoption (keyed by route, or by route|tenant for the route's figures for
+ * one tenant; docs/usage.md) and publishes its go/no-go scorecard at every refresh and day end (event time): the days
+ * of the window (tallies, and an active-user sketch per day), cohorts by first-seen week, the roster members' progress,
+ * tried-once users, settled users' first-month use counts; rosters come with the rule set in force, critical security
+ * alerts and each tenant's users active on any route by broadcast. Rosters and interventions are the route's, not a
+ * tenant's. Interventions go out as tier-3 alerts, figures as guard.metrics samples. A scope silent for longer than its
+ * window is forgotten.
  */
 public final class TallyRoute extends KeyedBroadcastProcessFunction<String, UsageInput, UsageControl, Scorecard> {
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("usage-alerts") {};
     public static final OutputTag<MetricSample> SAMPLES = new OutputTag<>("usage-samples") {};
     /** Open critical security alerts: alert id → the route it names, or "*" for every route. */
     public static final MapStateDescriptor<String, String> SECURITY = new MapStateDescriptor<>("security-alerts", Types.STRING, Types.STRING);
+    /** Each tenant's users active on any route: tenant ("" for none) → the last count told. */
+    public static final MapStateDescriptor<String, ActiveUsers> ACTIVE_USERS = new MapStateDescriptor<>("active-users-any-route",
+            Types.STRING, TypeInformation.of(ActiveUsers.class));
     static final int MAX_SECURITY_ALERTS = 1_000;
+    static final int MAX_TENANTS = 10_000;
     static final String RUNBOOK = "docs/runbooks/adoption.md";
 
     private final UsageSettings s;
@@ -105,7 +111,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             }
         }
         if (c.timer() == 0) {
-            c = c.timer(nextTick(in.at()));
+            c = c.timer(s.nextTick(in.at()));
             ctx.timerService().registerEventTimeTimer(c.timer());
         }
         clock.update(c);
@@ -126,7 +132,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
      * their roster was in force counts from their first active day since.
      */
     private void member(UsageInput in, ReadOnlyContext ctx) throws Exception {
-        Roster roster = rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(ctx.getCurrentKey());
+        Roster roster = in.perTenant() ? null : rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(in.route());
         if (roster == null || !roster.includes(in.user())) {
             return;
         }
@@ -146,17 +152,13 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         cohorts.put(week, (c == null ? CohortTally.EMPTY : c).plus(users, regular, power, triedOnce));
     }
 
-    /** The next refresh or day end after {@code at}. */
-    private long nextTick(long at) {
-        long refresh = s.refresh().toMillis();
-        long dayEnd = (s.dayOf(at) + 1) * s.dayMs();
-        return Math.min(dayEnd, (Math.floorDiv(at, refresh) + 1) * refresh);
-    }
-
     @Override
     public void processBroadcastElement(UsageControl c, Context ctx, Collector<Scorecard> out) throws Exception {
         if (c.rules() != null) {
             rules.accept(c.rules(), ctx.getBroadcastState(ActiveRules.RULES));
+        }
+        if (c.activeUsers() != null) {
+            activeUsers(c.activeUsers(), ctx.getBroadcastState(ACTIVE_USERS));
         }
         Alert a = c.alert();
         if (a != null && critical(a)) {
@@ -170,14 +172,22 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         }
     }
 
+    private static void activeUsers(ActiveUsers a, BroadcastState<String, ActiveUsers> known) throws Exception {
+        if (a.gone()) {
+            known.remove(a.tenant());
+        } else if (known.contains(a.tenant()) || count(known) < MAX_TENANTS) {
+            known.put(a.tenant(), a);
+        }
+    }
+
     /** A critical security alert: at or below security_tier, carrying security_label. */
     public boolean critical(Alert a) {
         return a.tier() <= s.securityTier() && a.labels() != null && s.securityLabelValue().equals(a.labels().get(s.securityLabelKey()));
     }
 
-    private static int count(ReadOnlyBroadcastState<String, String> state) throws Exception {
+    private static int count(ReadOnlyBroadcastState<String, ?> state) throws Exception {
         int n = 0;
-        for (Map.Entry<String, String> ignored : state.immutableEntries()) {
+        for (Map.Entry<String, ?> ignored : state.immutableEntries()) {
             n++;
         }
         return n;
@@ -186,26 +196,27 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
     @Override
     public void onTimer(long at, OnTimerContext ctx, Collector<Scorecard> out) throws Exception {
         RouteClock c = clock.value();
-        String route = ctx.getCurrentKey();
         if (c == null) {
             return;
         }
+        Scope scope = Scope.of(ctx.getCurrentKey());
         long today = s.dayOf(at - 1);
         forgetOld(today);
         RouteMarks m = marks();
         ActiveRules.Snapshot in = rules.current(ctx.getBroadcastState(ActiveRules.RULES));
-        Judged j = scorecard(route, at, today, c, m, in.roster(route), openSecurity(ctx.getBroadcastState(SECURITY), route));
+        Judged j = scorecard(scope, at, today, c, m, scope.tenant() == null ? in.roster(scope.route()) : null,
+                openSecurity(ctx.getBroadcastState(SECURITY), scope.route()), ctx.getBroadcastState(ACTIVE_USERS));
         out.collect(j.card());
         ctx.output(SAMPLES, UsageSamples.of(j.card()));
-        if (at % s.dayMs() == 0) {
-            intervene(route, j.due(), at, m, in.version(), ctx);
+        if (at % s.dayMs() == 0 && scope.tenant() == null) {
+            intervene(scope.route(), j.due(), at, m, in.version(), ctx);
             marks.update(m);
         }
-        if (at - c.lastActivity() > s.days(keptDays())) {
+        if (at - c.lastActivity() > s.days(s.keptDays())) {
             clear(); // silent for longer than its window: nothing left to tell
             return;
         }
-        c = c.timer(nextTick(at));
+        c = c.timer(s.nextTick(at));
         ctx.timerService().registerEventTimeTimer(c.timer());
         clock.update(c);
     }
@@ -213,8 +224,8 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
     /** A scorecard, and the interventions it lists (the day end's alerts follow them). */
     private record Judged(Scorecard card, Map<String, Interventions.Needed> due) {}
 
-    private Judged scorecard(String route, long at, long today, RouteClock clk, RouteMarks m, Roster roster, int openSecurity)
-            throws Exception {
+    private Judged scorecard(Scope scope, long at, long today, RouteClock clk, RouteMarks m, Roster roster, int openSecurity,
+                             ReadOnlyBroadcastState<String, ActiveUsers> anyRoute) throws Exception {
         Map<Long, DayTally> days = new HashMap<>();
         for (Map.Entry<Long, DayTally> e : tallies.entries()) {
             days.put(e.getKey(), e.getValue());
@@ -236,13 +247,23 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             active = AdoptionFunnel.activeThisWeek(roster, known, today);
         }
         Scorecard.Usage usage = w.usage(roster == null ? null : roster.users().size(), active);
+        Scorecard.Adoption adoption = FeatureAdoption.of(usage, scope.tenant(), anyRoute.immutableEntries());
         Scorecard.Quality quality = w.quality();
-        Scorecard.Value value = RoiProjection.of(w.total(), w.observedDays(), s);
-        List<Scorecard.Criterion> criteria = JudgeScorecard.criteria(usage, quality, value, openSecurity, s);
-        Map<String, Interventions.Needed> due = Interventions.due(funnel, at, m.settled, s);
+        Scorecard.Value value = RoiProjection.of(w.total(), w.observedDays(), scope.tenant(), s);
+        List<Scorecard.Criterion> criteria = JudgeScorecard.criteria(usage, quality, value, openSecurity, scope.tenant(), s);
+        // interventions are the route's: a tenant's scorecard lists none
+        Map<String, Interventions.Needed> due = scope.tenant() == null ? Interventions.due(funnel, at, m.settled, s) : Map.of();
         List<String> interventions = due.values().stream().map(Interventions.Needed::summary).toList();
-        return new Judged(new Scorecard(SchemaVersion.CURRENT, route, at, s.dayMs(), JudgeScorecard.verdict(criteria), criteria, usage, quality,
-                value, funnel, cohorts(at), triedOnce(), interventions, w.daily(), null), due);
+        return new Judged(new Scorecard(SchemaVersion.CURRENT, scope.route(), scope.tenant(), at, s.dayMs(), JudgeScorecard.verdict(criteria),
+                criteria, usage, adoption, quality, value, funnel, cohorts(at), triedOnce(), interventions, w.daily(), null), due);
+    }
+
+    /** A tally's key: the route, or route|tenant (Scorecard#key). */
+    record Scope(String route, String tenant) {
+        static Scope of(String key) {
+            int bar = key.indexOf('|');
+            return bar < 0 ? new Scope(key, null) : new Scope(key.substring(0, bar), key.substring(bar + 1));
+        }
     }
 
     private List<Scorecard.Cohort> cohorts(long at) throws Exception {
@@ -298,13 +319,8 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
                 Alert.State.FIRING, labels, value, threshold, startsAt, null, summary, RUNBOOK, null, rulesVersion);
     }
 
-    /** Days kept: the window, and the 30 days MAU reads. */
-    private int keptDays() {
-        return Math.max(s.scorecardDays(), 30);
-    }
-
     private void forgetOld(long today) throws Exception {
-        long oldestDay = today - keptDays();
+        long oldestDay = today - s.keptDays();
         for (Long d : List.copyOf(keys(tallies.keys()))) {
             if (d < oldestDay) {
                 tallies.remove(d);

@@ -4,7 +4,7 @@ import dev.pilotlight.jobs.batch.MiniBatchOperator;
 import java.time.Duration;
 
 /**
- * Merges a route's calls of one usage day for a short interval, so {@link TallyRoute} touches its state once per merged
+ * Merges a route's calls of one tenant and usage day for a short interval, so {@link TallyRoute} touches its state once per merged
  * input rather than once per call. Ratings and milestones pass alone: they carry a user or a tenant the tally needs.
  */
 public final class UsageBatcher extends MiniBatchOperator<UsageInput, UsageBatcher.Partial, UsageInput> {
@@ -25,7 +25,7 @@ public final class UsageBatcher extends MiniBatchOperator<UsageInput, UsageBatch
         }
     }
 
-    private record BatchKey(String route, long day) {}
+    private record BatchKey(String route, String tenant, long day) {}
 
     public UsageBatcher(UsageSettings settings, Duration interval) {
         super(interval.toMillis(), 50_000);
@@ -34,7 +34,7 @@ public final class UsageBatcher extends MiniBatchOperator<UsageInput, UsageBatch
 
     @Override
     protected Object keyOf(UsageInput in) {
-        return in.kind() == UsageInput.Kind.CALL ? new BatchKey(in.route(), Math.floorDiv(in.at(), dayMs)) : null;
+        return in.kind() == UsageInput.Kind.CALL ? new BatchKey(in.route(), in.tenant(), Math.floorDiv(in.at(), dayMs)) : null;
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class UsageBatcher extends MiniBatchOperator<UsageInput, UsageBatch
     @Override
     protected UsageInput finish(Partial p) {
         UsageInput f = p.first;
-        return new UsageInput(UsageInput.Kind.CALL, f.route(), null, null, p.at, p.calls, p.errors, p.usd, 0, null, null, null);
+        return new UsageInput(UsageInput.Kind.CALL, f.route(), null, f.tenant(), p.at, p.calls, p.errors, p.usd, 0, null, null, null);
     }
 
     /** A rating or a milestone goes on as it is. */

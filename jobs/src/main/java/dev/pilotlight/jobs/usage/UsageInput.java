@@ -13,9 +13,25 @@ import dev.pilotlight.common.event.InvocationEvent;
  * @param errors CALL: those that failed (an error, not a refusal of the caller's input)
  * @param usd    CALL: their cost
  * @param seconds FEEDBACK: time saved (NaN: not reported); SESSION: the session's length
+ * @param perTenant counted in the scorecard of the route's tenant ({@link #scope()}), not the route's across tenants
  */
 public record UsageInput(Kind kind, String route, String user, String tenant, long at, long count, long errors, double usd,
-                         double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating) {
+                         double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating, boolean perTenant) {
+
+    public UsageInput(Kind kind, String route, String user, String tenant, long at, long count, long errors, double usd,
+                      double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating) {
+        this(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, false);
+    }
+
+    /** The tally it goes to: the route's ({@code route}) or its tenant's ({@code route|tenant}, Scorecard#key). */
+    public String scope() {
+        return perTenant ? dev.pilotlight.common.usage.Scorecard.key(route, tenant) : route;
+    }
+
+    /** The same input for the tenant's tally. */
+    public UsageInput forTenant() {
+        return new UsageInput(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, true);
+    }
 
     public enum Kind { CALL, FEEDBACK, FIRST, ACTIVE, REGULAR, POWER, TRIED_ONCE, RETURNED, SESSION, SETTLED }
 
@@ -43,8 +59,8 @@ public record UsageInput(Kind kind, String route, String user, String tenant, lo
                 f.secondsSaved() == null ? Double.NaN : f.secondsSaved(), f.score(), f.acceptance(), f.rating());
     }
 
-    /** A milestone of one user on one route. */
-    public static UsageInput mark(Kind kind, String route, String user, long at, long count, double seconds) {
-        return new UsageInput(kind, route, user, null, at, count, 0, 0, seconds, null, null, null);
+    /** A milestone of one user on one route, under the tenant of their last call there. */
+    public static UsageInput mark(Kind kind, String route, String user, String tenant, long at, long count, double seconds) {
+        return new UsageInput(kind, route, user, tenant, at, count, 0, 0, seconds, null, null, null);
     }
 }

@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A scorecard as one guard.metrics sample (dimension {@code usage}, InfluxDB measurement llm_usage, docs/monitoring.md):
+ * A scorecard as one guard.metrics sample (dimension {@code usage}, InfluxDB measurement llm_usage, tags route and, for a
+ * tenant's scorecard, tenant; docs/monitoring.md):
  * the figures Grafana charts; values that cannot be computed yet are left out.
  */
 public final class UsageSamples {
@@ -25,6 +26,12 @@ public final class UsageSamples {
         v.put("stickiness", u.stickiness());
         v.put("uses_per_user_day", u.usesPerUserPerDay());
         v.put("avg_session_seconds", u.avgSessionSeconds());
+        if (c.adoption() != null) {
+            v.put("active_any_route_weekly", (double) c.adoption().activeAnyRouteWeekly());
+            v.put("active_any_route_monthly", (double) c.adoption().activeAnyRouteMonthly());
+            put(v, "adoption_weekly", c.adoption().weeklyShare());
+            put(v, "adoption_monthly", c.adoption().monthlyShare());
+        }
         put(v, "acceptance_rate", c.quality().acceptanceRate());
         put(v, "thumbs_up_share", c.quality().thumbsUpShare());
         put(v, "error_rate", c.quality().errorRate());
@@ -45,7 +52,8 @@ public final class UsageSamples {
         v.put("tried_once", (double) c.triedOnce().size());
         v.put("verdict", (double) c.verdict().ordinal()); // 0 GO, 1 ITERATE, 2 STOP
         // a snapshot at asOf (window_seconds 0), not a window: each refresh is one point
-        return new MetricSample(SchemaVersion.CURRENT, DIMENSION + "|" + c.route(), DIMENSION, Map.of("route", c.route()), c.asOf(), c.asOf(), 0,
+        Map<String, String> tags = c.tenant() == null ? Map.of("route", c.route()) : Map.of("route", c.route(), "tenant", c.tenant());
+        return new MetricSample(SchemaVersion.CURRENT, DIMENSION + "|" + c.key(), DIMENSION, tags, c.asOf(), c.asOf(), 0,
                 u.calls(), u.errors(), c.quality().errorRate(), null, null, null, 0, 0, c.value().aiCostUsd(), null, 0, null, 0, null, 0, u.mau(),
                 c.quality().acceptanceAnswers(), c.quality().thumbsUp(), c.quality().thumbsDown(), null, c.quality().acceptanceRate(), v);
     }

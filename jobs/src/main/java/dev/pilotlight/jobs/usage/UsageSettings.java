@@ -52,6 +52,18 @@ public record UsageSettings(Duration day, Duration sessionGap, Duration refresh,
         return days * dayMs();
     }
 
+    /** The next refresh or day end after {@code at}: when scorecards and active-user counts are told. */
+    public long nextTick(long at) {
+        long every = refresh().toMillis();
+        long dayEnd = (dayOf(at) + 1) * dayMs();
+        return Math.min(dayEnd, (Math.floorDiv(at, every) + 1) * every);
+    }
+
+    /** Days kept for the figures: the scorecard window, and the 30 days MAU reads. */
+    public int keptDays() {
+        return Math.max(scorecardDays(), 30);
+    }
+
     /** The burdened labour rate of a tenant, USD per hour. */
     public double labourRateOf(String tenant) {
         return tenant == null ? labourRate : labourRates.getOrDefault(tenant, labourRate);

@@ -135,6 +135,8 @@ class InfluxWriterPipelineIT {
                     assertThat(x.last()).isEqualTo(1)); // ITERATE
             assertThat(find(all, "llm_usage_activation_rate", Map.of("route", "claims-notes"))).hasValueSatisfying(x ->
                     assertThat(x.last()).isEqualTo(0.8));
+            assertThat(find(all, "llm_usage_adoption_weekly", Map.of("route", "claims-notes", "tenant", "acme"))).hasValueSatisfying(x ->
+                    assertThat(x.last()).isEqualTo(0.5));
             assertThat(find(all, "llm_spender_spend_usd", Map.of("tenant", "acme", "user", "u7", "day", "2026-11-30")))
                     .hasValueSatisfying(s -> assertThat(s.last()).isEqualTo(5.0));
 
@@ -255,11 +257,13 @@ class InfluxWriterPipelineIT {
                 0.01, 0, 0.0, 0, 0.0, 0, calls / 2, 3, 2, 1, 1.0 / 3, 0.5, null);
     }
 
-    /** A scorecard with every figure computed: its sample carries every field of llm_usage. */
+    /** A tenant's scorecard with every figure computed: its sample carries every field and tag of llm_usage. */
     static dev.pilotlight.common.usage.Scorecard scorecard(long at) {
         var roi = new dev.pilotlight.common.usage.Scorecard.Roi(28, 3, 30_000, 40_000, 1, 12_000, 40_000, 9_000, 38_000, "method");
-        return new dev.pilotlight.common.usage.Scorecard(1, "claims-notes", at, 86_400_000L, dev.pilotlight.common.usage.Scorecard.Verdict.ITERATE,
+        return new dev.pilotlight.common.usage.Scorecard(1, "claims-notes", "acme", at, 86_400_000L,
+                dev.pilotlight.common.usage.Scorecard.Verdict.ITERATE,
                 List.of(), new dev.pilotlight.common.usage.Scorecard.Usage(12, 12.3, 20, 25, 0.49, 1.15, 398, 0, 384, 42, 25, 17),
+                new dev.pilotlight.common.usage.Scorecard.Adoption(40, 50, 0.5, 0.5),
                 new dev.pilotlight.common.usage.Scorecard.Quality(300, 157, 0.52, 157, 143, 0.52, 0.0, 300, 3.2),
                 new dev.pilotlight.common.usage.Scorecard.Value(120_583, 2_183, 0.03, 72_766.0, 10, roi),
                 new dev.pilotlight.common.usage.Scorecard.Funnel(at, 25, 22, 20, 18, 7, 0.8, 0.72, 0.28, 0.8, 0.6, 0.2), List.of(),

@@ -122,4 +122,24 @@ class FollowUserTest {
             assertThat(kinds(h)).contains(Kind.FIRST); // coming back after forget_after_days starts a new cohort
         }
     }
+
+    @Test
+    void eachDayOnAnyRouteIsToldOnceWithItsTenantAndMarksCarryTheTenant() throws Exception {
+        try (var h = harness()) {
+            send(h, call("ann", "claims-letter", T0));
+            send(h, call("ann", "claims-notes", T0 + MIN)); // same day, another route: not again
+            send(h, call("ann", "claims-letter", T0 + DAY));
+            send(h, callFor("ann", "claims-letter", T0 + DAY + MIN, "globex")); // same day, calling for another tenant
+            assertThat(h.getSideOutput(FollowUser.ANYWHERE)).extracting(r -> r.getValue().tenant() + "@" + r.getValue().at())
+                    .containsExactly("acme@" + T0, "acme@" + (T0 + DAY), "globex@" + (T0 + DAY + MIN));
+            assertThat(h.extractOutputValues()).filteredOn(u -> u.kind() == Kind.FIRST).extracting(UsageInput::tenant)
+                    .containsExactly("acme", "acme");
+            assertThat(h.extractOutputValues()).extracting(UsageInput::perTenant).containsOnly(false);
+        }
+    }
+
+    static InvocationEvent callFor(String user, String route, long end, String tenant) {
+        return InvocationEvent.builder().eventId(user + end).timestamp(end).userId(user).tenant(tenant).route(route).promptVersion("1.0.0")
+                .status(InvocationStatus.OK).latencyMs(2_000).costUsd(0.001).build();
+    }
 }

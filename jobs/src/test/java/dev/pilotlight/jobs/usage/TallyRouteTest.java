@@ -50,7 +50,8 @@ class TallyRouteTest {
 
     static KeyedBroadcastOperatorTestHarness<String, UsageInput, UsageControl, Scorecard> harness(RuleSet rules) throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new TallyRoute(S, new ActiveRules(rules, 1)),
-                UsageInput::route, Types.STRING, ActiveRules.RULES, TallyRoute.SECURITY);
+                UsageInput::scope, Types.STRING, ActiveRules.RULES, TallyRoute.SECURITY,
+                TallyRoute.ACTIVE_USERS);
     }
 
     static void send(KeyedBroadcastOperatorTestHarness<String, UsageInput, UsageControl, Scorecard> h, UsageInput in) throws Exception {
@@ -77,18 +78,18 @@ class TallyRouteTest {
             long at = T0 + d * DAY + 3_600_000 + i * 60_000L;
             String u = users.get(i);
             if (SEEN.add(h.hashCode() + u)) {
-                send(h, UsageInput.mark(Kind.FIRST, ROUTE, u, at, 0, 0));
+                send(h, UsageInput.mark(Kind.FIRST, ROUTE, u, "acme", at, 0, 0));
                 FIRST_SEEN.put(h.hashCode() + u, at);
             }
             long firstSeen = FIRST_SEEN.get(h.hashCode() + u);
-            send(h, UsageInput.mark(Kind.ACTIVE, ROUTE, u, at, 0, 0));
+            send(h, UsageInput.mark(Kind.ACTIVE, ROUTE, u, "acme", at, 0, 0));
             send(h, call(u, at));
             int uses = USES.merge(h.hashCode() + u, 1, Integer::sum);
             if (uses == S.regularUses()) {
-                send(h, UsageInput.mark(Kind.REGULAR, ROUTE, u, firstSeen, uses, 0)); // milestones carry the first-seen time
+                send(h, UsageInput.mark(Kind.REGULAR, ROUTE, u, "acme", firstSeen, uses, 0)); // milestones carry the first-seen time
             }
             if (uses == S.powerUses()) {
-                send(h, UsageInput.mark(Kind.POWER, ROUTE, u, firstSeen, uses, 0));
+                send(h, UsageInput.mark(Kind.POWER, ROUTE, u, "acme", firstSeen, uses, 0));
             }
             boolean accepted = i < Math.round(users.size() * acceptedShare);
             send(h, rating(u, "acme", at + 1, accepted ? Acceptance.ACCEPTED : Acceptance.HEAVY_EDITS, score, 600));
@@ -241,12 +242,12 @@ class TallyRouteTest {
     void triedOnceUsersAreListedUntilTheyReturn() throws Exception {
         try (var h = harness(rosterRules())) {
             send(h, call("u1", T0 + 1_000));
-            send(h, UsageInput.mark(Kind.FIRST, ROUTE, "u1", T0 + 1_000, 0, 0));
-            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u1", T0 + 1_000, 1, 0));
-            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u2", T0 + 2_000, 1, 0));
+            send(h, UsageInput.mark(Kind.FIRST, ROUTE, "u1", "acme", T0 + 1_000, 0, 0));
+            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u1", "acme", T0 + 1_000, 1, 0));
+            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u2", "acme", T0 + 2_000, 1, 0));
             watermark(h, T0 + DAY);
             assertThat(last(h).triedOnce()).containsExactly("u2", "u1");
-            send(h, UsageInput.mark(Kind.RETURNED, ROUTE, "u1", T0 + DAY + 1, 0, 0));
+            send(h, UsageInput.mark(Kind.RETURNED, ROUTE, "u1", "acme", T0 + DAY + 1, 0, 0));
             watermark(h, T0 + 2 * DAY);
             assertThat(last(h).triedOnce()).containsExactly("u2");
             assertThat(last(h).cohorts().get(0).triedOnce()).isEqualTo(1);
@@ -257,12 +258,63 @@ class TallyRouteTest {
     void aRouteSilentLongerThanItsWindowLeavesNoStateOrTimer() throws Exception {
         try (var h = harness(rosterRules())) {
             day(h, 0, ROSTER, 0.8, 4);
-            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u3", T0 + 1_000, 1, 0));
-            send(h, UsageInput.mark(Kind.SETTLED, ROUTE, "u3", T0 + 1_000, 1, 0));
+            send(h, UsageInput.mark(Kind.TRIED_ONCE, ROUTE, "u3", "acme", T0 + 1_000, 1, 0));
+            send(h, UsageInput.mark(Kind.SETTLED, ROUTE, "u3", "acme", T0 + 1_000, 1, 0));
             watermark(h, T0 + 40 * DAY);
             assertThat(((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend())
                     .numKeyValueStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
+    static byte[] sketchOf(java.util.stream.Stream<String> users) {
+        org.apache.datasketches.hll.HllSketch h = dev.pilotlight.jobs.sketch.DistinctSketch.empty();
+        users.forEach(h::update);
+        return dev.pilotlight.jobs.sketch.DistinctSketch.encode(h);
+    }
+
+    @Test
+    void aTenantsScorecardCountsItsOwnUsersAndAdoptionIsAShareOfUsersActiveAnywhere() throws Exception {
+        try (var h = harness(rosterRules())) {
+            day(h, 0, ROSTER, 0.8, 4); // the route across tenants: u0..u9
+            for (int i = 0; i < 5; i++) { // acme's own tally: u0..u4
+                send(h, UsageInput.mark(Kind.ACTIVE, ROUTE, "u" + i, "acme", T0 + 3_600_000 + i, 0, 0).forTenant());
+                send(h, call("u" + i, T0 + 3_600_000 + i).forTenant());
+            }
+            // users active on any route: acme u0..u9 and x0..x9; globex g0..g14 and u0..u4 (a user of two tenants)
+            byte[] acme = sketchOf(IntStream.range(0, 10).mapToObj(i -> "u" + i).flatMap(u -> java.util.stream.Stream.of(u, "x" + u.substring(1))));
+            byte[] globex = sketchOf(java.util.stream.Stream.concat(IntStream.range(0, 15).mapToObj(i -> "g" + i),
+                    IntStream.range(0, 5).mapToObj(i -> "u" + i)));
+            h.processBroadcastElement(new StreamRecord<>(UsageControl.of(new ActiveUsers("acme", T0 + DAY, acme, acme)), T0 + DAY));
+            h.processBroadcastElement(new StreamRecord<>(UsageControl.of(new ActiveUsers("globex", T0 + DAY, globex, globex)), T0 + DAY));
+            watermark(h, T0 + DAY);
+
+            List<Scorecard> cards = h.extractOutputValues();
+            Scorecard route = cards.stream().filter(c -> c.tenant() == null).reduce((a, b) -> b).orElseThrow();
+            Scorecard tenant = cards.stream().filter(c -> "acme".equals(c.tenant())).reduce((a, b) -> b).orElseThrow();
+            assertThat(route.key()).isEqualTo(ROUTE);
+            assertThat(route.adoption().activeAnyRouteWeekly()).isEqualTo(35); // 20 + 20, u0..u4 once
+            assertThat(route.adoption().weeklyShare()).isCloseTo(10 / 35.0, within(1e-9));
+            assertThat(tenant.key()).isEqualTo(ROUTE + "|acme");
+            assertThat(tenant.usage().wau()).isEqualTo(5);
+            assertThat(tenant.usage().calls()).isEqualTo(5);
+            assertThat(tenant.adoption().activeAnyRouteWeekly()).isEqualTo(20);
+            assertThat(tenant.adoption().monthlyShare()).isCloseTo(5 / 20.0, within(1e-9));
+            // rosters and interventions are the route's
+            assertThat(tenant.roster()).isNull();
+            assertThat(criterion(tenant, "weekly_active").status()).isEqualTo(Status.UNKNOWN);
+            assertThat(tenant.interventions()).isEmpty();
+            assertThat(route.roster()).isNotNull();
+            // so are the platform and build costs: a tenant's ROI is its marginal return
+            assertThat(tenant.value().roi().method()).startsWith("the tenant's marginal return");
+            assertThat(tenant.value().roi().netExpectedUsd()).isCloseTo(3 * 365 * (tenant.value().valueUsd() - tenant.value().aiCostUsd()),
+                    within(1e-6));
+
+            // a tenant told gone no longer counts
+            h.processBroadcastElement(new StreamRecord<>(UsageControl.of(new ActiveUsers("globex", T0 + 2 * DAY, null, null)), T0 + 2 * DAY));
+            watermark(h, T0 + 2 * DAY);
+            Scorecard later = h.extractOutputValues().stream().filter(c -> c.tenant() == null).reduce((a, b) -> b).orElseThrow();
+            assertThat(later.adoption().activeAnyRouteWeekly()).isEqualTo(20);
         }
     }
 }

@@ -44,8 +44,8 @@ public final class AdoptionScenario {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String scenario, boolean passed, String verdict, int invited, int activatedInWindow, int regular, int power,
-                         List<String> triedOnce, Double acceptanceRate, Double satisfaction, long calls, long ratings, String readinessReport,
-                         String weeklyReport, String reason) {}
+                         List<String> triedOnce, Double acceptanceRate, Double satisfaction, Double adoptionWeekly,
+                         Map<String, String> tenantVerdicts, long calls, long ratings, String readinessReport, String weeklyReport, String reason) {}
 
     /** A call the gateway answered, and the rating sent for it. */
     record Served(int user, long at, PilotMonth.Rating rating) {}
@@ -87,7 +87,7 @@ public final class AdoptionScenario {
         }
         long end = start + PilotMonth.DAYS * day;
         timeline.note(end, "the month ends: " + log.size() + " calls answered, " + log.stream().filter(s -> s.rating() != null).count() + " rated");
-        Optional<Scorecard> card = scorecard(end, Duration.ofSeconds(30));
+        Optional<Scorecard> card = scorecard(null, end, Duration.ofSeconds(30));
         card.ifPresent(c -> timeline.note(System.currentTimeMillis(), "scorecard of " + ROUTE + " at the month's end: " + c.verdict()));
         timeline.print(out);
         return judge(card, List.copyOf(log), List.copyOf(failures), roster, start, end);
@@ -123,12 +123,41 @@ public final class AdoptionScenario {
         }
     }
 
-    /** The route's scorecard published at the end of the month's last day. */
-    private Optional<Scorecard> scorecard(long end, Duration within) {
+    /** The route's scorecard (tenant null) or one of its tenants' published at the end of the month's last day. */
+    private Optional<Scorecard> scorecard(String tenant, long end, Duration within) {
         return TopicReader.find(stack.kafka().bootstrapServers(), Topics.SCORECARDS, r -> {
             Scorecard c = JsonCodec.decode(r.value(), Scorecard.class);
-            return c.route().equals(ROUTE) && c.asOf() == end;
+            return c.route().equals(ROUTE) && java.util.Objects.equals(c.tenant(), tenant) && c.asOf() == end;
         }, within).map(r -> JsonCodec.decode(r.value(), Scorecard.class));
+    }
+
+    /** Each tenant's scorecard against the calls of its users; what disagrees goes to {@code wrong}. */
+    private Map<String, String> tenants(Expected x, long end, List<String> wrong) {
+        Map<String, String> verdicts = new TreeMap<>();
+        for (String tenant : Expected.TENANTS) {
+            Optional<Scorecard> t = scorecard(tenant, end, Duration.ofSeconds(10));
+            if (t.isEmpty()) {
+                wrong.add("no scorecard of " + ROUTE + " for tenant " + tenant);
+                continue;
+            }
+            Scorecard c = t.get();
+            verdicts.put(tenant, c.verdict().name());
+            check(wrong, tenant + " verdict", c.verdict(), Scorecard.Verdict.ITERATE); // both short on acceptance, neither below STOP
+            Expected mine = x.ofTenant(tenant);
+            check(wrong, tenant + " acceptance answers", c.quality().acceptanceAnswers(), mine.ratings());
+            if (Math.abs(c.quality().acceptanceRate() - mine.acceptanceRate()) > 1e-9) {
+                wrong.add(String.format(Locale.ROOT, "%s acceptance %.4f, expected %.4f", tenant, c.quality().acceptanceRate(), mine.acceptanceRate()));
+            }
+            out.printf(Locale.ROOT, "  tenant %-7s %-8s acceptance %.1f%% of %d, satisfaction %.2f, %d weekly users, adoption %s%n", tenant, c.verdict(),
+                    c.quality().acceptanceRate() * 100, c.quality().acceptanceAnswers(), c.quality().satisfaction(), c.usage().wau(), share(c));
+        }
+        return verdicts;
+    }
+
+    private static String share(Scorecard c) {
+        Scorecard.Adoption a = c.adoption();
+        return a == null || a.weeklyShare() == null ? "unknown" : String.format(Locale.ROOT, "%.0f%% of %d active on any route this week",
+                a.weeklyShare() * 100, a.activeAnyRouteWeekly());
     }
 
     /** Compares the scorecard with the month as the gateway answered it. */
@@ -153,6 +182,8 @@ public final class AdoptionScenario {
                     c.quality().satisfaction(), x.acceptanceRate(), x.satisfaction()));
         }
         check(wrong, "verdict", c.verdict(), Scorecard.Verdict.ITERATE);
+        out.println("  feature adoption: " + share(c));
+        Map<String, String> tenantVerdicts = tenants(x, end, wrong);
         String reason = wrong.isEmpty() ? null : "the scorecard disagrees with the month as served: " + String.join("; ", wrong);
         Optional<ReportPage.Written> readiness = Optional.empty();
         Optional<ReportPage.Written> weekly = Optional.empty();
@@ -174,7 +205,8 @@ public final class AdoptionScenario {
             out.println("  FAILED " + reason);
         }
         return new Result(NAME, reason == null, c.verdict().name(), c.roster().invited(), c.roster().activatedInWindow(), c.roster().regular(),
-                c.roster().power(), c.triedOnce(), c.quality().acceptanceRate(), c.quality().satisfaction(), log.size(), x.ratings(),
+                c.roster().power(), c.triedOnce(), c.quality().acceptanceRate(), c.quality().satisfaction(),
+                c.adoption() == null ? null : c.adoption().weeklyShare(), tenantVerdicts, log.size(), x.ratings(),
                 readiness.map(w -> w.html().toString()).orElse(null), weekly.map(w -> w.html().toString()).orElse(null), reason);
     }
 
@@ -186,7 +218,7 @@ public final class AdoptionScenario {
 
     private Result fail(String reason, List<Served> log) {
         out.println("  FAILED " + reason);
-        return new Result(NAME, false, null, 0, 0, 0, 0, List.of(), null, null, log.size(), 0, null, null, reason);
+        return new Result(NAME, false, null, 0, 0, 0, 0, List.of(), null, null, null, null, log.size(), 0, null, null, reason);
     }
 
     private void print(Scorecard c) {
@@ -239,6 +271,20 @@ public final class AdoptionScenario {
 
         static String user(int index) {
             return String.format("pilot%02d", index + 1);
+        }
+
+        /** The pilots' tenants (config/api-keys.local.yaml): pilot01, 03, … acme; pilot02, 04, … globex. */
+        static final List<String> TENANTS = List.of("acme", "globex");
+
+        static String tenant(int index) {
+            return TENANTS.get(index % 2);
+        }
+
+        /** What one tenant's scorecard must say: its users' calls only. */
+        Expected ofTenant(String tenant) {
+            Map<Integer, List<Served>> mine = new TreeMap<>(byUser);
+            mine.keySet().removeIf(u -> !tenant(u).equals(tenant));
+            return new Expected(mine, window.stream().filter(x -> tenant(x.user()).equals(tenant)).toList(), invitedAt, s);
         }
     }
 }

@@ -44,25 +44,28 @@ public final class UsageReports {
 
     /** The readiness report of {@code route}, or empty when the route has no scorecard on guard.scorecards. */
     public Optional<ReportPage.Written> readiness(String route, Path out) throws IOException {
-        Scorecard card = ScorecardReader.read(bootstrap, signer).latest().get(route);
+        ScorecardReader.Read read = ScorecardReader.read(bootstrap, signer);
+        Scorecard card = read.routes().get(route);
         if (card == null) {
             return Optional.empty();
         }
         long from = card.asOf() - card.dayMs() * card.value().roi().observedDays();
-        ReadinessReport.Input in = new ReadinessReport.Input(card, RatedAnswers.thumbsDown(bootstrap, route, from),
+        ReadinessReport.Input in = new ReadinessReport.Input(card, read.tenants(route), RatedAnswers.thumbsDown(bootstrap, route, from),
                 SecurityIncidents.of(bootstrap, route, from), modelCard(route));
         return Optional.of(ReadinessReport.write(in, out));
     }
 
     /** The weekly report of every route with a scorecard, or empty when there is none. */
     public Optional<ReportPage.Written> weekly(Path out) throws IOException {
-        Map<String, Scorecard> cards = ScorecardReader.read(bootstrap, signer).latest();
+        ScorecardReader.Read read = ScorecardReader.read(bootstrap, signer);
+        Map<String, Scorecard> cards = read.routes();
         if (cards.isEmpty()) {
             return Optional.empty();
         }
         Scorecard newest = cards.values().stream().max(java.util.Comparator.comparingLong(Scorecard::asOf)).orElseThrow();
         long weekFrom = newest.asOf() - 7 * newest.dayMs();
-        return Optional.of(WeeklyReport.write(cards.values(), RatedAnswers.thumbsDown(bootstrap, null, weekFrom), weekFrom, out));
+        List<Scorecard> tenants = cards.keySet().stream().flatMap(r -> read.tenants(r).stream()).toList();
+        return Optional.of(WeeklyReport.write(cards.values(), tenants, RatedAnswers.thumbsDown(bootstrap, null, weekFrom), weekFrom, out));
     }
 
     /** The route's model card from the catalog and prompt files; null when they cannot be read (the report says so). */

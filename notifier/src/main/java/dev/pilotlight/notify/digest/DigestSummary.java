@@ -47,12 +47,15 @@ public final class DigestSummary {
     static String adoption(Scorecard c) {
         Scorecard.Funnel f = c.roster();
         String tried = c.triedOnce().isEmpty() ? "" : "; " + c.triedOnce().size() + " tried once and left";
+        Scorecard.Adoption a = c.adoption();
+        String share = a == null || a.weeklyShare() == null ? "" : String.format(Locale.ROOT, "; used by %.0f%% of the %d users active on any route "
+                + "this week", a.weeklyShare() * 100, a.activeAnyRouteWeekly());
         if (f == null) {
-            return c.usage().mau() + " users in 30 days (no roster: activation cannot be judged)" + tried;
+            return c.usage().mau() + " users in 30 days (no roster: activation cannot be judged)" + share + tried;
         }
-        return String.format(Locale.ROOT, "%d of %d invited activated (%.0f%%, target %.0f%%), %d regular (%.0f%%), %d power (%.0f%%)%s",
+        return String.format(Locale.ROOT, "%d of %d invited activated (%.0f%%, target %.0f%%), %d regular (%.0f%%), %d power (%.0f%%)%s%s",
                 f.activatedInWindow(), f.invited(), f.activationRate() * 100, f.targetActivated() * 100, f.regular(), f.regularRate() * 100,
-                f.power(), f.powerRate() * 100, tried);
+                f.power(), f.powerRate() * 100, share, tried);
     }
 
     static String efficiency(Scorecard c) {

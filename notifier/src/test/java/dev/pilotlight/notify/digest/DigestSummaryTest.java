@@ -35,4 +35,14 @@ class DigestSummaryTest {
         assertThat(DigestSummary.efficiency(c)).isEqualTo("$0.00250 a call; value of time saved $0.00 against AI cost $0.50");
         assertThat(DigestSummary.of(List.of())).singleElement().asString().contains("No scorecard");
     }
+
+    @Test
+    void adoptionSaysTheShareOfUsersActiveOnAnyRoute() {
+        Scorecard c = card(List.of(), null);
+        Scorecard withShare = new Scorecard(c.schemaVersion(), c.route(), null, c.asOf(), c.dayMs(), c.verdict(), c.criteria(), c.usage(),
+                new Scorecard.Adoption(32, 40, 0.25, 0.225), c.quality(), c.value(), c.roster(), c.cohorts(), c.triedOnce(), c.interventions(),
+                c.daily(), null);
+        assertThat(DigestSummary.adoption(withShare)).isEqualTo("9 users in 30 days (no roster: activation cannot be judged); used by 25% of "
+                + "the 32 users active on any route this week");
+    }
 }

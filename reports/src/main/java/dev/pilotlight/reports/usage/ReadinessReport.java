@@ -16,7 +16,9 @@ import java.util.Locale;
  */
 public final class ReadinessReport {
     /** Everything the report reads. */
-    public record Input(Scorecard card, List<RatedAnswers.Item> thumbsDown, List<SecurityIncidents.Incident> incidents, ModelCard modelCard) {}
+    /** @param tenants the route's scorecards per tenant, by tenant */
+    public record Input(Scorecard card, List<Scorecard> tenants, List<RatedAnswers.Item> thumbsDown, List<SecurityIncidents.Incident> incidents,
+                        ModelCard modelCard) {}
 
     private ReadinessReport() {}
 
@@ -28,6 +30,7 @@ public final class ReadinessReport {
                 + (c.dayMs() == 86_400_000L ? "" : " (a usage day is " + c.dayMs() / 1000.0 + " s here: compressed time)") + ".");
         p.heading("Executive summary").paragraph("Recommendation: " + c.verdict() + ", " + recommendation(c)).bullets(summary(c));
         metrics(p, c);
+        tenants(p, in.tenants());
         adoption(p, c);
         feedback(p, in.thumbsDown());
         security(p, in.incidents());
@@ -83,8 +86,35 @@ public final class ReadinessReport {
         p.chart("quality", "acceptance and satisfaction per day", UsageCharts.quality(c.daily()));
     }
 
+    /** The route's figures per tenant: where it works and where it does not. */
+    private static void tenants(ReportPage p, List<Scorecard> tenants) {
+        if (tenants.isEmpty()) {
+            return;
+        }
+        p.heading("By tenant");
+        p.table(List.of("tenant", "verdict", "WAU / MAU", "adoption (weekly)", "calls", "acceptance", "satisfaction", "value", "AI cost",
+                "value to cost"), tenants.stream().map(t -> List.of(t.tenant(), t.verdict().name(), t.usage().wau() + " / " + t.usage().mau(),
+                adoptionShare(t), Long.toString(t.usage().calls()), pct(t.quality().acceptanceRate()),
+                t.quality().satisfaction() == null ? "–" : num(t.quality().satisfaction()), usd(t.value().valueUsd()), usd(t.value().aiCostUsd()),
+                t.value().valueToCost() == null ? "–" : num(t.value().valueToCost()) + " : 1")).toList());
+        p.paragraph("A tenant's verdict judges its own figures; weekly use of target users is judged for the route (rosters name a "
+                + "route's users). Value is each tenant's time saved at its own labour rate.");
+    }
+
+    /** The route's weekly active users as a share of the users active on any route, with the counts. */
+    static String adoptionShare(Scorecard c) {
+        Scorecard.Adoption a = c.adoption();
+        return a == null || a.weeklyShare() == null ? "–" : pct(a.weeklyShare()) + " of " + a.activeAnyRouteWeekly();
+    }
+
     private static void adoption(ReportPage p, Scorecard c) {
         p.heading("Adoption");
+        Scorecard.Adoption a = c.adoption();
+        if (a != null && a.weeklyShare() != null) {
+            p.paragraph("Feature adoption: " + c.usage().wau() + " of the " + a.activeAnyRouteWeekly() + " users active on any route in the last "
+                    + "7 days used this route (" + pct(a.weeklyShare()) + "); " + c.usage().mau() + " of " + a.activeAnyRouteMonthly()
+                    + " in the last 30 (" + pct(a.monthlyShare()) + ").");
+        }
         Scorecard.Funnel f = c.roster();
         if (f == null) {
             p.paragraph("This route has no roster, so who was meant to use it is unknown: activation and weekly use of target users cannot be "

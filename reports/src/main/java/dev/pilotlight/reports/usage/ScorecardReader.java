@@ -9,12 +9,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The latest scorecard of each route on guard.scorecards (compacted: one per route, plus what compaction has not merged yet).
+ * The latest scorecard of each route and of each route's tenants on guard.scorecards (compacted: one per key, plus what
+ * compaction has not merged yet).
  * With the control key, only scorecards the guard job signed are read; without it, signatures are not checked (say so).
  */
 public final class ScorecardReader {
-    /** The newest scorecard per route, and how many records could not be read. */
-    public record Read(Map<String, Scorecard> latest, int unreadable, boolean verified) {}
+    /** The newest scorecard per key (route, or route|tenant), and how many records could not be read. */
+    public record Read(Map<String, Scorecard> latest, int unreadable, boolean verified) {
+        /** The routes' scorecards (across tenants), by route. */
+        public Map<String, Scorecard> routes() {
+            Map<String, Scorecard> out = new TreeMap<>();
+            latest.values().stream().filter(c -> c.tenant() == null).forEach(c -> out.put(c.route(), c));
+            return out;
+        }
+
+        /** The scorecards of a route's tenants, by tenant. */
+        public java.util.List<Scorecard> tenants(String route) {
+            return latest.values().stream().filter(c -> c.tenant() != null && c.route().equals(route))
+                    .sorted(java.util.Comparator.comparing(Scorecard::tenant)).toList();
+        }
+    }
 
     private ScorecardReader() {}
 
@@ -25,7 +39,7 @@ public final class ScorecardReader {
         TopicScan.read(bootstrap, Topics.SCORECARDS, null, r -> {
             try {
                 Scorecard c = signer == null ? JsonCodec.decode(r.value(), Scorecard.class) : signer.verify(r.value(), Scorecard.class, "scorecard");
-                latest.merge(c.route(), c, (a, b) -> b.asOf() >= a.asOf() ? b : a);
+                latest.merge(c.key(), c, (a, b) -> b.asOf() >= a.asOf() ? b : a);
             } catch (RuntimeException e) {
                 unreadable[0]++;
             }

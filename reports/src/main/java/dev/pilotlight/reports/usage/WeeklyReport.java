@@ -16,17 +16,23 @@ import java.util.List;
 public final class WeeklyReport {
     private WeeklyReport() {}
 
-    /** @param thumbsDown the week's thumbs-down items of every route, newest first */
-    public static ReportPage.Written write(Collection<Scorecard> cards, List<RatedAnswers.Item> thumbsDown, long weekFrom, Path dir) throws IOException {
+    /**
+     * @param cards      every route's scorecard (across tenants)
+     * @param tenants    the routes' scorecards per tenant
+     * @param thumbsDown the week's thumbs-down items of every route, newest first
+     */
+    public static ReportPage.Written write(Collection<Scorecard> cards, List<Scorecard> tenants, List<RatedAnswers.Item> thumbsDown, long weekFrom,
+                                           Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         ReportPage p = new ReportPage("weekly", "Weekly report");
         long asOf = cards.stream().mapToLong(Scorecard::asOf).max().orElse(weekFrom);
-        p.paragraph("Week ending " + Instant.ofEpochMilli(asOf) + "; " + cards.size() + " route(s) with a scorecard.");
+        p.paragraph("Week ending " + Instant.ofEpochMilli(asOf) + "; " + cards.size() + " route(s) with a scorecard, " + tenants.size()
+                + " tenant scorecard(s).");
         p.heading("Go/no-go at a glance").table(List.of("route", "verdict", "short of target"), cards.stream().map(c -> List.of(c.route(),
                 c.verdict().name(), String.join(", ", c.criteria().stream().filter(x -> x.status() != Scorecard.Status.MET)
                         .map(x -> x.name() + " (" + x.status() + ")").toList()))).toList());
         funnels(p, cards);
-        usage(p, cards);
+        usage(p, cards, tenants);
         p.heading("Top 10 thumbs-down items of the week");
         if (thumbsDown.isEmpty()) {
             p.paragraph("No thumbs-down this week.");
@@ -59,13 +65,20 @@ public final class WeeklyReport {
         }
     }
 
-    private static void usage(ReportPage p, Collection<Scorecard> cards) {
+    private static void usage(ReportPage p, Collection<Scorecard> cards, List<Scorecard> tenants) {
         p.heading("Feature usage");
         long total = cards.stream().mapToLong(c -> c.usage().calls()).sum();
-        p.table(List.of("route", "calls", "share of calls", "DAU", "WAU", "MAU", "uses per user per day"), cards.stream().map(c -> List.of(c.route(),
-                Long.toString(c.usage().calls()), ReadinessReport.pct(total == 0 ? null : (double) c.usage().calls() / total),
-                Long.toString(c.usage().dau()), Long.toString(c.usage().wau()), Long.toString(c.usage().mau()),
-                ReadinessReport.num(c.usage().usesPerUserPerDay()))).toList());
+        p.table(List.of("route", "calls", "share of calls", "DAU", "WAU", "MAU", "adoption (weekly)", "uses per user per day"), cards.stream()
+                .map(c -> List.of(c.route(), Long.toString(c.usage().calls()), ReadinessReport.pct(total == 0 ? null : (double) c.usage().calls() / total),
+                        Long.toString(c.usage().dau()), Long.toString(c.usage().wau()), Long.toString(c.usage().mau()),
+                        ReadinessReport.adoptionShare(c), ReadinessReport.num(c.usage().usesPerUserPerDay()))).toList());
+        p.paragraph("Adoption: the share of the users active on any route in the last 7 days who used the route.");
+        if (!tenants.isEmpty()) {
+            p.table(List.of("route", "tenant", "verdict", "calls", "WAU", "adoption (weekly, of the tenant's users)", "acceptance", "AI cost"),
+                    tenants.stream().map(t -> List.of(t.route(), t.tenant(), t.verdict().name(), Long.toString(t.usage().calls()),
+                            Long.toString(t.usage().wau()), ReadinessReport.adoptionShare(t), ReadinessReport.pct(t.quality().acceptanceRate()),
+                            ReadinessReport.usd(t.value().aiCostUsd()))).toList());
+        }
     }
 
     private static void cost(ReportPage p, Collection<Scorecard> cards) {
