@@ -22,21 +22,21 @@ public final class PiiDetector {
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
     /** With dashes, spaces or nothing between the groups; the SSA's rules leave out 000, 666, 9xx areas and 00 / 0000 parts. */
     private static final Pattern SSN = Pattern.compile(
-            "(?<![\\w.+-])(?!000|666|9\\d\\d)\\d{3}([- ]?)(?!00)\\d{2}\\1(?!0000)\\d{4}(?![\\w-]|[.,]\\d)");
-    private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ .-]?){12,18}\\d\\b");
+            "(?=[0-9])(?<![\\w.+-])(?!000|666|9\\d\\d)\\d{3}([- ]?)(?!00)\\d{2}\\1(?!0000)\\d{4}(?![\\w-]|[.,]\\d)");
+    private static final Pattern CARD = Pattern.compile("(?=[0-9])\\b(?:\\d[ .-]?){12,18}\\d\\b");
     /** Upper or lower case, groups of four separated by spaces, dashes or nothing. */
     private static final Pattern IBAN = Pattern.compile(
-            "(?i)\\b[A-Z]{2}\\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\\b");
-    private static final Pattern IPV4 = Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b");
+            "(?i)(?=[A-Z]{2}[0-9]{2})\\b[A-Z]{2}\\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\\b");
+    private static final Pattern IPV4 = Pattern.compile("(?=[0-9])\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b");
     private static final Pattern IPV6 = Pattern.compile("(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![:\\w])|(?<![:\\w])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){0,5}[0-9A-Fa-f]{1,4}(?![:\\w])");
     /**
      * Grouped numbers (an optional +country code, an area code in parentheses or not, groups split by
      * spaces, dots or dashes; not glued to a word by a dash, as in CLM-2024-001873), E.164 without separators (+12125550147), and North American numbers
      * written as ten digits (2125550147: area and exchange codes start with 2-9).
      */
-    private static final Pattern PHONE = Pattern.compile("(?<![\\w+])(?<!\\w[-/])(?<!\\d[ .])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)"
+    private static final Pattern PHONE = Pattern.compile("(?=[+(0-9])(?:(?<![\\w+])(?<!\\w[-/])(?<!\\d[ .])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}(?!\\w)(?![ .-]\\d)"
             + "|(?<![\\w+])\\+[1-9]\\d{7,14}(?!\\w)"
-            + "|(?<![\\w+./-])1?[2-9]\\d{2}[2-9]\\d{6}(?!\\w)(?![.,-]\\d)");
+            + "|(?<![\\w+./-])1?[2-9]\\d{2}[2-9]\\d{6}(?!\\w)(?![.,-]\\d))");
 
     /**
      * Non-digit characters a number-shaped finding may hold between two of its digits (an IBAN's
@@ -57,7 +57,8 @@ public final class PiiDetector {
         return find(text, text.chars().anyMatch(Character::isDigit) ? List.of(new int[] {0, text.length()}) : List.of(), false);
     }
 
-    private List<Span> find(String text, List<int[]> numberRegions, boolean emailsAroundAt) {
+    /** @param clustered e-mails searched around each '@' and IPv6 addresses in runs of hex digits and colons (else over the whole text) */
+    private List<Span> find(String text, List<int[]> numberRegions, boolean clustered) {
         // one cheap pass decides which patterns can match at all: most text has no '@', few ':' ...
         int colons = 0;
         boolean at = false;
@@ -70,7 +71,7 @@ public final class PiiDetector {
             }
         }
         List<Span> all = new ArrayList<>();
-        if (at && emailsAroundAt) {
+        if (at && clustered) {
             addEmails(all, text);
         } else if (at) {
             add(all, EMAIL, PiiKind.EMAIL, text, 0, text.length(), null);
@@ -90,7 +91,7 @@ public final class PiiDetector {
             }
             if (digits >= 9) {
                 add(all, SSN, PiiKind.SSN, text, r[0], r[1], null);
-                add(all, PHONE, PiiKind.PHONE, text, r[0], r[1], s -> s.replaceAll("\\D", "").length() >= 9);
+                add(all, PHONE, PiiKind.PHONE, text, r[0], r[1], s -> digits(s) >= 9);
                 addIbans(all, text, r[0], r[1]);
             }
             if (digits >= 13) {
@@ -100,7 +101,13 @@ public final class PiiDetector {
                 add(all, IPV4, PiiKind.IP, text, r[0], r[1], null);
             }
         }
-        if (colons >= 2) {
+        if (colons >= 2 && clustered) {
+            // an IPv6 address is made of hex digits and colons only, so it lies within one such run: prose is full of
+            // colons ("Claim:", "10:30"), and the pattern tried at every position of a prompt was the guard's top cost
+            for (int[] r : hexColonRuns(text)) {
+                add(all, IPV6, PiiKind.IP, text, r[0], r[1], null);
+            }
+        } else if (colons >= 2) {
             add(all, IPV6, PiiKind.IP, text, 0, text.length(), null);
         }
         // earliest first, then longest, then the kind with the stronger evidence (checksums before patterns)
@@ -149,6 +156,30 @@ public final class PiiDetector {
 
     private static boolean isDomain(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    }
+
+    /** Maximal runs [start, end) of hex digits and colons holding at least two colons: where an IPv6 address can be. */
+    static List<int[]> hexColonRuns(String text) {
+        List<int[]> out = new ArrayList<>();
+        int start = -1;
+        int colons = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : ' ';
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (hex || c == ':') {
+                if (start < 0) {
+                    start = i;
+                    colons = 0;
+                }
+                colons += c == ':' ? 1 : 0;
+            } else if (start >= 0) {
+                if (colons >= 2) {
+                    out.add(new int[] {start, i});
+                }
+                start = -1;
+            }
+        }
+        return out;
     }
 
     /**
@@ -222,6 +253,15 @@ public final class PiiDetector {
     private static int lastGroupStart(String candidate, int end) {
         int sep = Math.max(candidate.lastIndexOf(' ', end - 1), candidate.lastIndexOf('-', end - 1));
         return sep > 4 ? sep : end - 4;
+    }
+
+    private static int digits(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c >= '0' && c <= '9' ? 1 : 0;
+        }
+        return n;
     }
 
     static boolean luhn(String candidate) {

@@ -16,6 +16,9 @@ public final class QueryClassifier {
 
     private static final Pattern REASONING = Pattern.compile(
             "\\b(analy[sz]e|compare|explain why|step[- ]by[- ]step|reason|evaluate|justify|trade-?offs?|prove|calculate)\\b");
+    /** Stems one of which REASONING needs: text without any is not searched (the pattern tried at every position was most of this). */
+    private static final List<String> REASONING_STEMS = List.of("analy", "compar", "explain why", "step", "reason", "evaluat", "justif",
+            "trade", "prove", "calculat");
     private static final Pattern STRUCTURED = Pattern.compile("```|\\{\\s*\"|<\\w+>|\\|.*\\|");
 
     private final int maxSimpleChars;
@@ -36,12 +39,27 @@ public final class QueryClassifier {
                 if (chars > maxSimpleChars) {
                     return COMPLEX; // no need to look further (and no regular expression over long text)
                 }
-                String lower = t.content().toLowerCase(Locale.ROOT);
-                if (REASONING.matcher(lower).find() || STRUCTURED.matcher(t.content()).find()) {
+                if (asksForReasoning(t.content()) || structured(t.content())) {
                     return COMPLEX;
                 }
             }
         }
         return chars <= maxSimpleChars && userTurns <= maxSimpleTurns ? SIMPLE : COMPLEX;
+    }
+
+    private static boolean asksForReasoning(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String stem : REASONING_STEMS) {
+            if (lower.contains(stem)) {
+                return REASONING.matcher(lower).find();
+            }
+        }
+        return false;
+    }
+
+    /** Code, JSON, markup or a table: each needs one of these characters. */
+    private static boolean structured(String text) {
+        return (text.indexOf('`') >= 0 || text.indexOf('{') >= 0 || text.indexOf('<') >= 0 || text.indexOf('|') >= 0)
+                && STRUCTURED.matcher(text).find();
     }
 }
