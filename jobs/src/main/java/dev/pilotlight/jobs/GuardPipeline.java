@@ -300,13 +300,14 @@ public final class GuardPipeline {
             control = control.union(ruleAlerts.filter(tally::critical).name("security-alerts").uid("security-alerts")
                     .map(UsageControl::of).name("usage-security-alerts").uid("usage-security-alerts"));
         }
-        // calls merged per route, tenant and day on the heap first: the tally's state is touched once per merged input
-        SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs, "batch-usage-calls", TypeInformation.of(UsageInput.class),
-                new UsageBatcher(u, settings.miniBatch()));
+        // calls and active-day marks merged per route, tenant and day on the heap first: the tally's state is touched
+        // once per merged input
+        SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs.union(marks), "batch-usage-calls",
+                TypeInformation.of(UsageInput.class), new UsageBatcher(u, settings.miniBatch()));
         batched.uid("batch-usage-calls");
         // each tally judges when the watermark passes its tick; the active-user counts reach it first (same ticks,
         // emitted before the counter forwards the watermark, which the tally's broadcast side waits for)
-        SingleOutputStreamOperator<Scorecard> cards = batched.union(marks).flatMap(new ForRouteAndTenant()).name("usage-route-and-tenant")
+        SingleOutputStreamOperator<Scorecard> cards = batched.flatMap(new ForRouteAndTenant()).name("usage-route-and-tenant")
                 .uid("usage-route-and-tenant").keyBy(UsageInput::scope)
                 .connect(control.broadcast(ActiveRules.RULES, TallyRoute.SECURITY, TallyRoute.ACTIVE_USERS))
                 .process(tally).name("tally-routes").uid("tally-routes");

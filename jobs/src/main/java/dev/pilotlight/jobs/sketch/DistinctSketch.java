@@ -35,6 +35,15 @@ public final class DistinctSketch {
         return encode(s);
     }
 
+    /** Adds several keys to encoded sketch bytes (null: empty) at once: one decode and one encode. */
+    public static byte[] addAll(byte[] bytes, String[] keys) {
+        HllSketch s = decode(bytes);
+        for (String k : keys) {
+            s.update(k);
+        }
+        return encode(s);
+    }
+
     /** The union of two encoded sketches (either may be null: nothing seen yet). */
     public static byte[] merge(byte[] a, byte[] b) {
         if (a == null || b == null) {

@@ -78,20 +78,23 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
 
     @Override
     public void processElement(UsageInput in, ReadOnlyContext ctx, Collector<Scorecard> out) throws Exception {
-        RouteClock c = (clock.value() == null ? RouteClock.NEW : clock.value()).seen(in.at(), in.kind() == UsageInput.Kind.CALL);
+        RouteClock was = clock.value();
+        RouteClock c = (was == null ? RouteClock.NEW : was).seen(in.at(), in.kind() == UsageInput.Kind.CALL);
         long day = s.dayOf(in.at());
         switch (in.kind()) {
             case CALL -> tallies.put(day, tally(day).call(in));
             case FEEDBACK -> tallies.put(day, tally(day).rating(in, s.labourRateOf(in.tenant())));
             case SESSION -> tallies.put(day, tally(day).session(in.seconds()));
             case ACTIVE -> {
-                sketches.put(day, DistinctSketch.add(sketches.get(day), in.user()));
-                member(in, ctx);
+                sketches.put(day, DistinctSketch.addAll(sketches.get(day), in.who()));
+                for (String user : in.who()) {
+                    member(user, in, ctx);
+                }
             }
             case FIRST, REGULAR, POWER -> { // milestones carry the user's first-seen time: their cohort
                 cohort(in.at(), in.kind() == UsageInput.Kind.FIRST ? 1 : 0, in.kind() == UsageInput.Kind.REGULAR ? 1 : 0,
                         in.kind() == UsageInput.Kind.POWER ? 1 : 0, 0);
-                member(in, ctx);
+                member(in.user(), in, ctx);
             }
             case TRIED_ONCE -> {
                 cohort(in.at(), 0, 0, 0, 1);
@@ -114,7 +117,9 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             c = c.timer(s.nextTick(in.at()));
             ctx.timerService().registerEventTimeTimer(c.timer());
         }
-        clock.update(c);
+        if (!c.equals(was)) { // most milestones carry an older time: nothing to write
+            clock.update(c);
+        }
     }
 
     private RouteMarks marks() throws Exception {
@@ -131,19 +136,19 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
      * the last active day, and the first-month uses reached (regular, power). A member whose first call came before
      * their roster was in force counts from their first active day since.
      */
-    private void member(UsageInput in, ReadOnlyContext ctx) throws Exception {
+    private void member(String user, UsageInput in, ReadOnlyContext ctx) throws Exception {
         Roster roster = in.perTenant() ? null : rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(in.route());
-        if (roster == null || !roster.includes(in.user())) {
+        if (roster == null || !roster.includes(user)) {
             return;
         }
-        RosterUser u = members.get(in.user());
+        RosterUser u = members.get(user);
         long firstCall = u == null ? in.at() : in.kind() == UsageInput.Kind.FIRST ? Math.min(u.firstCall(), in.at()) : u.firstCall();
         long lastDay = Math.max(u == null ? Long.MIN_VALUE : u.lastDay(), in.kind() == UsageInput.Kind.ACTIVE ? s.dayOf(in.at()) : Long.MIN_VALUE);
         int uses = u == null ? 0 : u.uses();
         if (in.kind() == UsageInput.Kind.REGULAR || in.kind() == UsageInput.Kind.POWER) {
             uses = Math.max(uses, (int) in.count());
         }
-        members.put(in.user(), new RosterUser(firstCall, lastDay, uses));
+        members.put(user, new RosterUser(firstCall, lastDay, uses));
     }
 
     private void cohort(long firstSeen, int users, int regular, int power, int triedOnce) throws Exception {

@@ -14,13 +14,25 @@ import dev.pilotlight.common.event.InvocationEvent;
  * @param usd    CALL: their cost
  * @param seconds FEEDBACK: time saved (NaN: not reported); SESSION: the session's length
  * @param perTenant counted in the scorecard of the route's tenant ({@link #scope()}), not the route's across tenants
+ * @param users  ACTIVE merged by {@link UsageBatcher}: the users active on the route that day (then {@code user} is null)
  */
 public record UsageInput(Kind kind, String route, String user, String tenant, long at, long count, long errors, double usd,
-                         double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating, boolean perTenant) {
+                         double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating, boolean perTenant,
+                         String[] users) {
 
     public UsageInput(Kind kind, String route, String user, String tenant, long at, long count, long errors, double usd,
                       double seconds, Integer score, FeedbackEvent.Acceptance acceptance, FeedbackEvent.Rating rating) {
-        this(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, false);
+        this(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, false, null);
+    }
+
+    /** The user or users it is about. */
+    public String[] who() {
+        return users != null ? users : new String[] {user};
+    }
+
+    /** Several users' ACTIVE marks of one route, tenant and day, as one input. */
+    static UsageInput active(String route, String tenant, long at, String[] users) {
+        return new UsageInput(Kind.ACTIVE, route, null, tenant, at, users.length, 0, 0, 0, null, null, null, false, users);
     }
 
     /** The tally it goes to: the route's ({@code route}) or its tenant's ({@code route|tenant}, Scorecard#key). */
@@ -30,7 +42,7 @@ public record UsageInput(Kind kind, String route, String user, String tenant, lo
 
     /** The same input for the tenant's tally. */
     public UsageInput forTenant() {
-        return new UsageInput(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, true);
+        return new UsageInput(kind, route, user, tenant, at, count, errors, usd, seconds, score, acceptance, rating, true, users);
     }
 
     public enum Kind { CALL, FEEDBACK, FIRST, ACTIVE, REGULAR, POWER, TRIED_ONCE, RETURNED, SESSION, SETTLED }

@@ -317,4 +317,18 @@ class TallyRouteTest {
             assertThat(later.adoption().activeAnyRouteWeekly()).isEqualTo(20);
         }
     }
+
+    @Test
+    void mergedActiveMarksCountEachUserAndTheirRosterProgress() throws Exception {
+        try (var h = harness(rosterRules())) {
+            for (String u : List.of("u0", "u1", "x9")) {
+                send(h, UsageInput.mark(Kind.FIRST, ROUTE, u, "acme", T0 + 1_000, 0, 0));
+            }
+            send(h, UsageInput.active(ROUTE, "acme", T0 + 2_000, new String[] {"u0", "u1", "x9"}));
+            watermark(h, T0 + DAY);
+            Scorecard c = last(h);
+            assertThat(c.usage().dau()).isEqualTo(3);
+            assertThat(c.usage().activeTargetUsers()).isEqualTo(2); // u0 and u1 are on the roster, x9 is not
+        }
+    }
 }
