@@ -278,8 +278,9 @@ public final class GuardPipeline {
 
     /**
      * Usage: each call and attributed rating counted; each user's milestones decided keyed by user; users active on any
-     * route counted keyed by tenant; each route's (and each route's tenant's) figures, funnel and go/no-go scorecard keyed by route, with the rule set in force (rosters) and the rules'
-     * critical security alerts broadcast. Scorecards to guard.scorecards, figures to guard.metrics, interventions to guard.alerts.
+     * route counted keyed by tenant; each route's figures, funnel and go/no-go scorecard keyed by route, and each route's
+     * tenant's keyed by route|tenant, with the rule set in force (rosters), the rules' critical security alerts and the
+     * active-user counts broadcast. Scorecards to guard.scorecards, figures to guard.metrics, interventions to guard.alerts.
      */
     private static void usage(DataStream<Envelope> records, DataStream<GuardBroadcast> broadcasts, DataStream<Alert> ruleAlerts,
                               GuardSinks sinks, GuardSettings settings) {
@@ -302,7 +303,7 @@ public final class GuardPipeline {
         }
         // calls and active-day marks merged per route, tenant and day on the heap first: the tally's state is touched
         // once per merged input
-        SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs.union(marks), "batch-usage-calls",
+        SingleOutputStreamOperator<UsageInput> batched = MiniBatchOperator.apply(inputs.union(marks), "batch-usage-inputs",
                 TypeInformation.of(UsageInput.class), new UsageBatcher(u, settings.miniBatch()));
         batched.uid("batch-usage-calls");
         // each tally judges when the watermark passes its tick; the active-user counts reach it first (same ticks,

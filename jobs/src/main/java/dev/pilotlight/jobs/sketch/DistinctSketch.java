@@ -30,9 +30,7 @@ public final class DistinctSketch {
 
     /** Adds a key to encoded sketch bytes (null: empty) and returns the new bytes. */
     public static byte[] add(byte[] bytes, String key) {
-        HllSketch s = decode(bytes);
-        s.update(key);
-        return encode(s);
+        return addAll(bytes, new String[] {key});
     }
 
     /** Adds several keys to encoded sketch bytes (null: empty) at once: one decode and one encode. */

@@ -55,7 +55,7 @@ public final class CountActiveUsers extends KeyedProcessFunction<String, ActiveA
         long today = s.dayOf(at - 1);
         List<byte[]> week = new ArrayList<>();
         List<byte[]> month = new ArrayList<>();
-        for (Long d : List.copyOf(keys())) {
+        for (Long d : TallyRoute.keys(days.keys())) {
             if (d <= today - 30) {
                 days.remove(d);
             } else {
@@ -76,11 +76,5 @@ public final class CountActiveUsers extends KeyedProcessFunction<String, ActiveA
         long next = s.nextTick(at);
         ctx.timerService().registerEventTimeTimer(next);
         timer.update(next);
-    }
-
-    private List<Long> keys() throws Exception {
-        List<Long> out = new ArrayList<>();
-        days.keys().forEach(out::add);
-        return out;
     }
 }

@@ -87,14 +87,15 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             case SESSION -> tallies.put(day, tally(day).session(in.seconds()));
             case ACTIVE -> {
                 sketches.put(day, DistinctSketch.addAll(sketches.get(day), in.who()));
+                Roster roster = roster(in, ctx);
                 for (String user : in.who()) {
-                    member(user, in, ctx);
+                    member(user, roster, in);
                 }
             }
             case FIRST, REGULAR, POWER -> { // milestones carry the user's first-seen time: their cohort
                 cohort(in.at(), in.kind() == UsageInput.Kind.FIRST ? 1 : 0, in.kind() == UsageInput.Kind.REGULAR ? 1 : 0,
                         in.kind() == UsageInput.Kind.POWER ? 1 : 0, 0);
-                member(in.user(), in, ctx);
+                member(in.user(), roster(in, ctx), in);
             }
             case TRIED_ONCE -> {
                 cohort(in.at(), 0, 0, 0, 1);
@@ -136,8 +137,7 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
      * the last active day, and the first-month uses reached (regular, power). A member whose first call came before
      * their roster was in force counts from their first active day since.
      */
-    private void member(String user, UsageInput in, ReadOnlyContext ctx) throws Exception {
-        Roster roster = in.perTenant() ? null : rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(in.route());
+    private void member(String user, Roster roster, UsageInput in) throws Exception {
         if (roster == null || !roster.includes(user)) {
             return;
         }
@@ -149,6 +149,11 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
             uses = Math.max(uses, (int) in.count());
         }
         members.put(user, new RosterUser(firstCall, lastDay, uses));
+    }
+
+    /** The roster in force for the input's route; none for a tenant's tally (rosters name a route's users). */
+    private Roster roster(UsageInput in, ReadOnlyContext ctx) throws Exception {
+        return in.perTenant() ? null : rules.current(ctx.getBroadcastState(ActiveRules.RULES)).roster(in.route());
     }
 
     private void cohort(long firstSeen, int users, int regular, int power, int triedOnce) throws Exception {
@@ -349,7 +354,8 @@ public final class TallyRoute extends KeyedBroadcastProcessFunction<String, Usag
         }
     }
 
-    private static <K> List<K> keys(Iterable<K> it) {
+    /** A copy of state keys, so entries can be removed while going through them. */
+    static <K> List<K> keys(Iterable<K> it) {
         List<K> out = new ArrayList<>();
         it.forEach(out::add);
         return out;

@@ -64,8 +64,7 @@ public final class UsageReports {
         }
         Scorecard newest = cards.values().stream().max(java.util.Comparator.comparingLong(Scorecard::asOf)).orElseThrow();
         long weekFrom = newest.asOf() - 7 * newest.dayMs();
-        List<Scorecard> tenants = cards.keySet().stream().flatMap(r -> read.tenants(r).stream()).toList();
-        return Optional.of(WeeklyReport.write(cards.values(), tenants, RatedAnswers.thumbsDown(bootstrap, null, weekFrom), weekFrom, out));
+        return Optional.of(WeeklyReport.write(cards.values(), read.tenants(), RatedAnswers.thumbsDown(bootstrap, null, weekFrom), weekFrom, out));
     }
 
     /** The route's model card from the catalog and prompt files; null when they cannot be read (the report says so). */

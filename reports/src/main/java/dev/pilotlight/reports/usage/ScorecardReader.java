@@ -23,6 +23,11 @@ public final class ScorecardReader {
             return out;
         }
 
+        /** Every route's tenants' scorecards, by key. */
+        public java.util.List<Scorecard> tenants() {
+            return latest.values().stream().filter(c -> c.tenant() != null).toList();
+        }
+
         /** The scorecards of a route's tenants, by tenant. */
         public java.util.List<Scorecard> tenants(String route) {
             return latest.values().stream().filter(c -> c.tenant() != null && c.route().equals(route))
