@@ -1,6 +1,7 @@
 package dev.pilotlight.gateway.catalog;
 
 import dev.pilotlight.gateway.drift.DriftSampling;
+import dev.pilotlight.gateway.drift.LanguageGuess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -184,12 +185,12 @@ public final class Catalog {
                     guards, cache, drift);
         }
 
-        /** {@code drift: {sample: 0.2, max-per-second: 10, min-similarity: 0.3, topics: {name: [example, ...]}}} */
+        /** {@code drift: {sample: 0.2, max-per-second: 10, min-similarity: 0.3, languages: [en, de], topics: {name: [example, ...]}}} */
         private DriftSampling drift(JsonNode d, String at) {
             if (d.isMissingNode()) {
                 return DriftSampling.OFF;
             }
-            unknownKeys(d, at, Set.of("sample", "max-per-second", "min-similarity", "topics"));
+            unknownKeys(d, at, Set.of("sample", "max-per-second", "min-similarity", "languages", "topics"));
             double sample = d.path("sample").asDouble(0.1);
             if (sample < 0 || sample > 1) {
                 errors.add(file + ": " + at + ".sample must be from 0 to 1");
@@ -214,7 +215,27 @@ public final class Catalog {
             if (topics.containsKey(dev.pilotlight.gateway.drift.TopicModel.OTHER)) {
                 errors.add(file + ": " + at + ".topics: 'other' is the name of texts near no topic; choose another");
             }
-            return new DriftSampling(sample, rate, Map.copyOf(topics), minSimilarity);
+            return new DriftSampling(sample, rate, Map.copyOf(topics), minSimilarity, languages(d.path("languages"), at + ".languages"));
+        }
+
+        /** The language codes a route's texts are told apart among; each must be a built-in profile. */
+        private Set<String> languages(JsonNode list, String at) {
+            Set<String> codes = new java.util.TreeSet<>();
+            if (list.isMissingNode()) {
+                return codes;
+            }
+            if (!list.isArray() || list.isEmpty()) {
+                errors.add(file + ": " + at + " must be a list of language codes (omit it for all " + LanguageGuess.KNOWN.size() + ")");
+                return codes;
+            }
+            list.forEach(c -> {
+                if (!LanguageGuess.KNOWN.contains(c.asText())) {
+                    errors.add(file + ": " + at + ": unknown language '" + c.asText() + "' (known: "
+                            + String.join(", ", new java.util.TreeSet<>(LanguageGuess.KNOWN)) + ")");
+                }
+                codes.add(c.asText());
+            });
+            return codes;
         }
 
         private Guards guards(JsonNode g, String at) {

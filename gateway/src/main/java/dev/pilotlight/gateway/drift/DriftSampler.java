@@ -4,14 +4,17 @@ import dev.pilotlight.common.event.InvocationEvent;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +81,7 @@ public final class DriftSampler implements AutoCloseable {
     }
 
     private void work() {
-        language = new LanguageGuess();
+        language = new LanguageGuess(languagesToLoad(routes.values()));
         try {
             if (routes.values().stream().anyMatch(d -> !d.topics().isEmpty())) {
                 topics = new TopicModel(routes);
@@ -103,6 +106,14 @@ public final class DriftSampler implements AutoCloseable {
         while ((left = queue.poll()) != null) { // interrupted: still emit, without features
             left.emit().accept(left.event());
         }
+    }
+
+    /** The union of the routes' languages; every language as soon as one route names none. */
+    static Set<String> languagesToLoad(Collection<DriftSampling> routes) {
+        if (routes.stream().anyMatch(d -> d.languages().isEmpty())) {
+            return Set.of();
+        }
+        return routes.stream().flatMap(d -> d.languages().stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     private void featuresThenEmit(Job j) {

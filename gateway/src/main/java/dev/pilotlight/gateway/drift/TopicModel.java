@@ -2,7 +2,6 @@ package dev.pilotlight.gateway.drift;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class TopicModel {
     private final Map<String, List<Topic>> byRoute = new HashMap<>();
 
     public TopicModel(Map<String, DriftSampling> routes) {
-        this.model = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        this.model = new OneThreadMiniLm();
         routes.forEach((route, d) -> {
             List<Topic> topics = new ArrayList<>();
             d.topics().forEach((name, examples) -> topics.add(new Topic(name, centroid(examples))));

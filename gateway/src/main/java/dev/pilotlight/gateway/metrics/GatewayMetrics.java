@@ -15,34 +15,35 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's Prometheus metrics (served at /metrics). Labels are bounded by configuration
- * (endpoint templates, routes, model aliases, statuses): never a user, key or raw path.
+ * (endpoint templates, routes, model aliases, statuses): never a user, key or raw path. No exemplars:
+ * the gateway has no tracing to link them to, and sampling one is work on every request.
  */
 public final class GatewayMetrics {
     private static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("pilotlight_gateway_http_requests_total")
-            .help("HTTP requests by endpoint template and status code").labelNames("endpoint", "code").register(registry);
+            .help("HTTP requests by endpoint template and status code").labelNames("endpoint", "code").withoutExemplars().register(registry);
     private final Histogram requestSeconds = Histogram.builder().name("pilotlight_gateway_http_request_duration_seconds")
-            .help("HTTP request duration").labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+            .help("HTTP request duration").labelNames("endpoint").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
     private final Counter invocations = Counter.builder().name("pilotlight_gateway_invocations_total")
-            .help("Model invocations by route, model and outcome").labelNames("route", "model", "status").register(registry);
+            .help("Model invocations by route, model and outcome").labelNames("route", "model", "status").withoutExemplars().register(registry);
     private final Histogram invocationSeconds = Histogram.builder().name("pilotlight_gateway_invocation_duration_seconds")
-            .help("End-to-end invocation latency").labelNames("route").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+            .help("End-to-end invocation latency").labelNames("route").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
     private final Counter tokens = Counter.builder().name("pilotlight_gateway_tokens_total")
-            .help("Tokens by route, model and direction").labelNames("route", "model", "direction").register(registry);
+            .help("Tokens by route, model and direction").labelNames("route", "model", "direction").withoutExemplars().register(registry);
     private final Counter cost = Counter.builder().name("pilotlight_gateway_cost_usd_total")
-            .help("Spend in USD by route and model").labelNames("route", "model").register(registry);
+            .help("Spend in USD by route and model").labelNames("route", "model").withoutExemplars().register(registry);
     private final Counter guards = Counter.builder().name("pilotlight_gateway_guard_decisions_total")
-            .help("Guard decisions: pii_redacted, injection, output flags, blocks and limits").labelNames("guard").register(registry);
+            .help("Guard decisions: pii_redacted, injection, output flags, blocks and limits").labelNames("guard").withoutExemplars().register(registry);
 
     private final Counter edge = Counter.builder().name("pilotlight_gateway_http_edge_total")
             .help("Connections refused on accept (connection_limit_address, connection_limit_total) and deadlines missed "
-                    + "(header_timeout, body_timeout)").labelNames("event").register(registry);
+                    + "(header_timeout, body_timeout)").labelNames("event").withoutExemplars().register(registry);
 
     private final Counter overruns = Counter.builder().name("pilotlight_gateway_provider_overruns_total")
             .help("Answers longer than the max_tokens asked for (the provider ignored it), by provider").labelNames("provider")
-            .register(registry);
+            .withoutExemplars().register(registry);
 
     /** What the gateway itself adds to a call: microseconds to tens of milliseconds. */
     private static final double[] OVERHEAD_BUCKETS = {0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003,
@@ -50,7 +51,7 @@ public final class GatewayMetrics {
     private final Histogram overhead = Histogram.builder().name("pilotlight_gateway_overhead_seconds")
             .help("The gateway's own time in an answered call, by its clock: from the request received to the response handed to the"
                     + " socket, less the time waiting for the model (plain calls)")
-            .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).register(registry);
+            .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).withoutExemplars().register(registry);
 
     public void overhead(double seconds) {
         overhead.observe(Math.max(0, seconds));

@@ -49,6 +49,12 @@ class CatalogTest {
                     fallbacks: [m1, m8]
                     production: one
                     guards: {injection: maybe}
+                    drift: {languages: [en, xx]}
+                  - route: r2
+                    prompt: r2
+                    model: m1
+                    production: 1.0.0
+                    drift: {languages: []}
                 """);
         assertThatThrownBy(() -> Catalog.load(f, Map.of()))
                 .hasMessageContaining("variable ${MISSING_KEY} is not set")
@@ -61,6 +67,8 @@ class CatalogTest {
                 .hasMessageContaining("routes[0].fallbacks names unknown model 'm8'")
                 .hasMessageContaining("routes[0].production 'one' is not a semantic version")
                 .hasMessageContaining("routes[0].guards.injection must be block, flag or off")
+                .hasMessageContaining("routes[0].drift.languages: unknown language 'xx' (known: af, an, ar, ")
+                .hasMessageContaining("routes[1].drift.languages must be a list of language codes (omit it for all 70)")
                 .message().doesNotContain("NOT_A_VARIABLE");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pilotlight.gateway.output.RefusalCheck;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class DriftFeaturesTest {
 
     @BeforeAll
     static void loadModel() {
-        topics = new TopicModel(Map.of("claims-letter", new DriftSampling(1, 10, TOPICS, 0.3)));
+        topics = new TopicModel(Map.of("claims-letter", new DriftSampling(1, 10, TOPICS, 0.3, Set.of())));
     }
 
     @Test
@@ -43,6 +44,23 @@ class DriftFeaturesTest {
         assertThat(g.of("Bitte schreiben Sie dem Kunden, dass der Schaden von der Versicherung übernommen wird.")).isEqualTo("de");
         assertThat(g.of("Veuillez informer le client que son dossier est toujours en cours d'examen.")).isEqualTo("fr");
         assertThat(g.of("")).isEqualTo(LanguageGuess.UNDETERMINED);
+    }
+
+    @Test
+    void aGuessAmongFewLanguagesNamesOnlyThoseOrUndetermined() {
+        LanguageGuess g = new LanguageGuess(Set.of("en", "de"));
+        assertThat(g.of("Bitte schreiben Sie dem Kunden, dass der Schaden von der Versicherung übernommen wird.")).isEqualTo("de");
+        assertThat(g.of("Please draft a letter telling the customer that the claim has been approved.")).isEqualTo("en");
+        assertThat(g.of("Veuillez informer le client que son dossier est toujours en cours d'examen.")).isIn("en", "de", LanguageGuess.UNDETERMINED);
+        assertThat(LanguageGuess.KNOWN).hasSize(70).contains("en", "de", "zh-CN");
+    }
+
+    @Test
+    void theSamplerLoadsTheRoutesLanguagesOrAllWhenOneRouteNamesNone() {
+        DriftSampling en = new DriftSampling(1, 10, Map.of(), 0.3, Set.of("en"));
+        DriftSampling deFr = new DriftSampling(1, 10, Map.of(), 0.3, Set.of("de", "fr"));
+        assertThat(DriftSampler.languagesToLoad(List.of(en, deFr))).containsExactlyInAnyOrder("en", "de", "fr");
+        assertThat(DriftSampler.languagesToLoad(List.of(en, new DriftSampling(1, 10, Map.of(), 0.3, Set.of())))).isEmpty();
     }
 
     @Test

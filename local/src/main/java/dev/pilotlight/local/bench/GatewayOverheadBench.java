@@ -23,7 +23,7 @@ import java.util.List;
  * The gateway's added latency: the same open-loop load against the simulated upstream directly
  * and through the gateway (all guards on: auth, rate limits, spend reservation, injection scoring,
  * PII redaction and restoration, cache lookup, output checks, event emission to a real broker), in
- * one run. The gateway runs in its own JVM with a fixed heap (512 MB unless told) so its memory is its own.
+ * one run. The gateway runs in its own JVM with a fixed heap (192 MB unless told, SerialGC, MALLOC_ARENA_MAX=2: docs/configuration.md) so its memory is its own.
  */
 public final class GatewayOverheadBench {
     private final int rate;
@@ -83,7 +83,13 @@ public final class GatewayOverheadBench {
                 ThreadCpuTimeline directCpu = ThreadCpuTimeline.overall("self");
                 results.add(load.run("direct", rate, seconds, i -> OpenLoopLoad.post(direct, null, body("sim-model", i))));
                 printCpu("bench process during the direct phase (load, upstream, idle broker)", directCpu);
-                load.run("warm-up gateway", rate, warmupSeconds, i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
+                long primaryBefore = upstream.callsForModel("sim-model");
+                long fallbackBefore = upstream.callsForModel("sim-claude");
+                OpenLoopLoad.Result cold = load.run("warm-up gateway", rate, warmupSeconds,
+                        i -> OpenLoopLoad.post(gatewayUrl, key(i), body("claims-letter", i)));
+                progress.note(String.format("warm-up gateway: %d calls, %d failed; the upstream answered %d for the primary model, %d for the fallback",
+                        cold.sent(), cold.failed(), upstream.callsForModel("sim-model") - primaryBefore,
+                        upstream.callsForModel("sim-claude") - fallbackBefore));
                 // where the CPU goes while the gateway is measured: the gateway's threads, and this process's
                 // (load generator, upstream, broker)
                 ThreadCpuTimeline gatewayCpu = ThreadCpuTimeline.overall(String.valueOf(gw.pid()));
@@ -225,16 +231,21 @@ public final class GatewayOverheadBench {
         if (!cpus.isEmpty()) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-Dsun.net.httpserver.nodelay=true"));
-        // e.g. -Dbench.gateway-jvm-opts="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
-        String extra = System.getProperty("bench.gateway-jvm-opts", "").trim();
+        // e.g. PILOTLIGHT_GATEWAY_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
+        // (or -Dbench.gateway-jvm-opts=... for one option); naming a collector there replaces the bench's SerialGC
+        String extra = System.getenv().getOrDefault("PILOTLIGHT_GATEWAY_JVM_OPTS", System.getProperty("bench.gateway-jvm-opts", "")).trim();
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-Xms" + heap,
+                "-Dsun.net.httpserver.nodelay=true"));
+        if (!extra.matches(".*-XX:\\+Use\\w+GC.*")) {
+            cmd.add("-XX:+UseSerialGC"); // as docs/configuration.md recommends for a replica
+        }
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(upstream.catalogVariables());
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // glibc's arenas per thread: docs/configuration.md
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("gateway.log").toFile()));
         return pb.start();
     }

@@ -3,6 +3,7 @@ package dev.pilotlight.local.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +38,7 @@ public final class OpenLoopLoad {
     private static final int MAX_IN_FLIGHT = 256;
 
     /** What one phase measured. */
-    public record Result(String name, long sent, long ok, long failed, double seconds, Histogram micros) {
+    public record Result(String name, long sent, long ok, long failed, double seconds, Histogram micros, Map<String, Long> failures) {
         public double rps() {
             return ok / seconds;
         }
@@ -60,6 +61,7 @@ public final class OpenLoopLoad {
         Recorder recorder = new Recorder(3);
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        Map<String, Long> why = new ConcurrentHashMap<>();
         long total = (long) rate * seconds;
         progress.phase(name + " (" + seconds + " s at " + rate + " req/s)", () -> ok.get() + " ok, " + failed.get() + " failed");
         CountDownLatch done = new CountDownLatch((int) total);
@@ -76,7 +78,7 @@ public final class OpenLoopLoad {
             http.newCall(request.apply(i)).enqueue(new Callback() {
                 @Override
                 public void onFailure(Call call, IOException e) {
-                    record(false);
+                    record(e.getClass().getSimpleName());
                 }
 
                 @Override
@@ -84,15 +86,21 @@ public final class OpenLoopLoad {
                     try (r) {
                         r.body().bytes(); // read to the end, so the connection goes back to the pool
                         // a degraded answer is a 200 too, but no model answered: it does not count as served
-                        record(r.code() == 200 && r.header("X-Pilotlight-Degraded") == null);
+                        record(r.code() != 200 ? "HTTP " + r.code() : r.header("X-Pilotlight-Degraded") != null ? "degraded" : null);
                     } catch (IOException e) {
-                        record(false);
+                        record(e.getClass().getSimpleName());
                     }
                 }
 
-                private void record(boolean served) {
+                /** @param failure why the call failed (a status, "degraded", an exception), null when it was served */
+                private void record(String failure) {
                     recorder.recordValue(Math.max(1, (System.nanoTime() - scheduled) / 1000));
-                    (served ? ok : failed).incrementAndGet();
+                    if (failure == null) {
+                        ok.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        why.merge(failure, 1L, Long::sum);
+                    }
                     done.countDown();
                 }
             });
@@ -101,7 +109,13 @@ public final class OpenLoopLoad {
         ticker.shutdownNow();
         double took = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h);
+        if (!finished) {
+            why.merge("unanswered", done.getCount(), Long::sum);
+        }
+        if (!why.isEmpty()) {
+            progress.note(name + ": failed calls by reason " + new java.util.TreeMap<>(why));
+        }
+        return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h, Map.copyOf(why));
     }
 
     /**

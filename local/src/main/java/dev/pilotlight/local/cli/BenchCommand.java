@@ -56,7 +56,7 @@ final class BenchCommand {
                 description = "The upstream's think time for --in-flight. Default ${DEFAULT-VALUE}.")
         java.time.Duration upstreamLatency;
 
-        @Option(names = "--gateway-heap", defaultValue = "512m", description = "The gateway JVM's heap (-Xms and -Xmx). Default ${DEFAULT-VALUE}.")
+        @Option(names = "--gateway-heap", defaultValue = "192m", description = "The gateway JVM's heap (-Xms and -Xmx). Default ${DEFAULT-VALUE}.")
         String gatewayHeap;
 
         @Override

@@ -47,6 +47,11 @@ public final class Progress implements AutoCloseable {
         print(name);
     }
 
+    /** A line within the current phase (e.g. why some calls failed). */
+    public void note(String line) {
+        print(line);
+    }
+
     private void tick() {
         String d;
         try {

@@ -31,6 +31,13 @@ public final class SimulatedUpstream implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // The JDK's HttpServer closes every idle keep-alive connection beyond 200 as soon as it answers on it; a
+        // provider keeps them. Without this a gateway with a few hundred calls in flight sees its pooled connections
+        // closed under it (read once, at the first server of the JVM; a value given on the command line wins).
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxIdleConnections", "100000");
+    }
+
     private final HttpServer server;
     private final ExecutorService pool;
     private final java.util.concurrent.ScheduledExecutorService thinkTime = Executors.newSingleThreadScheduledExecutor(r -> {

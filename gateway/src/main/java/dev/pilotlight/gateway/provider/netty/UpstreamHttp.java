@@ -3,6 +3,8 @@ package dev.pilotlight.gateway.provider.netty;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,6 +31,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +52,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private final EventLoopGroup group;
     private final AbstractChannelPoolMap<Origin, SimpleChannelPool> pools;
     private final SslContext tls;
+    /** A connection outside the pool, for a request resent after a stale pooled one; closed when its answer is complete. */
+    private final Function<Origin, Bootstrap> fresh;
 
     public UpstreamHttp(int threads) {
         this(threads, defaultTls());
@@ -66,18 +71,28 @@ public final class UpstreamHttp implements AutoCloseable {
                 return new SimpleChannelPool(bootstrap.clone().remoteAddress(origin.host(), origin.port()), new AbstractChannelPoolHandler() {
                     @Override
                     public void channelCreated(Channel ch) {
-                        if (origin.tls()) {
-                            SslHandler ssl = UpstreamHttp.this.tls.newHandler(ch.alloc(), origin.host(), origin.port());
-                            SSLParameters params = ssl.engine().getSSLParameters();
-                            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the provider's host
-                            ssl.engine().setSSLParameters(params);
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("exchange", new Exchange());
+                        initChannel(origin, ch);
                     }
                 });
             }
         };
+        fresh = origin -> bootstrap.clone().remoteAddress(origin.host(), origin.port()).handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                UpstreamHttp.this.initChannel(origin, ch);
+            }
+        });
+    }
+
+    private void initChannel(Origin origin, Channel ch) {
+        if (origin.tls()) {
+            SslHandler ssl = tls.newHandler(ch.alloc(), origin.host(), origin.port());
+            SSLParameters params = ssl.engine().getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the provider's host
+            ssl.engine().setSSLParameters(params);
+            ch.pipeline().addLast("tls", ssl);
+        }
+        ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("exchange", new Exchange());
     }
 
     /**
@@ -87,26 +102,36 @@ public final class UpstreamHttp implements AutoCloseable {
      * @return a handle that abandons the call (closing its connection)
      */
     public Call post(URI uri, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
-        ChannelPool pool = pools.get(Origin.of(uri));
         Call call = new Call(listener);
-        send(pool, call, () -> request(uri, headers, body), idle, true);
+        send(Origin.of(uri), call, () -> request(uri, headers, body), idle);
         return call;
     }
 
     /**
      * Writes the request on a pooled connection. A kept-alive connection the provider had already
      * closed (it fails before any answer arrives) is not the provider's failure: the request goes once
-     * more on a fresh connection, as HTTP clients do for idempotent retries of stale connections.
+     * more, on a connection opened for it (the pool may hold more the provider closed at the same time,
+     * as a server that caps its idle connections does), as HTTP clients do for stale connections.
      */
-    private void send(ChannelPool pool, Call call, Supplier<FullHttpRequest> request, Duration idle, boolean mayResend) {
+    private void send(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
+        ChannelPool pool = pools.get(origin);
         pool.acquire().addListener(f -> {
             if (!f.isSuccess()) {
                 call.fail(f.cause());
                 return;
             }
             Channel ch = (Channel) f.getNow();
-            Runnable resend = mayResend ? () -> send(pool, call, request, idle, false) : null;
-            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request.get(), resend);
+            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request.get(), () -> sendOnNewConnection(origin, call, request, idle));
+        });
+    }
+
+    private void sendOnNewConnection(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
+        fresh.apply(origin).connect().addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                call.fail(f.cause());
+                return;
+            }
+            f.channel().pipeline().get(Exchange.class).begin(call, ClosingPool.INSTANCE, idle, request.get(), null);
         });
     }
 
