@@ -59,13 +59,17 @@ public final class Langchain4jClient implements ModelClient {
     @Override
     public CompletableFuture<ChatResult> call(ChatCall call, Consumer<Delta> onDelta) {
         CompletableFuture<ChatResult> out = new CompletableFuture<>();
-        blocking.execute(() -> {
-            try {
-                out.complete(onDelta == null ? chat(call) : stream(call, onDelta));
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        });
+        try {
+            blocking.execute(() -> {
+                try {
+                    out.complete(onDelta == null ? chat(call) : stream(call, onDelta));
+                } catch (RuntimeException | Error e) { // whatever happens, the call ends: a caller never waits forever
+                    out.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException | Error e) { // refused, or no thread could be started
+            out.completeExceptionally(e);
+        }
         return out;
     }
 

@@ -75,7 +75,8 @@ public final class ModelChain {
             sent.set(true);
             onDelta.accept(d);
         };
-        new Walk(route, route.chain(firstAlias), call, marking, sent, out).model(0, null);
+        Walk walk = new Walk(route, route.chain(firstAlias), call, marking, sent, out);
+        orFail(out, () -> walk.model(0, null));
         return out;
     }
 
@@ -118,27 +119,30 @@ public final class ModelChain {
 
         void attempt(int i, ModelSpec model, int n) {
             guarded(model.provider(), () -> clients.get(model.provider()).call(call.withModel(model.name()), onDelta))
-                    .whenComplete((r, e) -> {
-                        if (e == null) {
-                            out.complete(new Answer(r, model, i > 0, false, null));
-                            return;
-                        }
-                        Throwable cause = unwrap(e);
-                        if (cause instanceof ClientCancelled || !(cause instanceof ProviderFailure f)) {
-                            out.completeExceptionally(cause);
-                            return;
-                        }
-                        if (onDelta == null && retryLater(model.provider(), f, n, () -> attempt(i, model, n + 1))) {
-                            return; // a stream is not retried in place: partial text may be out
-                        }
-                        LOG.warn("model {} on route {} failed ({}){}", model.alias(), route.name(), f.errorType(),
-                                i + 1 < chain.size() ? ", trying " + chain.get(i + 1) : "");
-                        if (sent.get() || !f.providerFault()) {
-                            out.completeExceptionally(f); // text already streamed, or the request itself was refused
-                        } else {
-                            model(i + 1, f);
-                        }
-                    });
+                    .whenComplete((r, e) -> orFail(out, () -> attempted(i, model, n, r, e)));
+        }
+
+        /** The outcome of attempt {@code n} of model {@code i}: the answer, a retry, the next model, or the failure. */
+        private void attempted(int i, ModelSpec model, int n, ChatResult r, Throwable e) {
+            if (e == null) {
+                out.complete(new Answer(r, model, i > 0, false, null));
+                return;
+            }
+            Throwable cause = unwrap(e);
+            if (cause instanceof ClientCancelled || !(cause instanceof ProviderFailure f)) {
+                out.completeExceptionally(cause);
+                return;
+            }
+            if (onDelta == null && retryLater(model.provider(), f, n, () -> orFail(out, () -> attempt(i, model, n + 1)))) {
+                return; // a stream is not retried in place: partial text may be out
+            }
+            LOG.warn("model {} on route {} failed ({}){}", model.alias(), route.name(), f.errorType(),
+                    i + 1 < chain.size() ? ", trying " + chain.get(i + 1) : "");
+            if (sent.get() || !f.providerFault()) {
+                out.completeExceptionally(f); // text already streamed, or the request itself was refused
+            } else {
+                model(i + 1, f);
+            }
         }
     }
 
@@ -165,7 +169,7 @@ public final class ModelChain {
         CompletableFuture<T> f;
         try {
             f = attempt.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // e.g. no thread could be started for a blocking client: the call ends with it
             f = CompletableFuture.failedFuture(e);
         }
         return f.whenComplete((r, e) -> {
@@ -175,6 +179,18 @@ public final class ModelChain {
                 breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, unwrap(e));
             }
         });
+    }
+
+    /**
+     * Runs one step of a call; whatever it throws (a client's Error, a timer that refuses a retry, a bug)
+     * ends the call with it, so its caller always gets an answer and never waits forever.
+     */
+    static void orFail(CompletableFuture<?> out, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            out.completeExceptionally(t);
+        }
     }
 
     /** The failure inside a future's CompletionException. */
@@ -199,14 +215,14 @@ public final class ModelChain {
     }
 
     private void embedAttempt(ModelSpec model, ObjectNode body, int n, CompletableFuture<ObjectNode> out) {
-        guarded(model.provider(), () -> clients.get(model.provider()).embed(model.name(), body)).whenComplete((r, e) -> {
+        guarded(model.provider(), () -> clients.get(model.provider()).embed(model.name(), body)).whenComplete((r, e) -> orFail(out, () -> {
             Throwable cause = e == null ? null : unwrap(e);
             if (cause == null) {
                 out.complete(r);
             } else if (!(cause instanceof ProviderFailure f && retryLater(model.provider(), f, n, () -> embedAttempt(model, body, n + 1, out)))) {
                 out.completeExceptionally(cause);
             }
-        });
+        }));
     }
 
     /** State of each provider's breaker (CLOSED, OPEN, HALF_OPEN), for metrics and readiness. */
