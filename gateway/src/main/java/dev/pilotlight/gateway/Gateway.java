@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable {
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments, scorecards, reviews);
-        router = new Router(auth, rateLimits, config.ipPerMinute(), metrics)
+        router = new Router(auth, rateLimits, config.ipPerMinute(), metrics, config.requestTimeout())
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
                 .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
                         "controlLoop", control.isReady(), "kafka", events.kafkaReachable() ? "reachable" : "unreachable (spooling)",

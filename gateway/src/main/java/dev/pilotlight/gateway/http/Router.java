@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,10 +51,16 @@ public final class Router {
     private final RateLimits rateLimits;
     private final long ipPerMinute;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Duration requestTimeout;
     private final GatewayMetrics metrics;
 
     /** @param ipPerMinute requests per minute per client address, checked before authentication */
-    public Router(ApiKeyAuthenticator auth, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics) {
+    /**
+     * @param requestTimeout the longest a request may stay unanswered (streams included): past it the caller gets a
+     *                       504, whatever the endpoint is still waiting for, and the request is no longer in flight
+     */
+    public Router(ApiKeyAuthenticator auth, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics, Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
         this.metrics = metrics;
         this.auth = auth;
         this.rateLimits = rateLimits;
@@ -99,11 +107,13 @@ public final class Router {
             Endpoint endpoint = dispatch(req);
             label = endpoint.label();
             done = handlers.get(endpoint).handle(req);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the request is still answered (a 500), not left open
             done = CompletableFuture.failedFuture(e);
         }
         String endpointLabel = label;
-        done.whenComplete((ignored, e) -> {
+        // a last resort: every wait inside an endpoint has its own timeout, but a request that is never answered
+        // holds its caller, its memory and an in-flight slot for good, so none may outlive this
+        done.toCompletableFuture().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ignored, e) -> {
             if (e != null) {
                 fail(req, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             }
@@ -113,8 +123,12 @@ public final class Router {
         });
     }
 
-    private static void fail(Request req, Throwable e) {
-        if (e instanceof ApiError api) {
+    private void fail(Request req, Throwable e) {
+        if (e instanceof TimeoutException) {
+            LOG.error("{} {} was not answered within {}: answered 504 (a wait without its own timeout)", req.method(),
+                    Echo.of(req.rawPath()), requestTimeout);
+            req.fail(new ApiError(504, "server_error", "gateway_timeout", null, "no answer within " + requestTimeout.toSeconds() + " s"));
+        } else if (e instanceof ApiError api) {
             req.fail(api);
         } else if (e instanceof ClientCancelled) {
             LOG.debug("client went away: {}", e.getMessage());

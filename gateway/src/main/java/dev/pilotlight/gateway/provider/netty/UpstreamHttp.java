@@ -27,6 +27,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -115,24 +116,47 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     private void send(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
         ChannelPool pool = pools.get(origin);
-        pool.acquire().addListener(f -> {
+        pool.acquire().addListener(f -> toldOnThrow(call, () -> {
             if (!f.isSuccess()) {
                 call.fail(f.cause());
                 return;
             }
             Channel ch = (Channel) f.getNow();
-            ch.pipeline().get(Exchange.class).begin(call, pool, idle, request.get(), () -> sendOnNewConnection(origin, call, request, idle));
-        });
+            Exchange exchange = ch.pipeline().get(Exchange.class);
+            if (exchange == null) { // closed since the pool's health check (its handlers are gone): stale, not the provider's failure
+                pool.release(ch);
+                sendOnNewConnection(origin, call, request, idle);
+                return;
+            }
+            exchange.begin(call, pool, idle, request.get(), () -> sendOnNewConnection(origin, call, request, idle));
+        }));
     }
 
     private void sendOnNewConnection(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
-        fresh.apply(origin).connect().addListener((ChannelFuture f) -> {
+        fresh.apply(origin).connect().addListener((ChannelFuture f) -> toldOnThrow(call, () -> {
             if (!f.isSuccess()) {
                 call.fail(f.cause());
                 return;
             }
-            f.channel().pipeline().get(Exchange.class).begin(call, ClosingPool.INSTANCE, idle, request.get(), null);
-        });
+            Exchange exchange = f.channel().pipeline().get(Exchange.class);
+            if (exchange == null) {
+                call.fail(new IOException("the provider closed a new connection at once"));
+                return;
+            }
+            exchange.begin(call, ClosingPool.INSTANCE, idle, request.get(), null);
+        }));
+    }
+
+    /**
+     * Runs a connection listener's work; what it throws fails the call. Netty only logs what a listener
+     * throws, so without this a call would never be told its outcome and its caller would wait forever.
+     */
+    private static void toldOnThrow(Call call, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            call.fail(e);
+        }
     }
 
     private static FullHttpRequest request(URI uri, Map<String, String> headers, byte[] body) {
