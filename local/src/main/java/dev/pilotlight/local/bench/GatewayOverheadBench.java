@@ -123,8 +123,26 @@ public final class GatewayOverheadBench {
             } finally {
                 gw.destroy();
                 gw.waitFor();
+                reportGatewayLog(work.resolve("gateway.log"));
             }
         }
+    }
+
+    /**
+     * Says how many warnings and errors the gateway logged, and where: a problem the figures do not show (a
+     * listener's exception, a call never answered) shows there first.
+     */
+    private void reportGatewayLog(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return;
+        }
+        java.util.Map<String, Long> byLevel;
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            byLevel = lines.map(l -> l.length() > 13 && (l.startsWith("WARN", 13) || l.startsWith("ERROR", 13)) ? l.substring(13, 18).trim() : null)
+                    .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.groupingBy(x -> x, java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
+        }
+        out.printf("gateway log (WARN and above): %s; %s%n", byLevel.isEmpty() ? "nothing" : byLevel, log);
     }
 
     private int port;
@@ -246,6 +264,7 @@ public final class GatewayOverheadBench {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(upstream.catalogVariables());
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // glibc's arenas per thread: docs/configuration.md
+        pb.environment().putIfAbsent("PILOTLIGHT_LOG_LEVEL", "WARN"); // the launcher's default (errors only) hid a lost-call bug
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("gateway.log").toFile()));
         return pb.start();
     }
