@@ -13,11 +13,16 @@ import dev.pilotlight.local.bench.peer.PortkeyGateway;
 import dev.pilotlight.local.bench.peer.SideBySide;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The gateway's added latency: the same open-loop load against the simulated upstream directly
@@ -136,11 +141,11 @@ public final class GatewayOverheadBench {
         if (!Files.exists(log)) {
             return;
         }
-        java.util.Map<String, Long> byLevel;
-        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
-            byLevel = lines.map(l -> l.length() > 13 && (l.startsWith("WARN", 13) || l.startsWith("ERROR", 13)) ? l.substring(13, 18).trim() : null)
-                    .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.groupingBy(x -> x, java.util.TreeMap::new,
-                            java.util.stream.Collectors.counting()));
+        Map<String, Long> byLevel;
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            // lines read "HH:mm:ss.SSS LEVEL logger - message" (local/src/main/resources/log4j2.xml)
+            byLevel = lines.filter(l -> l.length() >= 18 && (l.startsWith("WARN", 13) || l.startsWith("ERROR", 13)))
+                    .collect(Collectors.groupingBy(l -> l.substring(13, 18).trim(), TreeMap::new, Collectors.counting()));
         }
         out.printf("gateway log (WARN and above): %s; %s%n", byLevel.isEmpty() ? "nothing" : byLevel, log);
     }
