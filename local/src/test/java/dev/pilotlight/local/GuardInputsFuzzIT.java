@@ -104,7 +104,7 @@ class GuardInputsFuzzIT {
                 });
                 assertThat(seen).doesNotContainKey(Topics.DLQ);
             } finally {
-                job.cancel().get();
+                LocalGuardJob.cancelAndAwait(job);
             }
         }
     }

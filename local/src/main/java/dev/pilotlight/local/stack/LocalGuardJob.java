@@ -59,4 +59,17 @@ public final class LocalGuardJob {
         });
         return job;
     }
+
+    /**
+     * Cancels the job and waits until it has ended and its local cluster is closed: only then has the last
+     * checkpoint stopped writing into the work directory (which a caller may delete next).
+     */
+    public static void cancelAndAwait(JobClient job) throws Exception {
+        job.cancel().get();
+        try {
+            job.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // the expected end of a cancelled job
+        }
+    }
 }

@@ -107,7 +107,7 @@ class GuardFoundationsIT {
             // and the correct events were not made late by it: none of them is a dead letter
             assertThat(TopicReader.has(kafka.bootstrapServers(), Topics.DLQ, r -> TopicReader.text(r).contains("late event"))).isFalse();
         } finally {
-            job.cancel().get();
+            LocalGuardJob.cancelAndAwait(job);
         }
     }
 
@@ -138,7 +138,7 @@ class GuardFoundationsIT {
                 });
             }
         } finally {
-            first.cancel().get(); // no savepoint: the next start has no state
+            LocalGuardJob.cancelAndAwait(first); // no savepoint: the next start has no state
         }
 
         JobClient second = LocalGuardJob.start(kafka.bootstrapServers(), Fixtures.ALERT_RULES, dir.resolve("second"), KEY, 1, args);
@@ -158,7 +158,7 @@ class GuardFoundationsIT {
             assertThat(rollback.params()).as("the release history was read again").containsEntry("toVersion", "1.0.0")
                     .containsEntry("revision", "2");
         } finally {
-            second.cancel().get();
+            LocalGuardJob.cancelAndAwait(second);
         }
     }
 

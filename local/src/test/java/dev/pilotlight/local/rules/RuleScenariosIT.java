@@ -94,7 +94,7 @@ class RuleScenariosIT {
             producer.close();
         }
         if (job != null) {
-            job.cancel().get();
+            LocalGuardJob.cancelAndAwait(job);
         }
         if (kafka != null) {
             kafka.close();

@@ -57,7 +57,7 @@ public final class GuardJobFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            job.cancel().get();
+            LocalGuardJob.cancelAndAwait(job);
         } finally {
             producer.close();
             kafka.close();
