@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,22 +32,9 @@ class CallersThatLeaveIT {
     @TempDir
     Path dir;
 
-    /** The demo catalog with each provider call's timeout set to {@code timeout}. */
-    private Path catalog(String timeout) throws java.io.IOException {
-        Path catalog = dir.resolve("catalog.yaml");
-        Files.writeString(catalog, Files.readString(Path.of("../config/catalog.local.yaml")).replace("timeout: 10s", "timeout: " + timeout));
-        Files.createDirectories(dir.resolve("schemas"));
-        try (var schemas = Files.list(Path.of("../config/schemas"))) {
-            for (Path s : schemas.toList()) {
-                Files.copy(s, dir.resolve("schemas").resolve(s.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return catalog;
-    }
-
     @Test
     void callsWhoseCallersLeftStillEnd() throws Exception {
-        Path catalog = catalog("400ms");
+        Path catalog = GatewayFixture.demoCatalogWithTimeout(dir, "400ms");
         try (GatewayFixture fx = new GatewayFixture("gw-leave-test", Map.of("pilotlight.catalog.file", catalog.toString()))) {
             FaultProfile slow = new FaultProfile(0.0, 500, 1_000, 0.0, 40); // answers after 1 s: each attempt times out
             fx.upstream.setModelProfile("sim-model", slow);
@@ -79,7 +65,7 @@ class CallersThatLeaveIT {
 
     @Test
     void noRequestOutlivesTheRequestTimeout() throws Exception {
-        Path catalog = catalog("10s");
+        Path catalog = GatewayFixture.demoCatalogWithTimeout(dir, "10s");
         try (GatewayFixture fx = new GatewayFixture("gw-request-timeout-test", Map.of("pilotlight.catalog.file", catalog.toString(),
                 "pilotlight.gateway.request-timeout", "1s"))) {
             fx.upstream.setModelProfile("sim-model", new FaultProfile(0.0, 500, 5_000, 0.0, 40)); // within its 10 s, past the 1 s

@@ -6,6 +6,10 @@ import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.common.Deadline;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,12 +23,12 @@ public final class GatewayFixture implements AutoCloseable {
     public final SimulatedUpstream upstream;
     public final Gateway gateway;
     public final GatewayClient client;
-    public final java.nio.file.Path spoolDir;
+    public final Path spoolDir;
 
     public GatewayFixture(String gatewayId, Map<String, String> settings) throws InterruptedException {
         try {
-            spoolDir = java.nio.file.Files.createTempDirectory("pilotlight-spool-");
-        } catch (java.io.IOException e) {
+            spoolDir = Files.createTempDirectory("pilotlight-spool-");
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         kafka = EmbeddedKafka.start();
@@ -44,6 +48,23 @@ public final class GatewayFixture implements AutoCloseable {
         gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());
         Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
         client = new GatewayClient(gateway.baseUrl());
+    }
+
+    /**
+     * The demo catalog with every provider call's timeout set to {@code timeout}, written into {@code dir} with the
+     * schemas it names beside it; for {@code pilotlight.catalog.file}.
+     */
+    public static Path demoCatalogWithTimeout(Path dir, String timeout) throws IOException {
+        Path catalog = dir.resolve("catalog.yaml");
+        Files.writeString(catalog, Files.readString(Path.of("../config/catalog.local.yaml"))
+                .replace("timeout: 10s", "timeout: " + timeout));
+        Files.createDirectories(dir.resolve("schemas"));
+        try (var schemas = Files.list(Path.of("../config/schemas"))) {
+            for (Path s : schemas.toList()) {
+                Files.copy(s, dir.resolve("schemas").resolve(s.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return catalog;
     }
 
     public String bootstrap() {

@@ -10,7 +10,6 @@ import dev.pilotlight.common.event.InvocationStatus;
 import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.upstream.FaultProfile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,15 +24,7 @@ class ProviderTimeoutIT {
 
     @Test
     void aSlowPrimaryAndFallbackTimeOutAndTheRouteAnswersDegraded() throws Exception {
-        // the demo catalog with a 300 ms timeout per call
-        Path catalog = dir.resolve("catalog.yaml");
-        Files.writeString(catalog, Files.readString(Path.of("../config/catalog.local.yaml")).replace("timeout: 10s", "timeout: 300ms"));
-        Files.createDirectories(dir.resolve("schemas"));
-        try (var schemas = Files.list(Path.of("../config/schemas"))) {
-            for (Path s : schemas.toList()) {
-                Files.copy(s, dir.resolve("schemas").resolve(s.getFileName()));
-            }
-        }
+        Path catalog = GatewayFixture.demoCatalogWithTimeout(dir, "300ms"); // a 300 ms timeout per call
         try (GatewayFixture fx = new GatewayFixture("gw-timeout-test", Map.of("pilotlight.catalog.file", catalog.toString()))) {
             FaultProfile slow = new FaultProfile(0.0, 500, 3_000, 0.0, 40); // answers after 3 s
             fx.upstream.setModelProfile("sim-model", slow);

@@ -3,6 +3,7 @@ package dev.pilotlight.local.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -38,7 +39,7 @@ public final class OpenLoopLoad {
     private static final int MAX_IN_FLIGHT = 256;
 
     /** What one phase measured. */
-    public record Result(String name, long sent, long ok, long failed, double seconds, Histogram micros, Map<String, Long> failures) {
+    public record Result(String name, long sent, long ok, long failed, double seconds, Histogram micros) {
         public double rps() {
             return ok / seconds;
         }
@@ -113,9 +114,9 @@ public final class OpenLoopLoad {
             why.merge("unanswered", done.getCount(), Long::sum);
         }
         if (!why.isEmpty()) {
-            progress.note(name + ": failed calls by reason " + new java.util.TreeMap<>(why));
+            progress.note(name + ": failed calls by reason " + new TreeMap<>(why));
         }
-        return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h, Map.copyOf(why));
+        return new Result(name, Math.min(n.get(), total), ok.get(), failed.get() + (finished ? 0 : done.getCount()), took, h);
     }
 
     /**

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -67,8 +69,8 @@ public final class LocalGuardJob {
     public static void cancelAndAwait(JobClient job) throws Exception {
         job.cancel().get();
         try {
-            job.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException cancelled) {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException cancelled) {
             // the expected end of a cancelled job
         }
     }
