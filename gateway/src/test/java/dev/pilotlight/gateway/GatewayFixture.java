@@ -26,6 +26,11 @@ public final class GatewayFixture implements AutoCloseable {
     public final Path spoolDir;
 
     public GatewayFixture(String gatewayId, Map<String, String> settings) throws InterruptedException {
+        this(gatewayId, settings, false);
+    }
+
+    /** @param http2 the OpenAI-format provider is reached over HTTP/2 (the simulator's h2c side) */
+    public GatewayFixture(String gatewayId, Map<String, String> settings, boolean http2) throws InterruptedException {
         try {
             spoolDir = Files.createTempDirectory("pilotlight-spool-");
         } catch (IOException e) {
@@ -45,7 +50,7 @@ public final class GatewayFixture implements AutoCloseable {
                 "pilotlight.audit.file", spoolDir.resolve("audit.log").toString(),
                 "pilotlight.control.key", CONTROL_KEY));
         s.putAll(settings);
-        gateway = Gateway.start(GatewayConfig.from(s), upstream.catalogVariables());
+        gateway = Gateway.start(GatewayConfig.from(s), http2 ? upstream.catalogVariablesHttp2() : upstream.catalogVariables());
         Deadline.require("gateway ready", Duration.ofSeconds(30), gateway::isReady);
         client = new GatewayClient(gateway.baseUrl());
     }

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The OpenAI request and answer pass through whole (docs/compatibility.md): the simulated provider
@@ -27,17 +28,23 @@ import org.junit.jupiter.api.Test;
  * results; embeddings are served with their cost and event; a translated provider names what it
  * cannot carry.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PassThroughIT {
-    private static GatewayFixture fx;
+    GatewayFixture fx;
     private static final String USER = DemoKeys.USERS.get(1);
 
+    /** Whether the OpenAI-format provider is reached over HTTP/2 ({@link PassThroughHttp2IT}). */
+    boolean http2() {
+        return false;
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        fx = new GatewayFixture("gw-passthrough-test", Map.of());
+    void start() throws Exception {
+        fx = new GatewayFixture("gw-passthrough-test", Map.of(), http2());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (fx != null) {
             fx.close();
         }
@@ -69,12 +76,12 @@ class PassThroughIT {
                 """.formatted(model, stream));
     }
 
-    private static JsonNode lastReceived() throws Exception {
+    private JsonNode lastReceived() throws Exception {
         List<String> received = fx.upstream.received();
         return JsonCodec.mapper().readTree(received.get(received.size() - 1));
     }
 
-    private static InvocationEvent event(String eventId) {
+    private InvocationEvent event(String eventId) {
         return TopicReader.find(fx.bootstrap(), Topics.INVOCATIONS,
                         x -> JsonCodec.decode(x.value(), InvocationEvent.class).eventId().equals(eventId), Duration.ofSeconds(10))
                 .map(x -> JsonCodec.decode(x.value(), InvocationEvent.class)).orElseThrow();

@@ -8,6 +8,7 @@ import dev.pilotlight.gateway.provider.ChatResult;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -58,7 +59,7 @@ class StaleUpstreamConnectionIT {
             acceptor.setDaemon(true);
             acceptor.start();
             ProviderSpec spec = new ProviderSpec("p", ProviderSpec.Kind.OPENAI, "http://127.0.0.1:" + server.getLocalPort() + "/v1",
-                    "k", Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10));
+                    "k", Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10), UpstreamProtocol.HTTP_1_1);
             OpenAiWireClient client = new OpenAiWireClient(spec, http);
             ChatCall call = new ChatCall("m", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.USER, "hello")), null, null, null);
 

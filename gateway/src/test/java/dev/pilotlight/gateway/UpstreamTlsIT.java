@@ -12,6 +12,7 @@ import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,10 +73,10 @@ class UpstreamTlsIT {
         });
         server.start();
         ProviderSpec spec = new ProviderSpec("tls", ProviderSpec.Kind.OPENAI, "https://localhost:" + server.getAddress().getPort() + "/v1",
-                "k", Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10));
+                "k", Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10), UpstreamProtocol.HTTP_1_1);
         ChatCall call = new ChatCall("m", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.USER, "hello")), null, null, null);
         X509Certificate cert = (X509Certificate) ks.getCertificate("upstream");
-        try (UpstreamHttp trusting = new UpstreamHttp(1, SslContextBuilder.forClient().trustManager(cert).build());
+        try (UpstreamHttp trusting = new UpstreamHttp(1, SslContextBuilder.forClient().trustManager(cert));
              UpstreamHttp production = new UpstreamHttp(1)) {
             ChatResult r = new OpenAiWireClient(spec, trusting).call(call, null).join();
             assertThat(r.text()).isEqualTo("over TLS");
@@ -83,6 +84,14 @@ class UpstreamTlsIT {
 
             assertThatThrownBy(() -> new OpenAiWireClient(spec, production).call(call, null).join())
                     .isInstanceOf(CompletionException.class).hasCauseInstanceOf(ProviderFailure.class);
+
+            // catalogued as HTTP/2, a provider that does not choose h2 by ALPN (the JDK's server cannot) is named as such
+            ProviderSpec h2 = new ProviderSpec("tls-h2", ProviderSpec.Kind.OPENAI, spec.baseUrl(), "k", Duration.ofSeconds(10), 1, 50, 20,
+                    Duration.ofSeconds(10), UpstreamProtocol.http2(100));
+            assertThatThrownBy(() -> new OpenAiWireClient(h2, trusting).call(call, null).join())
+                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(ProviderFailure.class)
+                    .rootCause().hasMessageContaining("did not agree to HTTP/2 by ALPN (it chose http/1.1)")
+                    .hasMessageContaining("set its http to 1.1");
         } finally {
             server.stop(0);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pilotlight.common.DurationText;
 import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.prompt.Semver;
+import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ public final class Catalog {
 
         private ProviderSpec provider(String id, JsonNode n) {
             String at = "providers." + id;
-            unknownKeys(n, at, Set.of("kind", "base-url", "api-key", "timeout", "max-attempts", "breaker"));
+            unknownKeys(n, at, Set.of("kind", "base-url", "api-key", "timeout", "max-attempts", "breaker", "http", "streams-per-connection"));
             ProviderSpec.Kind kind = null;
             String k = text(n, at, "kind", true);
             if (k != null) {
@@ -154,7 +155,32 @@ public final class Catalog {
             unknownKeys(b, at + ".breaker", Set.of("failure-rate", "window", "open-for"));
             return new ProviderSpec(id, kind, url, Optional.ofNullable(text(n, at, "api-key", false)).orElse(""),
                     duration(n, at, "timeout", "30s"), attempts, (float) b.path("failure-rate").asDouble(50),
-                    b.path("window").asInt(20), duration(b, at + ".breaker", "open-for", "10s"));
+                    b.path("window").asInt(20), duration(b, at + ".breaker", "open-for", "10s"), protocol(n, at, kind));
+        }
+
+        /** {@code http: 1.1} (the default) or {@code 2}, with {@code streams-per-connection} for HTTP/2. */
+        private UpstreamProtocol protocol(JsonNode n, String at, ProviderSpec.Kind kind) {
+            String http = n.path("http").asText("1.1");
+            int streams = n.path("streams-per-connection").asInt(100);
+            if (n.has("streams-per-connection") && (!n.get("streams-per-connection").canConvertToInt() || streams < 1 || streams > 10_000)) {
+                errors.add(file + ": " + at + ".streams-per-connection must be a whole number between 1 and 10000");
+                streams = 100;
+            }
+            switch (http) {
+                case "1.1":
+                    if (n.has("streams-per-connection")) {
+                        errors.add(file + ": " + at + ".streams-per-connection needs http: 2 (HTTP/1.1 carries one call per connection)");
+                    }
+                    return UpstreamProtocol.HTTP_1_1;
+                case "2":
+                    if (kind == ProviderSpec.Kind.ANTHROPIC) {
+                        errors.add(file + ": " + at + ".http: 2 is for kind openai only (anthropic calls go through langchain4j's client)");
+                    }
+                    return UpstreamProtocol.http2(streams);
+                default:
+                    errors.add(file + ": " + at + ".http '" + http + "' must be 1.1 or 2");
+                    return UpstreamProtocol.HTTP_1_1;
+            }
         }
 
         private Route route(JsonNode n, String at, Map<String, ModelSpec> models) {

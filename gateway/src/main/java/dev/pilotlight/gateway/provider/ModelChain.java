@@ -136,8 +136,9 @@ public final class ModelChain {
             if (onDelta == null && retryLater(model.provider(), f, n, () -> orFail(out, () -> attempt(i, model, n + 1)))) {
                 return; // a stream is not retried in place: partial text may be out
             }
-            LOG.warn("model {} on route {} failed ({}){}", model.alias(), route.name(), f.errorType(),
-                    i + 1 < chain.size() ? ", trying " + chain.get(i + 1) : "");
+            // the cause says what an operator can fix (a refused TLS certificate, a provider that will not speak HTTP/2)
+            LOG.warn("model {} on route {} failed ({}{}){}", model.alias(), route.name(), f.errorType(),
+                    f.getCause() == null ? "" : ": " + f.getCause().getMessage(), i + 1 < chain.size() ? ", trying " + chain.get(i + 1) : "");
             if (sent.get() || !f.providerFault()) {
                 out.completeExceptionally(f); // text already streamed, or the request itself was refused
             } else {

@@ -48,7 +48,7 @@ public final class OpenAiWireClient implements ModelClient {
         CompletableFuture<ChatResult> out = new CompletableFuture<>();
         long start = System.nanoTime();
         if (onDelta == null) {
-            http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> {
+            http.post(chatUri, spec.protocol(), headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> {
                 JsonNode choice = answer.path("choices").path(0);
                 JsonNode message = choice.path("message");
                 JsonNode usage = answer.path("usage");
@@ -61,7 +61,7 @@ public final class OpenAiWireClient implements ModelClient {
         body.put("stream", true);
         // usage is always asked for (cost accounting); the caller sees a usage chunk only if it asked
         (body.get("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options")).put("include_usage", true);
-        http.post(chatUri, headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Streamed(out, onDelta, start));
+        http.post(chatUri, spec.protocol(), headers(call.promptVersion()), JsonCodec.encode(body), spec.timeout(), new Streamed(out, onDelta, start));
         return out;
     }
 
@@ -69,7 +69,7 @@ public final class OpenAiWireClient implements ModelClient {
     public CompletableFuture<ObjectNode> embed(String modelName, ObjectNode body) {
         body.put("model", modelName);
         CompletableFuture<ObjectNode> out = new CompletableFuture<>();
-        http.post(embeddingsUri, headers(null), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> answer));
+        http.post(embeddingsUri, spec.protocol(), headers(null), JsonCodec.encode(body), spec.timeout(), new Whole<>(out, answer -> answer));
         return out;
     }
 

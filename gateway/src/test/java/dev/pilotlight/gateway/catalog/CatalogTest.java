@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pilotlight.gateway.auth.ApiKeyAuthenticator;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
+import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,7 @@ class CatalogTest {
         assertThat(c.route("claims-triage").orElseThrow().cache().enabled()).isFalse();
         assertThat(c.route("claims-summary").orElseThrow().guards().outputSchema()).isNotNull();
         assertThat(c.providers().get("sim-anthropic").kind()).isEqualTo(ProviderSpec.Kind.ANTHROPIC);
+        assertThat(c.providers().get("sim-openai").protocol()).isEqualTo(UpstreamProtocol.HTTP_1_1);
         assertThat(c.price("sim-model").cost(1_000_000, 1_000_000)).isEqualTo(0.75);
         // a tiered request falls back to the route's own model before the fallbacks
         assertThat(c.route("claims-triage").orElseThrow().chain("sim-mini")).containsExactly("sim-mini", "sim-model");
@@ -40,6 +42,9 @@ class CatalogTest {
                 # a comment with ${NOT_A_VARIABLE} is left alone
                 providers:
                   p1: {kind: grpc, base-url: "ftp://x", api-key: "${MISSING_KEY}", max-attempts: 9, colour: red}
+                  p5: {kind: openai, base-url: "http://a", http: 3}
+                  p6: {kind: anthropic, base-url: "http://b", http: 2, streams-per-connection: 0}
+                  p7: {kind: openai, base-url: "http://c", streams-per-connection: 10}
                 models:
                   m1: {provider: p2, name: m1}
                 routes:
@@ -62,6 +67,10 @@ class CatalogTest {
                 .hasMessageContaining("providers.p1.base-url 'ftp://x' must be an http(s) URL")
                 .hasMessageContaining("providers.p1.max-attempts must be between 1 and 5")
                 .hasMessageContaining("unknown key providers.p1.colour")
+                .hasMessageContaining("providers.p5.http '3' must be 1.1 or 2")
+                .hasMessageContaining("providers.p6.http: 2 is for kind openai only")
+                .hasMessageContaining("providers.p6.streams-per-connection must be a whole number between 1 and 10000")
+                .hasMessageContaining("providers.p7.streams-per-connection needs http: 2")
                 .hasMessageContaining("models.m1.provider 'p2' is not a provider")
                 .hasMessageContaining("routes[0].model names unknown model 'm9'")
                 .hasMessageContaining("routes[0].fallbacks names unknown model 'm8'")

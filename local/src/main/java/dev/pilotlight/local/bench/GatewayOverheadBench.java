@@ -40,26 +40,24 @@ public final class GatewayOverheadBench {
     private final boolean driftOffToo;
     private final boolean peer;
     private final int inFlight;
+    private final Duration inFlightRamp;
     private final Duration upstreamLatency;
     /** The gateway JVM's heap, fixed (-Xms = -Xmx), e.g. 512m. */
     private final String heap;
+    private final boolean upstreamHttp2;
 
-    /**
-     * @param driftOffToo also measure a gateway whose routes sample nothing for drift (the cost of the drift features, docs/drift.md)
-     * @param peer also measure Portkey's gateway beside Pilotlight's route and model alias (peer/SideBySide)
-     * @param inFlight last, this many calls at once against an upstream that answers after {@code upstreamLatency} (0: skip)
-     */
-    public GatewayOverheadBench(Path home, int rate, int seconds, int warmupSeconds, boolean driftOffToo, boolean peer, int inFlight,
-                                Duration upstreamLatency, String heap, PrintStream out) {
-        this.home = home;
-        this.heap = heap;
-        this.inFlight = inFlight;
-        this.upstreamLatency = upstreamLatency;
-        this.peer = peer;
-        this.driftOffToo = driftOffToo;
-        this.rate = rate;
-        this.seconds = seconds;
-        this.warmupSeconds = warmupSeconds;
+    public GatewayOverheadBench(GatewayBenchSettings s, PrintStream out) {
+        this.home = s.home();
+        this.heap = s.heap();
+        this.inFlight = s.inFlight();
+        this.inFlightRamp = s.inFlightRamp() != null ? s.inFlightRamp() : Duration.ofMillis(Math.max(3000, s.inFlight()));
+        this.upstreamLatency = s.upstreamLatency();
+        this.peer = s.peer();
+        this.driftOffToo = s.driftOffToo();
+        this.rate = s.rate();
+        this.seconds = s.seconds();
+        this.warmupSeconds = s.warmupSeconds();
+        this.upstreamHttp2 = s.upstreamHttp2();
         this.out = out;
     }
 
@@ -76,7 +74,7 @@ public final class GatewayOverheadBench {
              SimulatedUpstream upstream = SimulatedUpstream.start(0, 1L, 32)) {
             kafka.createContractTopics();
             upstream.setDefault(new FaultProfile(0, 500, 0, 0, 40)); // answers at once: what is left is overhead
-            Process gw = startGateway(work, kafka.bootstrapServers(), upstream, home.resolve("config/catalog.local.yaml"));
+            Process gw = startGateway(work, kafka.bootstrapServers(), upstream, catalog(work));
             try {
                 String gatewayUrl = "http://127.0.0.1:" + port + "/v1/chat/completions";
                 Deadline.require("gateway answering", Duration.ofSeconds(60), () -> HttpProbe.ok("http://127.0.0.1:" + port + "/readyz"));
@@ -157,19 +155,25 @@ public final class GatewayOverheadBench {
         upstream.setDefault(new FaultProfile(0, 500, upstreamLatency.toMillis(), 0, 40));
         long primary = upstream.callsForModel("sim-model");
         long fallback = upstream.callsForModel("sim-claude");
-        Duration ramp = Duration.ofMillis(Math.max(3000, inFlight)); // about 1,000 new connections a second
+        Duration ramp = inFlightRamp;
         try {
-            InFlightLoad.Result r = InFlightLoad.run(progress, inFlight, ramp, gatewayPid,
+            OwnClock own = new OwnClock("http://127.0.0.1:" + port + "/metrics", DemoKeys.METRICS);
+            InFlightLoad.Result r = InFlightLoad.run(progress, inFlight, ramp, gatewayPid, own::inFlight,
                     i -> InFlightLoad.post(gatewayUrl, key(i), body("claims-letter", i + 500_000_000_000L)));
             out.printf("calls in flight: %d calls started over %.1f s through a route with every guard, upstream answering after %d ms:"
-                    + " %d answered, %d failed; latency p50 %d ms, max %d ms; gateway threads %d idle, %d at most; RSS at most %d MB;"
+                    + " %d answered, %d failed; latency p50 %d ms, max %d ms; at most %d in flight at once (the gateway's gauge, less"
+                    + " its scrape); gateway threads %d idle, %d at most; RSS at most %d MB;"
                     + " upstream calls: %d to the primary, %d to the (translated, thread-per-call) fallback%n",
                     r.calls(), ramp.toMillis() / 1000.0, upstreamLatency.toMillis(), r.ok(), r.failed(), r.p50Ms(), r.maxMs(),
-                    r.idleGatewayThreads(), r.peakGatewayThreads(), r.peakRssMb(), upstream.callsForModel("sim-model") - primary,
+                    r.peakInFlight() - 1, r.idleGatewayThreads(), r.peakGatewayThreads(), r.peakRssMb(), upstream.callsForModel("sim-model") - primary,
                     upstream.callsForModel("sim-claude") - fallback);
             if (r.firstFailure() != null) {
                 out.println("first failure: " + r.firstFailure());
             }
+            if (upstreamHttp2) {
+                out.printf("the gateway's HTTP/2 connections to the upstream, all phases: %d%n", upstream.h2cConnections());
+            }
+            out.println("connections the gateway closed for late headers or body, all phases: " + own.edgeTimeouts());
         } finally {
             upstream.setDefault(new FaultProfile(0, 500, 0, 0, 40));
         }
@@ -217,7 +221,24 @@ public final class GatewayOverheadBench {
 
     /** The local catalog with every route's drift sampling set to 0 (the schemas it names copied beside it). */
     private Path catalogWithoutDrift(Path work) throws IOException {
-        Path dir = Files.createDirectories(work.resolve("no-drift"));
+        return catalogCopy(work.resolve("no-drift"), text -> text.replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
+    }
+
+    /**
+     * The local catalog, with the providers' timeout raised above --upstream-latency when the in-flight phase's
+     * upstream is slower than it allows (10 s): a wait, not a failure, is what that phase measures.
+     */
+    private Path catalog(Path work) throws IOException {
+        long seconds = upstreamLatency.toSeconds() * 2;
+        if (inFlight == 0 || seconds <= 10) {
+            return home.resolve("config/catalog.local.yaml");
+        }
+        return catalogCopy(work.resolve("slow-upstream"), text -> text.replace("timeout: 10s", "timeout: " + seconds + "s"));
+    }
+
+    /** The local catalog changed by {@code edit}, in {@code dir} with the schemas it names copied beside it. */
+    private Path catalogCopy(Path dir, java.util.function.UnaryOperator<String> edit) throws IOException {
+        Files.createDirectories(dir);
         Path schemas = Files.createDirectories(dir.resolve("schemas"));
         try (var files = Files.list(home.resolve("config/schemas"))) {
             for (Path f : files.toList()) {
@@ -225,7 +246,7 @@ public final class GatewayOverheadBench {
             }
         }
         Path catalog = dir.resolve("catalog.yaml");
-        Files.writeString(catalog, Files.readString(home.resolve("config/catalog.local.yaml")).replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
+        Files.writeString(catalog, edit.apply(Files.readString(home.resolve("config/catalog.local.yaml"))));
         return catalog;
     }
 
@@ -257,7 +278,9 @@ public final class GatewayOverheadBench {
         // e.g. PILOTLIGHT_GATEWAY_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" to profile it
         // (or -Dbench.gateway-jvm-opts=... for one option); naming a collector there replaces the bench's SerialGC
         String extra = System.getenv().getOrDefault("PILOTLIGHT_GATEWAY_JVM_OPTS", System.getProperty("bench.gateway-jvm-opts", "")).trim();
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-Xms" + heap,
+        // e.g. PILOTLIGHT_GATEWAY_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java: the gateway alone on a newer JDK
+        String java = System.getenv().getOrDefault("PILOTLIGHT_GATEWAY_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(java, "-Xmx" + heap, "-Xms" + heap,
                 "-Dsun.net.httpserver.nodelay=true"));
         if (!extra.matches(".*-XX:\\+Use\\w+GC.*")) {
             cmd.add("-XX:+UseSerialGC"); // as docs/configuration.md recommends for a replica
@@ -265,9 +288,10 @@ public final class GatewayOverheadBench {
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));
         }
+        out.println("gateway JVM: " + String.join(" ", cmd.subList(cpus.isEmpty() ? 0 : 3, cmd.size())));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pilotlight.gateway.Gateway", props.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(upstream.catalogVariables());
+        pb.environment().putAll(upstreamHttp2 ? upstream.catalogVariablesHttp2() : upstream.catalogVariables());
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // glibc's arenas per thread: docs/configuration.md
         pb.environment().putIfAbsent("PILOTLIGHT_LOG_LEVEL", "WARN"); // the launcher's default (errors only) hid a lost-call bug
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("gateway.log").toFile()));
@@ -286,8 +310,8 @@ public final class GatewayOverheadBench {
     }
 
     private void report(List<OpenLoopLoad.Result> results, long gatewayPid) throws IOException {
-        out.printf("rate %d req/s, %d s measured after %d s warm-up, 2 cores shared by load generator, broker, upstream and gateway%n",
-                rate, seconds, warmupSeconds);
+        out.printf("rate %d req/s, %d s measured after %d s warm-up, 2 cores shared by load generator, broker, upstream and gateway;"
+                + " gateway to upstream over %s%n", rate, seconds, warmupSeconds, upstreamHttp2 ? "HTTP/2 (h2c)" : "HTTP/1.1");
         out.printf("%-8s %9s %8s %7s %9s %9s %9s %9s%n", "target", "sent", "ok", "failed", "rps", "p50 ms", "p99 ms", "max ms");
         for (OpenLoopLoad.Result r : results) {
             out.printf("%-8s %9d %8d %7d %9.0f %9.3f %9.3f %9.3f%n", r.name(), r.sent(), r.ok(), r.failed(), r.rps(),

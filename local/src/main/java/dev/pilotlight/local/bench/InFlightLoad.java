@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -26,11 +27,13 @@ import org.HdrHistogram.ConcurrentHistogram;
 public final class InFlightLoad {
     /** What the run saw. */
     public record Result(int calls, int ok, int failed, String firstFailure, long p50Ms, long maxMs, int peakGatewayThreads,
-                         int idleGatewayThreads, long peakRssMb) {}
+                         int idleGatewayThreads, long peakRssMb, long peakInFlight) {}
 
     private InFlightLoad() {}
 
-    public static Result run(Progress progress, int calls, Duration ramp, long gatewayPid, LongFunction<HttpRequest> request)
+    /** @param gatewayInFlight the gateway's own count of requests being served, sampled with its threads and memory */
+    public static Result run(Progress progress, int calls, Duration ramp, long gatewayPid, LongSupplier gatewayInFlight,
+                             LongFunction<HttpRequest> request)
             throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20)).build();
         AtomicInteger ok = new AtomicInteger();
@@ -44,6 +47,7 @@ public final class InFlightLoad {
         long start = System.nanoTime();
         int peakThreads = idleThreads;
         long peakRss = ProcessUsage.rssMb(gatewayPid);
+        long peakInFlight = 0;
         for (int i = 0; i < calls; i++) {
             long due = start + rampNanos * i / calls;
             long wait = due - System.nanoTime();
@@ -63,12 +67,14 @@ public final class InFlightLoad {
             if (i % 500 == 0) {
                 peakThreads = Math.max(peakThreads, ProcessUsage.threads(gatewayPid));
                 peakRss = Math.max(peakRss, ProcessUsage.rssMb(gatewayPid));
+                peakInFlight = Math.max(peakInFlight, gatewayInFlight.getAsLong());
             }
         }
         CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         while (!done.isDone()) {
             peakThreads = Math.max(peakThreads, ProcessUsage.threads(gatewayPid));
             peakRss = Math.max(peakRss, ProcessUsage.rssMb(gatewayPid));
+            peakInFlight = Math.max(peakInFlight, gatewayInFlight.getAsLong());
             try {
                 done.get(200, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -76,7 +82,7 @@ public final class InFlightLoad {
             }
         }
         return new Result(calls, ok.get(), failed.get(), firstFailure.get(), millis.getValueAtPercentile(50), millis.getMaxValue(),
-                peakThreads, idleThreads, peakRss);
+                peakThreads, idleThreads, peakRss, peakInFlight);
     }
 
     public static HttpRequest post(String url, String key, String body) {

@@ -6,6 +6,7 @@ import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
 import dev.pilotlight.gateway.provider.http.OkHttpTransports;
 import dev.pilotlight.testkit.upstream.FaultProfile;
 import dev.pilotlight.testkit.upstream.SimulatedUpstream;
@@ -31,7 +32,7 @@ public final class ProviderCallBench {
         try (SimulatedUpstream up = SimulatedUpstream.start(0, 1, 8)) {
             up.setDefault(new FaultProfile(0, 500, 0, 0, 40));
             ProviderSpec spec = new ProviderSpec("sim", ProviderSpec.Kind.OPENAI, up.baseUrl(), "k", Duration.ofSeconds(10), 1, 50, 20,
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), UpstreamProtocol.HTTP_1_1);
             OkHttpTransports transports = new OkHttpTransports(16);
             Langchain4jClient client = new Langchain4jClient(spec, transports, Runnable::run); // on this thread, as before
             UpstreamHttp upstreamHttp = new UpstreamHttp(1);

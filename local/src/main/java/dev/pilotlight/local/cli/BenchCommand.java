@@ -1,6 +1,8 @@
 package dev.pilotlight.local.cli;
 
 import dev.pilotlight.common.codec.JsonCodec;
+import dev.pilotlight.local.bench.GatewayBenchSettings;
+import dev.pilotlight.local.bench.GatewayOverheadBench;
 import dev.pilotlight.local.progress.Progress;
 import dev.pilotlight.local.scenario.BadReleaseScenario;
 import dev.pilotlight.local.scenario.ScenarioResult;
@@ -49,8 +51,14 @@ final class BenchCommand {
 
         @Option(names = "--in-flight", defaultValue = "0", description = "Last, start this many calls at once against an upstream that"
                 + " answers after --upstream-latency, and read the gateway's threads and memory while they wait (0: skip)."
-                + " Each call holds two sockets in the gateway and two in the bench: mind ulimit -n. Default ${DEFAULT-VALUE}.")
+                + " Each call holds two sockets in the gateway over --upstream-http 1.1 (one over 2) and two in the bench: mind ulimit -n."
+                + " Default ${DEFAULT-VALUE}.")
         int inFlight;
+
+        @Option(names = "--in-flight-ramp", converter = DurationArg.class, description = "How long starting the --in-flight calls"
+                + " takes (default: about 1,000 a second, at least 3 s). All of them are in flight at once only if it is shorter than"
+                + " --upstream-latency.")
+        java.time.Duration inFlightRamp;
 
         @Option(names = "--upstream-latency", defaultValue = "5s", converter = DurationArg.class,
                 description = "The upstream's think time for --in-flight. Default ${DEFAULT-VALUE}.")
@@ -58,6 +66,10 @@ final class BenchCommand {
 
         @Option(names = "--gateway-heap", defaultValue = "192m", description = "The gateway JVM's heap (-Xms and -Xmx). Default ${DEFAULT-VALUE}.")
         String gatewayHeap;
+
+        @Option(names = "--upstream-http", defaultValue = "1.1", description = "How the gateway reaches the simulated provider: 1.1, or 2"
+                + " (HTTP/2 without TLS: the calls in flight share a few connections). Default ${DEFAULT-VALUE}.")
+        String upstreamHttp;
 
         @Override
         public Integer call() throws Exception {
@@ -77,8 +89,12 @@ final class BenchCommand {
                 System.err.println("--in-flight must be 0..50000");
                 return 2;
             }
-            new dev.pilotlight.local.bench.GatewayOverheadBench(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
-                    inFlight, upstreamLatency, gatewayHeap, System.out).run();
+            if (!upstreamHttp.equals("1.1") && !upstreamHttp.equals("2")) {
+                System.err.println("--upstream-http must be 1.1 or 2");
+                return 2;
+            }
+            new GatewayOverheadBench(new GatewayBenchSettings(home.toAbsolutePath(), rate, seconds, warmup, driftOffToo, peer.equals("portkey"),
+                    inFlight, inFlightRamp, upstreamLatency, gatewayHeap, upstreamHttp.equals("2")), System.out).run();
             return 0;
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,10 @@ public final class SimulatedUpstream implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** The handlers by path, for both sides (HTTP/1.1 and h2c). */
+    private final Map<String, HttpHandler> contexts = new java.util.LinkedHashMap<>();
+    /** The HTTP/2 side, started when first asked for. */
+    private H2cFront h2c;
     private final ExecutorService pool;
     private final java.util.concurrent.ScheduledExecutorService thinkTime = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sim-upstream-think");
@@ -63,11 +68,12 @@ public final class SimulatedUpstream implements AutoCloseable {
             return t;
         });
         server.setExecutor(pool);
-        server.createContext("/v1/chat/completions", ex -> chat(ex, Wire.OPENAI));
-        server.createContext("/v1/messages", ex -> chat(ex, Wire.ANTHROPIC));
-        server.createContext("/v1/models", this::models);
-        server.createContext("/v1/embeddings", this::embeddings);
-        server.createContext("/_sim/profile", this::setProfileOverHttp);
+        contexts.put("/v1/chat/completions", ex -> chat(ex, Wire.OPENAI));
+        contexts.put("/v1/messages", ex -> chat(ex, Wire.ANTHROPIC));
+        contexts.put("/v1/models", this::models);
+        contexts.put("/v1/embeddings", this::embeddings);
+        contexts.put("/_sim/profile", this::setProfileOverHttp);
+        contexts.forEach(server::createContext);
         server.start();
     }
 
@@ -97,6 +103,17 @@ public final class SimulatedUpstream implements AutoCloseable {
     /** Base URL as an OpenAI client expects it (ends in /v1). */
     public String baseUrl() {
         return rootUrl() + "/v1";
+    }
+
+    /**
+     * The same base URL over HTTP/2 without TLS (h2c, prior knowledge): a provider whose catalog entry says
+     * {@code http: 2}. Started on first call, on its own port; it answers exactly as {@link #baseUrl()}.
+     */
+    public synchronized String h2cBaseUrl() {
+        if (h2c == null) {
+            h2c = new H2cFront(server.getAddress().getAddress(), contexts, pool);
+        }
+        return "http://127.0.0.1:" + h2c.port() + "/v1";
     }
 
     public void setDefault(FaultProfile p) {
@@ -143,6 +160,16 @@ public final class SimulatedUpstream implements AutoCloseable {
     /** Values for the placeholders of config/catalog.local.yaml that point at this server. */
     public Map<String, String> catalogVariables() {
         return Map.of("SIM_OPENAI_URL", baseUrl(), "SIM_ANTHROPIC_URL", anthropicBaseUrl());
+    }
+
+    /** As {@link #catalogVariables()}, with the OpenAI-format provider reached over HTTP/2 ({@link #h2cBaseUrl()}). */
+    public Map<String, String> catalogVariablesHttp2() {
+        return Map.of("SIM_OPENAI_URL", h2cBaseUrl(), "SIM_OPENAI_HTTP", "2", "SIM_ANTHROPIC_URL", anthropicBaseUrl());
+    }
+
+    /** Connections the HTTP/2 side has accepted since it started (0 before): how well calls were multiplexed. */
+    public synchronized long h2cConnections() {
+        return h2c == null ? 0 : h2c.connectionsAccepted();
     }
 
     /** Base URL for Anthropic's wire format (langchain4j appends "messages"). */
@@ -508,6 +535,12 @@ public final class SimulatedUpstream implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        synchronized (this) {
+            if (h2c != null) {
+                h2c.close();
+                h2c = null;
+            }
+        }
         thinkTime.shutdownNow();
         pool.shutdownNow();
         try {

@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -31,15 +33,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * HTTP/1.1 to the providers without a thread per call: a few event-loop threads write each request
- * on a pooled keep-alive connection and hand the answer's pieces to a listener as they arrive, so
- * a call waiting for its model holds a socket, not a thread (docs/architecture.md, "Gateway
- * threads"). One pool of connections per provider origin, health-checked on acquire; https origins over TLS.
+ * HTTP to the providers without a thread per call: a few event-loop threads write each request
+ * and hand the answer's pieces to a listener as they arrive, so a call waiting for its model holds
+ * a socket (HTTP/1.1) or a stream (HTTP/2), not a thread (docs/architecture.md, "Gateway threads").
+ * HTTP/1.1: one pool of keep-alive connections per provider origin, health-checked on acquire;
+ * HTTP/2: {@link H2Connections} per origin. https origins over TLS.
  */
 public final class UpstreamHttp implements AutoCloseable {
     /** Where connections go: https ones get TLS (the JDK's trust store, host name verified). */
@@ -53,18 +57,31 @@ public final class UpstreamHttp implements AutoCloseable {
     private final EventLoopGroup group;
     private final AbstractChannelPoolMap<Origin, SimpleChannelPool> pools;
     private final SslContext tls;
+    private final SslContext tlsH2;
+    private final Bootstrap bootstrap;
+    private final Map<H2Origin, H2Connections> h2 = new ConcurrentHashMap<>();
     /** A connection outside the pool, for a request resent after a stale pooled one; closed when its answer is complete. */
     private final Function<Origin, Bootstrap> fresh;
 
+    /** Where HTTP/2 connections go: the origin and how many streams each carries. */
+    private record H2Origin(Origin origin, int streams) {}
+
     public UpstreamHttp(int threads) {
-        this(threads, defaultTls());
+        this(threads, SslContextBuilder.forClient());
     }
 
     /** @param tls how https providers are reached (tests pass one that trusts their own certificate) */
-    public UpstreamHttp(int threads, SslContext tls) {
-        this.tls = tls;
+    public UpstreamHttp(int threads, SslContextBuilder tls) {
+        try {
+            this.tls = tls.build();
+            this.tlsH2 = tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2)).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("no TLS client context", e);
+        }
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory());
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
         pools = new AbstractChannelPoolMap<>() {
             @Override
@@ -87,13 +104,17 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private void initChannel(Origin origin, Channel ch) {
         if (origin.tls()) {
-            SslHandler ssl = tls.newHandler(ch.alloc(), origin.host(), origin.port());
-            SSLParameters params = ssl.engine().getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the provider's host
-            ssl.engine().setSSLParameters(params);
-            ch.pipeline().addLast("tls", ssl);
+            ch.pipeline().addLast("tls", tlsHandler(tls, origin, ch));
         }
         ch.pipeline().addLast("codec", new HttpClientCodec()).addLast("exchange", new Exchange());
+    }
+
+    private static SslHandler tlsHandler(SslContext context, Origin origin, Channel ch) {
+        SslHandler ssl = context.newHandler(ch.alloc(), origin.host(), origin.port());
+        SSLParameters params = ssl.engine().getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the provider's host
+        ssl.engine().setSSLParameters(params);
+        return ssl;
     }
 
     /**
@@ -103,8 +124,21 @@ public final class UpstreamHttp implements AutoCloseable {
      * @return a handle that abandons the call (closing its connection)
      */
     public Call post(URI uri, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
+        return post(uri, UpstreamProtocol.HTTP_1_1, headers, body, idle, listener);
+    }
+
+    /** As {@link #post(URI, Map, byte[], Duration, ResponseListener)}, in the provider's protocol. */
+    public Call post(URI uri, UpstreamProtocol protocol, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
         Call call = new Call(listener);
-        send(Origin.of(uri), call, () -> request(uri, headers, body), idle);
+        Origin origin = Origin.of(uri);
+        Supplier<FullHttpRequest> request = () -> request(uri, headers, body);
+        if (protocol.http2()) {
+            h2.computeIfAbsent(new H2Origin(origin, protocol.streamsPerConnection()), o -> new H2Connections(
+                    bootstrap.clone().remoteAddress(origin.host(), origin.port()),
+                    origin.tls() ? ch -> tlsHandler(tlsH2, origin, ch) : null, o.streams())).send(call, request, idle);
+        } else {
+            send(origin, call, request, idle);
+        }
         return call;
     }
 
@@ -151,7 +185,7 @@ public final class UpstreamHttp implements AutoCloseable {
      * Runs a connection listener's work; what it throws fails the call. Netty only logs what a listener
      * throws, so without this a call would never be told its outcome and its caller would wait forever.
      */
-    private static void toldOnThrow(Call call, Runnable work) {
+    static void toldOnThrow(Call call, Runnable work) {
         try {
             work.run();
         } catch (RuntimeException | Error e) {
@@ -167,14 +201,6 @@ public final class UpstreamHttp implements AutoCloseable {
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         headers.forEach(request.headers()::set);
         return request;
-    }
-
-    private static SslContext defaultTls() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("no TLS client context", e);
-        }
     }
 
     private static String path(URI uri) {

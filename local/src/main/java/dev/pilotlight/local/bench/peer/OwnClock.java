@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 public final class OwnClock {
     private static final Pattern BUCKET = Pattern.compile("^pilotlight_gateway_overhead_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$",
             Pattern.MULTILINE);
+    private static final Pattern IN_FLIGHT = Pattern.compile("^pilotlight_gateway_inflight_requests(?:\\{[^}]*})? ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern EDGE = Pattern.compile("^pilotlight_gateway_http_edge_total\\{event=\"([^\"]+)\"} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final String metricsUrl;
     private final String key;
@@ -29,14 +31,40 @@ public final class OwnClock {
 
     /** Cumulative count per upper bound (seconds; +Inf as infinity). */
     public Map<Double, Long> read() throws IOException, InterruptedException {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).header("Authorization", "Bearer " + key)
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<Double, Long> out = new TreeMap<>();
-        Matcher m = BUCKET.matcher(text);
+        Matcher m = BUCKET.matcher(scrape());
         while (m.find()) {
             out.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), (long) Double.parseDouble(m.group(2)));
         }
         return out;
+    }
+
+    /** The gateway's connections it closed for a request's headers or body arriving too late (a slow client, or a load generator falling behind). */
+    public Map<String, Long> edgeTimeouts() throws IOException, InterruptedException {
+        Map<String, Long> out = new TreeMap<>();
+        Matcher m = EDGE.matcher(scrape());
+        while (m.find()) {
+            out.put(m.group(1), (long) Double.parseDouble(m.group(2)));
+        }
+        return out;
+    }
+
+    /** The gateway's requests being served now ({@code pilotlight_gateway_inflight_requests}, this scrape included); -1 when unreadable. */
+    public long inFlight() {
+        try {
+            Matcher m = IN_FLIGHT.matcher(scrape());
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String scrape() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).header("Authorization", "Bearer " + key)
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The smallest bucket bound (ms) holding at least {@code q} of the calls between the two readings; NaN when none were counted. */
