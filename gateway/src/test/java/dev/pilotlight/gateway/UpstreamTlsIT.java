@@ -13,6 +13,10 @@ import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.ProviderFailure;
 import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
 import dev.pilotlight.gateway.provider.netty.UpstreamProtocol;
+import dev.pilotlight.testkit.upstream.SimulatedUpstream;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Providers are reached over https (real ones always are): a JDK HTTPS server with a certificate made
  * by keytool for "localhost" answers the untranslated client when its certificate is trusted, and
- * the client refuses it when it is not (the JDK's own trust store, as in production).
+ * the client refuses it when it is not (the JDK's own trust store, as in production). A provider
+ * catalogued as HTTP/2 must choose h2 by ALPN: the JDK's server does not (named), the simulated
+ * upstream's TLS side does (answered over HTTP/2).
  */
 class UpstreamTlsIT {
     private static final String ANSWER = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
@@ -94,6 +100,20 @@ class UpstreamTlsIT {
                     .hasMessageContaining("set its http to 1.1");
         } finally {
             server.stop(0);
+        }
+
+        // a provider that does choose h2 (the simulated upstream's TLS side, same certificate): answers over HTTP/2
+        SslContext h2Server = SslContextBuilder.forServer(kmf).applicationProtocolConfig(new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2)).build();
+        try (SimulatedUpstream up = SimulatedUpstream.start(3L);
+             UpstreamHttp trusting = new UpstreamHttp(1, SslContextBuilder.forClient().trustManager(cert))) {
+            ProviderSpec h2 = new ProviderSpec("tls-h2", ProviderSpec.Kind.OPENAI, up.startH2Tls(h2Server), "k", Duration.ofSeconds(10), 1, 50,
+                    20, Duration.ofSeconds(10), UpstreamProtocol.http2(100));
+            OpenAiWireClient client = new OpenAiWireClient(h2, trusting);
+            assertThat(client.call(call, null).join().text()).startsWith("Simulated answer");
+            assertThat(client.call(call, d -> { }).join().text()).startsWith("Simulated answer"); // streamed
+            assertThat(up.h2TlsConnections()).isEqualTo(1);
         }
     }
 }

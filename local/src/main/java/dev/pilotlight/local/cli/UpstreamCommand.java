@@ -26,6 +26,7 @@ final class UpstreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatedUpstream upstream = SimulatedUpstream.start(InetAddress.getByName(bind), port, seed, 64);
         System.out.println("simulated upstream listening on " + bind + ":" + port + " (OpenAI base URL http://<host>:" + port + "/v1)");
+        System.out.println("the same over HTTP/2 without TLS (a catalog provider's http: 2): " + upstream.h2cBaseUrl().replace("127.0.0.1", "<host>"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             upstream.close();

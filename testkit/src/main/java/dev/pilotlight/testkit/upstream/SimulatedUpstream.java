@@ -43,7 +43,8 @@ public final class SimulatedUpstream implements AutoCloseable {
     /** The handlers by path, for both sides (HTTP/1.1 and h2c). */
     private final Map<String, HttpHandler> contexts = new java.util.LinkedHashMap<>();
     /** The HTTP/2 side, started when first asked for. */
-    private H2cFront h2c;
+    private H2Front h2c;
+    private H2Front h2Tls;
     private final ExecutorService pool;
     private final java.util.concurrent.ScheduledExecutorService thinkTime = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sim-upstream-think");
@@ -111,9 +112,26 @@ public final class SimulatedUpstream implements AutoCloseable {
      */
     public synchronized String h2cBaseUrl() {
         if (h2c == null) {
-            h2c = new H2cFront(server.getAddress().getAddress(), contexts, pool);
+            h2c = new H2Front(server.getAddress().getAddress(), contexts, pool, null);
         }
         return "http://127.0.0.1:" + h2c.port() + "/v1";
+    }
+
+    /**
+     * Starts an HTTP/2 side over TLS (h2 by ALPN, as real providers are reached) with the given server context, which
+     * must offer h2; returns its base URL for host {@code localhost} (its connections: {@link #h2TlsConnections()}).
+     */
+    public synchronized String startH2Tls(io.netty.handler.ssl.SslContext serverTls) {
+        if (h2Tls != null) {
+            throw new IllegalStateException("the TLS HTTP/2 side is already started");
+        }
+        h2Tls = new H2Front(server.getAddress().getAddress(), contexts, pool, serverTls);
+        return "https://localhost:" + h2Tls.port() + "/v1";
+    }
+
+    /** Connections the TLS HTTP/2 side has accepted (0 before it started). */
+    public synchronized long h2TlsConnections() {
+        return h2Tls == null ? 0 : h2Tls.connectionsAccepted();
     }
 
     public void setDefault(FaultProfile p) {
@@ -539,6 +557,10 @@ public final class SimulatedUpstream implements AutoCloseable {
             if (h2c != null) {
                 h2c.close();
                 h2c = null;
+            }
+            if (h2Tls != null) {
+                h2Tls.close();
+                h2Tls = null;
             }
         }
         thinkTime.shutdownNow();

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,26 +30,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The simulated upstream's HTTP/2 side, cleartext with prior knowledge (h2c), as a provider that
- * speaks HTTP/2 would be reached: each stream's request goes to the same handlers as the HTTP/1.1
- * side, on the same executor, through a {@link StreamExchange}.
+ * The simulated upstream's HTTP/2 side, cleartext with prior knowledge (h2c) or over TLS (h2 by
+ * ALPN), as a provider that speaks HTTP/2 would be reached: each stream's request goes to the same
+ * handlers as the HTTP/1.1 side, on the same executor, through a {@link StreamExchange}.
  */
-final class H2cFront implements AutoCloseable {
+final class H2Front implements AutoCloseable {
     /** Streams one connection may carry at once: what the gateway's streams-per-connection meets. */
     static final int MAX_STREAMS = 1_000;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sim-upstream-h2c", true),
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sim-upstream-h2", true),
             NioIoHandler.newFactory());
     private final Channel server;
     private final AtomicLong connections = new AtomicLong();
 
-    H2cFront(InetAddress bind, Map<String, HttpHandler> contexts, Executor handlers) {
+    /** @param tls the server's TLS context, offering h2 by ALPN; null for h2c */
+    H2Front(InetAddress bind, Map<String, HttpHandler> contexts, Executor handlers, SslContext tls) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forServer()
                                         .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS)).build(),
                                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
