@@ -3,6 +3,7 @@ package dev.pilotlight.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pilotlight.common.Deadline;
 import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.provider.ChatCall;
@@ -93,6 +94,33 @@ class UpstreamHttp2IT {
             // one stream per connection: the next call finds the connection free again (no second connection)
             assertThat(client.call(HELLO, null).get(10, TimeUnit.SECONDS).text()).startsWith("Simulated answer");
             assertThat(up.h2cConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aProviderThatSaysGoawayAnswersItsOpenStreamsAndNewCallsGoOnANewConnection() throws Exception {
+        try (SimulatedUpstream up = SimulatedUpstream.start(9L); UpstreamHttp http = new UpstreamHttp(1)) {
+            up.setModelProfile("slow", new FaultProfile(0, 500, 1_500, 0, 5));
+            OpenAiWireClient client = client(up, http, 100); // one attempt: a call sent to the closing connection would fail
+            List<CompletableFuture<ChatResult>> open = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                open.add(client.call(HELLO.withModel("slow"), null));
+            }
+            Deadline.require("the upstream has the 10 calls", Duration.ofSeconds(10), () -> up.thinking() == 10);
+            up.h2cGoAway();
+            // once the GOAWAY is read, calls go on a new connection (one sent while it was on its way is still served
+            // on the old one); a client that kept using the old connection would never open a second
+            Deadline.require("a call answered on a new connection", Duration.ofSeconds(10), () -> {
+                try {
+                    return client.call(HELLO, null).get(10, TimeUnit.SECONDS).text().startsWith("Simulated answer")
+                            && up.h2cConnections() == 2;
+                } catch (Exception e) {
+                    throw new AssertionError("a call around the GOAWAY failed", e);
+                }
+            });
+            for (CompletableFuture<ChatResult> c : open) {
+                assertThat(c.get(10, TimeUnit.SECONDS).text()).startsWith("Simulated answer");
+            }
         }
     }
 }

@@ -13,12 +13,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +47,7 @@ final class H2Front implements AutoCloseable {
             NioIoHandler.newFactory());
     private final Channel server;
     private final AtomicLong connections = new AtomicLong();
+    private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /** @param tls the server's TLS context, offering h2 by ALPN; null for h2c */
     H2Front(InetAddress bind, Map<String, HttpHandler> contexts, Executor handlers, SslContext tls) {
@@ -51,6 +57,7 @@ final class H2Front implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        open.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
@@ -67,6 +74,21 @@ final class H2Front implements AutoCloseable {
                 })
                 .bind(new InetSocketAddress(bind, 0)).syncUninterruptibly().channel();
     }
+
+    /**
+     * Says GOAWAY (no error) on every open connection, as a provider about to restart does: the streams already open
+     * are still answered, and so are streams the client opened before it read the GOAWAY (a last stream id with
+     * room for them, as RFC 9113 section 6.8 advises: Netty's server otherwise fails the whole connection at their
+     * DATA); a client must open new ones on another connection. The connections stay open.
+     */
+    void goAway() {
+        for (Channel ch : open) {
+            ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(IN_TRANSIT));
+        }
+    }
+
+    /** Streams a client may have opened while a GOAWAY was on its way. */
+    private static final int IN_TRANSIT = 100;
 
     long connectionsAccepted() {
         return connections.get();

@@ -57,6 +57,7 @@ public final class SimulatedUpstream implements AutoCloseable {
     private final java.util.Deque<String> received = new java.util.ArrayDeque<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong thinking = new AtomicLong();
     private final Random random;
     private volatile FaultProfile defaultProfile = FaultProfile.HEALTHY;
 
@@ -185,6 +186,18 @@ public final class SimulatedUpstream implements AutoCloseable {
         return Map.of("SIM_OPENAI_URL", h2cBaseUrl(), "SIM_OPENAI_HTTP", "2", "SIM_ANTHROPIC_URL", anthropicBaseUrl());
     }
 
+    /** The h2c side says GOAWAY on every connection it has (a provider restarting): open streams are still answered. */
+    public synchronized void h2cGoAway() {
+        if (h2c != null) {
+            h2c.goAway();
+        }
+    }
+
+    /** Calls the simulated model is thinking about now (read, not yet answered). */
+    public long thinking() {
+        return thinking.get();
+    }
+
     /** Connections the HTTP/2 side has accepted since it started (0 before): how well calls were multiplexed. */
     public synchronized long h2cConnections() {
         return h2c == null ? 0 : h2c.connectionsAccepted();
@@ -243,7 +256,9 @@ public final class SimulatedUpstream implements AutoCloseable {
             return;
         }
         // the simulated provider's think time, not synchronisation
+        thinking.incrementAndGet();
         thinkTime.schedule(() -> pool.execute(() -> {
+            thinking.decrementAndGet();
             try {
                 answer(ex, wire, req, version, p, roll);
             } catch (IOException e) {
