@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
         releaseChannel = new ReleaseChannel(signer, releases, audit, publish, deadLetter);
         experiments = new ExperimentBoard(signer, deadLetter);
         scorecards = new ScorecardBoard(signer, deadLetter);
-        RecentInvocations recent = new RecentInvocations();
+        RecentInvocations recent = new RecentInvocations(config.feedbackContextCalls());
         ReviewQueue reviews = new ReviewQueue(signer, events, recent, deadLetter);
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards, reviews),
                 config.controlReplay(), deadLetter);

@@ -49,7 +49,8 @@ public record GatewayConfig(
         int userPerMinute,
         int ipPerMinute,
         double userDailyUsd,
-        dev.pilotlight.gateway.invoke.InvocationIds.Scope feedbackScope) {
+        dev.pilotlight.gateway.invoke.InvocationIds.Scope feedbackScope,
+        int feedbackContextCalls) {
 
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("pilotlight.gateway.id", ""),
@@ -80,7 +81,8 @@ public record GatewayConfig(
             Map.entry("pilotlight.limits.user-per-minute", "120"),
             Map.entry("pilotlight.limits.ip-per-minute", "600"),
             Map.entry("pilotlight.limits.user-daily-usd", "10"),
-            Map.entry("pilotlight.feedback.scope", "user"));
+            Map.entry("pilotlight.feedback.scope", "user"),
+            Map.entry("pilotlight.feedback.context-calls", "200000"));
 
 
 
@@ -144,7 +146,8 @@ public record GatewayConfig(
                 p.integer("pilotlight.limits.user-per-minute", 1, 1_000_000),
                 p.integer("pilotlight.limits.ip-per-minute", 1, 10_000_000),
                 p.decimal("pilotlight.limits.user-daily-usd", 0, 1_000_000),
-                p.feedbackScope("pilotlight.feedback.scope"));
+                p.feedbackScope("pilotlight.feedback.scope"),
+                p.integer("pilotlight.feedback.context-calls", 1_000, 10_000_000));
         if (!p.errors.isEmpty()) {
             throw new ConfigException(p.errors);
         }

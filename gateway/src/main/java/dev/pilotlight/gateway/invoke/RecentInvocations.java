@@ -14,8 +14,13 @@ public final class RecentInvocations {
     /** The context of one served call. */
     public record Context(String userId, String route, String promptVersion, String variant, String model) {}
 
-    private final Cache<String, Context> byEventId = Caffeine.newBuilder()
-            .maximumSize(200_000).expireAfterWrite(Duration.ofDays(1)).build();
+    /** About 270 bytes of heap per call kept (measured: docs/configuration.md, pilotlight.feedback.context-calls). */
+    private final Cache<String, Context> byEventId;
+
+    /** @param contextCalls how many calls' contexts are kept (the most recent, for a day at most) */
+    public RecentInvocations(int contextCalls) {
+        byEventId = Caffeine.newBuilder().maximumSize(contextCalls).expireAfterWrite(Duration.ofDays(1)).build();
+    }
 
     /** Answers kept for the review queue (docs/usage.md, "Review queue"): at most 2,000 characters each. */
     static final int ANSWERS_KEPT = 2_000;

@@ -17,17 +17,19 @@ class GatewayConfigTest {
         assertThat(c.controlReplay()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.gatewayId()).startsWith("gw-");
+        assertThat(c.feedbackContextCalls()).isEqualTo(200_000);
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.gateway.port", "eighty",
-                "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red")))
+                "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red", "pilotlight.feedback.context-calls", "10")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("pilotlight.gateway.port=eighty is not a whole number")
                 .hasMessageContaining("pilotlight.heartbeat.interval: 'soon' is not a duration")
                 .hasMessageContaining("pilotlight.control.key is required")
-                .hasMessageContaining("unknown setting pilotlight.colour");
+                .hasMessageContaining("unknown setting pilotlight.colour")
+                .hasMessageContaining("pilotlight.feedback.context-calls=10 must be between 1000 and 10000000");
     }
 
     @Test
