@@ -2,6 +2,8 @@ package dev.pilotlight.gateway;
 
 import dev.pilotlight.gateway.Gateway;
 import dev.pilotlight.gateway.config.GatewayConfig;
+import dev.pilotlight.testkit.DemoCatalog;
+import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.http.GatewayClient;
 import dev.pilotlight.common.Deadline;
@@ -9,7 +11,6 @@ import dev.pilotlight.testkit.upstream.SimulatedUpstream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,16 +61,7 @@ public final class GatewayFixture implements AutoCloseable {
      * schemas it names beside it; for {@code pilotlight.catalog.file}.
      */
     public static Path demoCatalogWithTimeout(Path dir, String timeout) throws IOException {
-        Path catalog = dir.resolve("catalog.yaml");
-        Files.writeString(catalog, Files.readString(Path.of("../config/catalog.local.yaml"))
-                .replace("timeout: 10s", "timeout: " + timeout));
-        Files.createDirectories(dir.resolve("schemas"));
-        try (var schemas = Files.list(Path.of("../config/schemas"))) {
-            for (Path s : schemas.toList()) {
-                Files.copy(s, dir.resolve("schemas").resolve(s.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return catalog;
+        return DemoCatalog.copy(Fixtures.HOME, dir, DemoCatalog.providerTimeout(timeout));
     }
 
     public String bootstrap() {

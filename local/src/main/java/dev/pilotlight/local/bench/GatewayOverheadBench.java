@@ -2,6 +2,7 @@ package dev.pilotlight.local.bench;
 
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.common.Deadline;
+import dev.pilotlight.testkit.DemoCatalog;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.LoopbackPorts;
 import dev.pilotlight.testkit.http.HttpProbe;
@@ -221,7 +222,7 @@ public final class GatewayOverheadBench {
 
     /** The local catalog with every route's drift sampling set to 0 (the schemas it names copied beside it). */
     private Path catalogWithoutDrift(Path work) throws IOException {
-        return catalogCopy(work.resolve("no-drift"), text -> text.replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
+        return DemoCatalog.copy(home, work.resolve("no-drift"), text -> text.replaceAll("(?m)^(\\s+sample:)\\s*[0-9.]+", "$1 0"));
     }
 
     /**
@@ -233,21 +234,7 @@ public final class GatewayOverheadBench {
         if (inFlight == 0 || seconds <= 10) {
             return home.resolve("config/catalog.local.yaml");
         }
-        return catalogCopy(work.resolve("slow-upstream"), text -> text.replace("timeout: 10s", "timeout: " + seconds + "s"));
-    }
-
-    /** The local catalog changed by {@code edit}, in {@code dir} with the schemas it names copied beside it. */
-    private Path catalogCopy(Path dir, java.util.function.UnaryOperator<String> edit) throws IOException {
-        Files.createDirectories(dir);
-        Path schemas = Files.createDirectories(dir.resolve("schemas"));
-        try (var files = Files.list(home.resolve("config/schemas"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, schemas.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Path catalog = dir.resolve("catalog.yaml");
-        Files.writeString(catalog, edit.apply(Files.readString(home.resolve("config/catalog.local.yaml"))));
-        return catalog;
+        return DemoCatalog.copy(home, work.resolve("slow-upstream"), DemoCatalog.providerTimeout(seconds + "s"));
     }
 
     private Process startGateway(Path work, String bootstrap, SimulatedUpstream upstream, Path catalog) throws IOException {
