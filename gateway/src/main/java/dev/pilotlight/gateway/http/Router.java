@@ -5,6 +5,7 @@ import dev.pilotlight.gateway.auth.Principal;
 import dev.pilotlight.gateway.limits.RateLimits;
 import dev.pilotlight.gateway.metrics.GatewayMetrics;
 import dev.pilotlight.gateway.provider.ClientCancelled;
+import dev.pilotlight.gateway.provider.ModelChain;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,8 +54,8 @@ public final class Router {
     private final Duration requestTimeout;
     private final GatewayMetrics metrics;
 
-    /** @param ipPerMinute requests per minute per client address, checked before authentication */
     /**
+     * @param ipPerMinute requests per minute per client address, checked before authentication
      * @param requestTimeout the longest a request may stay unanswered (streams included): past it the caller gets a
      *                       504, whatever the endpoint is still waiting for, and the request is no longer in flight
      */
@@ -115,7 +115,7 @@ public final class Router {
         // holds its caller, its memory and an in-flight slot for good, so none may outlive this
         done.toCompletableFuture().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ignored, e) -> {
             if (e != null) {
-                fail(req, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                fail(req, ModelChain.unwrap(e));
             }
             req.complete();
             inFlight.decrementAndGet();
