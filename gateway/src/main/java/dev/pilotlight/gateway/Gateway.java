@@ -38,11 +38,11 @@ import dev.pilotlight.gateway.cache.ResponseCache;
 import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.drift.DriftSampler;
 import dev.pilotlight.gateway.catalog.Catalog;
-import dev.pilotlight.gateway.catalog.Route;
 import dev.pilotlight.gateway.prompt.PromptRegistry;
 import dev.pilotlight.gateway.provider.Langchain4jClient;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
 import dev.pilotlight.gateway.provider.netty.UpstreamHttp;
+import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,7 +59,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -83,6 +82,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ModelChain models;
     private final OkHttpTransports transports;
+    /** The server's event loops, shared by the calls to OpenAI-format providers (docs/architecture.md, "Gateway threads"). */
+    private final EventLoopGroup loops = HttpEdge.newLoops();
     /** OpenAI-format providers, without a thread per call in flight. */
     private final UpstreamHttp upstreamHttp;
     /** Translated providers' blocking calls (langchain4j), and the chain's retry backoff timer. */
@@ -123,7 +124,7 @@ public final class Gateway implements AutoCloseable {
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards, reviews),
                 config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
-        upstreamHttp = new UpstreamHttp(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        upstreamHttp = UpstreamHttp.onLoops(loops);
         translatedCalls = Executors.newCachedThreadPool(daemon("provider-translated"));
         retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("model-retry"));
         models = new ModelChain(catalog, spec -> spec.kind() == ProviderSpec.Kind.OPENAI
@@ -143,7 +144,7 @@ public final class Gateway implements AutoCloseable {
         InvocationIds ids = new InvocationIds(config.controlKey());
         InvokeEndpoints invoke = new InvokeEndpoints(catalog, service, ids, metrics);
         AdminEndpoints admin = new AdminEndpoints(catalog, registry, releases, applier, experiments, scorecards, reviews);
-        router = new Router(auth, rateLimits, config.ipPerMinute(), metrics, config.requestTimeout())
+        router = new Router(auth, rateLimits, config.ipPerMinute(), metrics, config.requestTimeout(), config.inlineBodyBytes())
                 .bind(Endpoint.HEALTHZ, req -> req.respond(200, Map.of("status", "ok")))
                 .bind(Endpoint.READYZ, req -> req.respond(isReady() ? 200 : 503, Map.of("ready", isReady(),
                         "controlLoop", control.isReady(), "kafka", events.kafkaReachable() ? "reachable" : "unreachable (spooling)",
@@ -206,7 +207,7 @@ public final class Gateway implements AutoCloseable {
             Gateway g = new Gateway(config, variables);
             g.control.start();
             g.heartbeat.start(config.heartbeatInterval());
-            g.edge = HttpEdge.start(g.edgeSettings(), g.router, g.metrics::edge);
+            g.edge = HttpEdge.start(g.edgeSettings(), g.router, g.loops, g.metrics::edge);
             LOG.info("gateway {} listening on {}", config.gatewayId(), g.baseUrl());
             return g;
         } catch (IOException | io.netty.channel.ChannelException e) {
@@ -272,6 +273,7 @@ public final class Gateway implements AutoCloseable {
         control.close();
         events.close();
         upstreamHttp.close();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         retryTimer.shutdownNow();
         translatedCalls.shutdownNow();
         transports.close();

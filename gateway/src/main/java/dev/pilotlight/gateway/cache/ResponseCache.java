@@ -25,7 +25,8 @@ public final class ResponseCache {
     public ResponseCache(Iterable<Route> routes) {
         for (Route r : routes) {
             if (r.cache().enabled()) {
-                byRoute.put(r.name(), Caffeine.newBuilder().maximumSize(r.cache().maxEntries())
+                // upkeep on the calling thread, not handed off to a pool (docs/architecture.md, "Gateway threads")
+                byRoute.put(r.name(), Caffeine.newBuilder().executor(Runnable::run).maximumSize(r.cache().maxEntries())
                         .expireAfterWrite(r.cache().ttl()).build());
             }
         }

@@ -2,6 +2,7 @@ package dev.pilotlight.gateway.events;
 
 import dev.pilotlight.common.codec.JsonCodec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventEmitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
+    /** How long the sender rests when it found nothing to send. */
+    static final long HANDOFF_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final int BATCH = 1024;
 
     private final Producer<String, byte[]> producer;
     private final DiskSpool spool;
@@ -87,35 +92,43 @@ public final class EventEmitter implements AutoCloseable {
         }
     }
 
+    /**
+     * The sender picks records up in batches, waking on its own every {@link #HANDOFF_PAUSE_NANOS} rather than
+     * being woken for each record: a request thread never pays for waking it (docs/architecture.md, "Gateway
+     * threads"). The producer lingers 5 ms anyway, so the pause adds no more than that to an event's trip.
+     */
     private void drain() {
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(BATCH);
         while (running || !queue.isEmpty()) {
-            ProducerRecord<String, byte[]> r;
-            try {
-                r = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (r == null) {
+            if (queue.drainTo(batch, BATCH) == 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                LockSupport.parkNanos(HANDOFF_PAUSE_NANOS);
                 continue;
             }
-            if (kafkaDown) {
-                toSpool(r); // the redeliverer probes Kafka and clears the flag when it answers
-                continue;
-            }
-            try {
-                producer.send(r, (meta, err) -> {
-                    if (err == null) {
-                        emitted.incrementAndGet();
-                    } else {
-                        kafkaDown = true;
-                        toSpool(r);
-                    }
-                });
-            } catch (RuntimeException e) {
-                kafkaDown = true;
-                toSpool(r); // metadata unavailable within max.block.ms, buffer full, producer closed
-            }
+            batch.forEach(this::send);
+            batch.clear();
+        }
+    }
+
+    private void send(ProducerRecord<String, byte[]> r) {
+        if (kafkaDown) {
+            toSpool(r); // the redeliverer probes Kafka and clears the flag when it answers
+            return;
+        }
+        try {
+            producer.send(r, (meta, err) -> {
+                if (err == null) {
+                    emitted.incrementAndGet();
+                } else {
+                    kafkaDown = true;
+                    toSpool(r);
+                }
+            });
+        } catch (RuntimeException e) {
+            kafkaDown = true;
+            toSpool(r); // metadata unavailable within max.block.ms, buffer full, producer closed
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
 /**
  * The gateway's HTTP/1.1 server (Netty). Per connection, in order: the connection limits (before
  * any parsing), the header/body/idle deadlines, the decoder with limits on the request line and
- * headers, the body aggregator with the body limit, and the dispatcher that runs the router on a
- * worker thread. Nothing here answers in HTML or with a stack trace (docs/security.md, "HTTP edge").
+ * headers, the body aggregator with the body limit, and the dispatcher that hands each request to
+ * the router on its event loop (the router moves what may block to a worker thread). Nothing here answers in HTML or with a stack trace (docs/security.md, "HTTP edge").
  */
 public final class HttpEdge implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 8192;
@@ -40,14 +41,14 @@ public final class HttpEdge implements AutoCloseable {
     private final ConnectionLimits limits;
     private final Channel server;
 
-    private HttpEdge(EdgeSettings settings, Router router, Consumer<String> onEdgeEvent) throws InterruptedException {
+    private HttpEdge(EdgeSettings settings, Router router, EventLoopGroup io, Consumer<String> onEdgeEvent) throws InterruptedException {
         this.settings = settings;
         this.router = router;
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress(), onEdgeEvent);
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.io = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
-        // endpoints block on their model call: threads come and go with load (idle ones end after a
-        // minute), up to the configured number; beyond that requests wait in the queue
+        this.io = io;
+        // for endpoints that may block and large bodies: threads come and go with load (idle ones end
+        // after a minute), up to the configured number; beyond that requests wait in the queue
         ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(null, r, "gateway-http", 512 * 1024);
@@ -76,10 +77,19 @@ public final class HttpEdge implements AutoCloseable {
                 .bind(new InetSocketAddress(settings.bind(), settings.port())).sync().channel();
     }
 
-    /** @param onEdgeEvent told of each refused connection and missed deadline (for metrics) */
-    public static HttpEdge start(EdgeSettings settings, Router router, Consumer<String> onEdgeEvent) {
+    /** The event loops a server reads its connections on: one per core (at least two), shared with {@code UpstreamHttp.onLoops}. */
+    public static EventLoopGroup newLoops() {
+        return new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new DefaultThreadFactory("gateway-io", true), NioIoHandler.newFactory());
+    }
+
+    /**
+     * @param io          the event loops that read and write the connections (from {@link #newLoops()}; not shut down here)
+     * @param onEdgeEvent told of each refused connection and missed deadline (for metrics)
+     */
+    public static HttpEdge start(EdgeSettings settings, Router router, EventLoopGroup io, Consumer<String> onEdgeEvent) {
         try {
-            return new HttpEdge(settings, router, onEdgeEvent);
+            return new HttpEdge(settings, router, io, onEdgeEvent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + settings.bind() + ":" + settings.port(), e);
@@ -106,7 +116,6 @@ public final class HttpEdge implements AutoCloseable {
         }
         workers.shutdown();
         channels.close().awaitUninterruptibly(Duration.ofSeconds(5).toMillis());
-        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownNow();
     }

@@ -92,9 +92,15 @@ public final class Request {
         return body;
     }
 
+    /** The body's size in bytes, as received. */
+    int bodyBytes() {
+        return http.content().readableBytes();
+    }
+
     /** The caller's address as the socket sees it (a proxy in front must be trusted explicitly; none is). */
     public String clientIp() {
-        return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+        return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress()
+                : String.valueOf(channel.remoteAddress()); // not an IP socket (a local or embedded channel): named as it is
     }
 
     /** Whether the caller is still connected. */

@@ -6,13 +6,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each complete request to a worker thread (endpoints block while a model answers) and
- * stops reading the connection until the response is written, so one connection has one request
+ * Hands each complete request to the router (on this event loop; the router moves what may block
+ * to a worker thread) and stops reading the connection until the response is written, so one connection has one request
  * in progress; a pipelined request that was already read waits its turn. Requests that could not
  * be decoded are answered here. State is confined to the channel's event loop.
  */
@@ -51,12 +50,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         busy = true;
+        // always queued, even when already on the loop: a pipelined next request is then not served inside this one's write
         Request request = new Request(ctx.channel(), http, keep -> ctx.executor().execute(() -> finished(ctx, http, keep)));
-        try {
-            workers.execute(() -> router.handle(request));
-        } catch (RejectedExecutionException e) {
-            request.fail(new ApiError(503, "server_error", "shutting_down", null, "the gateway is shutting down"));
-        }
+        router.handle(request, workers);
     }
 
     private void finished(ChannelHandlerContext ctx, FullHttpRequest http, boolean keep) {

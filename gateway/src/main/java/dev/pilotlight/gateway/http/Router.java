@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Optional;
@@ -38,28 +40,38 @@ public final class Router {
         void handle(Request request) throws IOException;
     }
 
-    /** An endpoint that answers later (a model call): the worker thread is free as soon as it returns. */
+    /**
+     * An endpoint that answers later (a model call) and does only CPU work until then: it runs on the
+     * event loop that read the request, unless the body is large (then on a worker thread).
+     */
     @FunctionalInterface
     public interface AsyncHandler {
         CompletionStage<?> handle(Request request) throws IOException;
     }
 
+    /** A handler and whether it may block (then it always runs on a worker thread). */
+    private record Bound(AsyncHandler handler, boolean blocks) {}
+
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final Map<Endpoint, AsyncHandler> handlers = new EnumMap<>(Endpoint.class);
+    private final Map<Endpoint, Bound> handlers = new EnumMap<>(Endpoint.class);
     private final ApiKeyAuthenticator auth;
     private final RateLimits rateLimits;
     private final long ipPerMinute;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Duration requestTimeout;
     private final GatewayMetrics metrics;
+    private final int inlineBodyBytes;
 
     /**
      * @param ipPerMinute requests per minute per client address, checked before authentication
      * @param requestTimeout the longest a request may stay unanswered (streams included): past it the caller gets a
      *                       504, whatever the endpoint is still waiting for, and the request is no longer in flight
+     * @param inlineBodyBytes the largest body an {@link AsyncHandler} is run for on the event loop (larger: a worker)
      */
-    public Router(ApiKeyAuthenticator auth, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics, Duration requestTimeout) {
+    public Router(ApiKeyAuthenticator auth, RateLimits rateLimits, long ipPerMinute, GatewayMetrics metrics, Duration requestTimeout,
+                  int inlineBodyBytes) {
+        this.inlineBodyBytes = inlineBodyBytes;
         this.requestTimeout = requestTimeout;
         this.metrics = metrics;
         this.auth = auth;
@@ -68,15 +80,15 @@ public final class Router {
     }
 
     public Router bind(Endpoint endpoint, Handler handler) {
-        handlers.put(endpoint, req -> {
+        handlers.put(endpoint, new Bound(req -> {
             handler.handle(req);
             return DONE;
-        });
+        }, true));
         return this;
     }
 
     public Router bindAsync(Endpoint endpoint, AsyncHandler handler) {
-        handlers.put(endpoint, handler);
+        handlers.put(endpoint, new Bound(handler, false));
         return this;
     }
 
@@ -95,22 +107,43 @@ public final class Router {
     }
 
     /**
-     * Starts one request on the calling (worker) thread; it always ends with a response, now or when
-     * the endpoint's answer is ready (on whichever thread completes it).
+     * Starts one request on the calling event loop: who may call what is decided here; the endpoint runs
+     * here too when it does not block and the body is small (docs/architecture.md, "Gateway threads"),
+     * else on one of {@code workers}. It always ends with a response, now or when the endpoint's answer is
+     * ready (on whichever thread completes it).
      */
-    public void handle(Request req) {
+    public void handle(Request req, Executor workers) {
         inFlight.incrementAndGet();
         long start = System.nanoTime();
-        String label = "unmatched";
-        CompletionStage<?> done;
+        Endpoint endpoint;
         try {
-            Endpoint endpoint = dispatch(req);
-            label = endpoint.label();
-            done = handlers.get(endpoint).handle(req);
-        } catch (IOException | RuntimeException | Error e) { // an Error too: the request is still answered (a 500), not left open
-            done = CompletableFuture.failedFuture(e);
+            endpoint = dispatch(req);
+        } catch (RuntimeException | Error e) {
+            finish(req, "unmatched", start, CompletableFuture.failedFuture(e));
+            return;
         }
-        String endpointLabel = label;
+        Bound bound = handlers.get(endpoint);
+        if (!bound.blocks() && req.bodyBytes() <= inlineBodyBytes) {
+            finish(req, endpoint.label(), start, run(bound, req));
+            return;
+        }
+        try {
+            workers.execute(() -> finish(req, endpoint.label(), start, run(bound, req)));
+        } catch (RejectedExecutionException e) {
+            finish(req, endpoint.label(), start, CompletableFuture.failedFuture(
+                    new ApiError(503, "server_error", "shutting_down", null, "the gateway is shutting down")));
+        }
+    }
+
+    private static CompletionStage<?> run(Bound bound, Request req) {
+        try {
+            return bound.handler().handle(req);
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the request is still answered (a 500), not left open
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void finish(Request req, String endpointLabel, long start, CompletionStage<?> done) {
         // a last resort: every wait inside an endpoint has its own timeout, but a request that is never answered
         // holds its caller, its memory and an in-flight slot for good, so none may outlive this
         done.toCompletableFuture().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ignored, e) -> {

@@ -19,12 +19,13 @@ public final class RecentInvocations {
 
     /** @param contextCalls how many calls' contexts are kept (the most recent, for a day at most) */
     public RecentInvocations(int contextCalls) {
-        byEventId = Caffeine.newBuilder().maximumSize(contextCalls).expireAfterWrite(Duration.ofDays(1)).build();
+        // upkeep on the calling thread, not handed off to a pool (docs/architecture.md, "Gateway threads")
+        byEventId = Caffeine.newBuilder().executor(Runnable::run).maximumSize(contextCalls).expireAfterWrite(Duration.ofDays(1)).build();
     }
 
     /** Answers kept for the review queue (docs/usage.md, "Review queue"): at most 2,000 characters each. */
     static final int ANSWERS_KEPT = 2_000;
-    private final Cache<String, String> answers = Caffeine.newBuilder().maximumSize(ANSWERS_KEPT).expireAfterWrite(Duration.ofDays(1)).build();
+    private final Cache<String, String> answers = Caffeine.newBuilder().executor(Runnable::run).maximumSize(ANSWERS_KEPT).expireAfterWrite(Duration.ofDays(1)).build();
 
     /** Keeps a call's answer, redacted (placeholders for personal data), cut to {@link dev.pilotlight.common.usage.ReviewItem#MAX_ANSWER_CHARS}. */
     public void rememberAnswer(String eventId, String redactedAnswer) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public final class RateLimits {
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the calling thread, not handed off to a pool (docs/architecture.md, "Gateway threads")
             .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
     /**

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -27,23 +28,29 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
  * HTTP to the providers without a thread per call: a few event-loop threads write each request
  * and hand the answer's pieces to a listener as they arrive, so a call waiting for its model holds
  * a socket (HTTP/1.1) or a stream (HTTP/2), not a thread (docs/architecture.md, "Gateway threads").
- * HTTP/1.1: one pool of keep-alive connections per provider origin, health-checked on acquire;
- * HTTP/2: {@link H2Connections} per origin. https origins over TLS.
+ * HTTP/1.1: pools of keep-alive connections per provider origin, health-checked on acquire;
+ * HTTP/2: {@link H2Connections} per origin. https origins over TLS. Given the server's event loops,
+ * a call begun on one of them is written, answered and handed back on that same loop: each loop has
+ * its own connections to each origin, so no thread hand-off lies between the caller's request, its
+ * provider call and its response (docs/architecture.md, "Gateway threads").
  */
 public final class UpstreamHttp implements AutoCloseable {
     /** Where connections go: https ones get TLS (the JDK's trust store, host name verified). */
@@ -54,24 +61,43 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
+    /** One event loop's connections to one origin. */
+    private record Lane(Origin origin, EventLoop loop) {}
+
     private final EventLoopGroup group;
-    private final AbstractChannelPoolMap<Origin, SimpleChannelPool> pools;
+    private final boolean ownsGroup;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final AbstractChannelPoolMap<Lane, SimpleChannelPool> pools;
     private final SslContext tls;
     private final SslContext tlsH2;
     private final Bootstrap bootstrap;
     private final Map<H2Origin, H2Connections> h2 = new ConcurrentHashMap<>();
     /** A connection outside the pool, for a request resent after a stale pooled one; closed when its answer is complete. */
-    private final Function<Origin, Bootstrap> fresh;
+    private final BiFunction<Origin, EventLoop, Bootstrap> fresh;
 
-    /** Where HTTP/2 connections go: the origin and how many streams each carries. */
-    private record H2Origin(Origin origin, int streams) {}
+    /** Where HTTP/2 connections go: the origin, how many streams each carries, and the event loop they are served on. */
+    private record H2Origin(Origin origin, int streams, EventLoop loop) {}
 
+    /** With event loops of its own ({@code threads} of them), closed with it. */
     public UpstreamHttp(int threads) {
         this(threads, SslContextBuilder.forClient());
     }
 
     /** @param tls how https providers are reached (tests pass one that trusts their own certificate) */
     public UpstreamHttp(int threads, SslContextBuilder tls) {
+        this(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory()), true, tls);
+    }
+
+    /**
+     * On the server's event loops (not closed with it): a call begun on one of them stays on it.
+     *
+     * @param loops the loops the gateway's HTTP server reads its requests on
+     */
+    public static UpstreamHttp onLoops(EventLoopGroup loops) {
+        return new UpstreamHttp(loops, false, SslContextBuilder.forClient());
+    }
+
+    private UpstreamHttp(EventLoopGroup group, boolean ownsGroup, SslContextBuilder tls) {
         try {
             this.tls = tls.build();
             this.tlsH2 = tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -80,21 +106,27 @@ public final class UpstreamHttp implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("no TLS client context", e);
         }
-        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory());
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        for (EventExecutor e : group) {
+            loops.add((EventLoop) e);
+        }
         bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
         pools = new AbstractChannelPoolMap<>() {
             @Override
-            protected SimpleChannelPool newPool(Origin origin) {
-                return new SimpleChannelPool(bootstrap.clone().remoteAddress(origin.host(), origin.port()), new AbstractChannelPoolHandler() {
-                    @Override
-                    public void channelCreated(Channel ch) {
-                        initChannel(origin, ch);
-                    }
-                });
+            protected SimpleChannelPool newPool(Lane lane) {
+                Origin origin = lane.origin();
+                return new SimpleChannelPool(bootstrap.clone(lane.loop()).remoteAddress(origin.host(), origin.port()),
+                        new AbstractChannelPoolHandler() {
+                            @Override
+                            public void channelCreated(Channel ch) {
+                                initChannel(origin, ch);
+                            }
+                        });
             }
         };
-        fresh = origin -> bootstrap.clone().remoteAddress(origin.host(), origin.port()).handler(new ChannelInitializer<>() {
+        fresh = (origin, loop) -> bootstrap.clone(loop).remoteAddress(origin.host(), origin.port()).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 UpstreamHttp.this.initChannel(origin, ch);
@@ -131,15 +163,26 @@ public final class UpstreamHttp implements AutoCloseable {
     public Call post(URI uri, UpstreamProtocol protocol, Map<String, String> headers, byte[] body, Duration idle, ResponseListener listener) {
         Call call = new Call(listener);
         Origin origin = Origin.of(uri);
+        EventLoop loop = callersLoop();
         Supplier<FullHttpRequest> request = () -> request(uri, headers, body);
         if (protocol.http2()) {
-            h2.computeIfAbsent(new H2Origin(origin, protocol.streamsPerConnection()), o -> new H2Connections(
-                    bootstrap.clone().remoteAddress(origin.host(), origin.port()),
+            h2.computeIfAbsent(new H2Origin(origin, protocol.streamsPerConnection(), loop), o -> new H2Connections(
+                    bootstrap.clone(loop).remoteAddress(origin.host(), origin.port()),
                     origin.tls() ? ch -> tlsHandler(tlsH2, origin, ch) : null, o.streams())).send(call, request, idle);
         } else {
-            send(origin, call, request, idle);
+            send(new Lane(origin, loop), call, request, idle);
         }
         return call;
+    }
+
+    /** The loop the caller runs on, when it is one of ours; any of them otherwise (a worker thread, the retry timer). */
+    private EventLoop callersLoop() {
+        for (EventLoop l : loops) {
+            if (l.inEventLoop()) {
+                return l;
+            }
+        }
+        return group.next();
     }
 
     /**
@@ -148,8 +191,8 @@ public final class UpstreamHttp implements AutoCloseable {
      * more, on a connection opened for it (the pool may hold more the provider closed at the same time,
      * as a server that caps its idle connections does), as HTTP clients do for stale connections.
      */
-    private void send(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
-        ChannelPool pool = pools.get(origin);
+    private void send(Lane lane, Call call, Supplier<FullHttpRequest> request, Duration idle) {
+        ChannelPool pool = pools.get(lane);
         pool.acquire().addListener(f -> toldOnThrow(call, () -> {
             if (!f.isSuccess()) {
                 call.fail(f.cause());
@@ -159,15 +202,15 @@ public final class UpstreamHttp implements AutoCloseable {
             Exchange exchange = ch.pipeline().get(Exchange.class);
             if (exchange == null) { // closed since the pool's health check (its handlers are gone): stale, not the provider's failure
                 pool.release(ch);
-                sendOnNewConnection(origin, call, request, idle);
+                sendOnNewConnection(lane, call, request, idle);
                 return;
             }
-            exchange.begin(call, pool, idle, request.get(), () -> sendOnNewConnection(origin, call, request, idle));
+            exchange.begin(call, pool, idle, request.get(), () -> sendOnNewConnection(lane, call, request, idle));
         }));
     }
 
-    private void sendOnNewConnection(Origin origin, Call call, Supplier<FullHttpRequest> request, Duration idle) {
-        fresh.apply(origin).connect().addListener((ChannelFuture f) -> toldOnThrow(call, () -> {
+    private void sendOnNewConnection(Lane lane, Call call, Supplier<FullHttpRequest> request, Duration idle) {
+        fresh.apply(lane.origin(), lane.loop()).connect().addListener((ChannelFuture f) -> toldOnThrow(call, () -> {
             if (!f.isSuccess()) {
                 call.fail(f.cause());
                 return;
@@ -211,6 +254,8 @@ public final class UpstreamHttp implements AutoCloseable {
     @Override
     public void close() {
         pools.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
     }
 }
