@@ -35,6 +35,8 @@ public enum Endpoint {
     private final String template;
     private final Role role;
     private final Pattern pattern;
+    /** The template up to its first parameter: a path that does not start with it is not this endpoint. */
+    private final String prefix;
     private final List<String> names = new ArrayList<>();
 
     Endpoint(String method, String template, Role role) {
@@ -51,6 +53,7 @@ public enum Endpoint {
         }
         regex.append(Pattern.quote(template.substring(last)));
         this.pattern = Pattern.compile(regex.toString());
+        this.prefix = template.indexOf('{') < 0 ? template : template.substring(0, template.indexOf('{'));
     }
 
     public String method() {
@@ -72,6 +75,13 @@ public enum Endpoint {
 
     /** The raw (still percent-encoded) values of the template's parameters, or null when the path is not this one. */
     List<String> match(String rawPath) {
+        // every request is matched against every endpoint: string comparisons first, the expression only for a likely match
+        if (names.isEmpty()) {
+            return template.equals(rawPath) ? List.of() : null;
+        }
+        if (!rawPath.startsWith(prefix)) {
+            return null;
+        }
         Matcher m = pattern.matcher(rawPath);
         if (!m.matches()) {
             return null;

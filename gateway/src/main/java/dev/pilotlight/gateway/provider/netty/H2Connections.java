@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -67,7 +68,8 @@ final class H2Connections {
                 call.fail(f.cause());
                 return;
             }
-            new Http2StreamChannelBootstrap((Channel) f.getNow()).handler(new ChannelInitializer<Http2StreamChannel>() {
+            Channel connection = (Channel) f.getNow();
+            new Http2StreamChannelBootstrap(connection).option(ChannelOption.ALLOCATOR, connection.alloc()).handler(new ChannelInitializer<Http2StreamChannel>() {
                 @Override
                 protected void initChannel(Http2StreamChannel ch) {
                     ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false)).addLast(new Exchange());

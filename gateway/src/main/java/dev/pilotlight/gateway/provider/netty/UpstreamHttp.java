@@ -1,6 +1,7 @@
 package dev.pilotlight.gateway.provider.netty;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -112,7 +113,8 @@ public final class UpstreamHttp implements AutoCloseable {
             loops.add((EventLoop) e);
         }
         bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT); // as the server's: docs/benchmarks.md, session 15
         pools = new AbstractChannelPoolMap<>() {
             @Override
             protected SimpleChannelPool newPool(Lane lane) {

@@ -20,7 +20,7 @@ public final class SideBySide {
     /** @param ownClock the gateway's own account of its time, or null for a gateway that keeps none */
     public record Target(String name, long pid, LongFunction<okhttp3.Request> request, OwnClock ownClock) {}
 
-    private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, double ownP50, double ownP99, long rssMb,
+    private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, double ownP50, double ownP99, double ownWithin1Ms, long rssMb,
                        double satRps, double cpuSatMicros, long failed) {}
 
     private final Progress progress;
@@ -56,7 +56,7 @@ public final class SideBySide {
         rows.add(new Row(t.name(), (c1 - c0) / 1e3 / Math.max(1, fixed.ok()),
                 (fixed.micros().getValueAtPercentile(50) - direct.micros().getValueAtPercentile(50)) / 1000.0,
                 (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
-                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed()));
+                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed()));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -65,15 +65,21 @@ public final class SideBySide {
     public void print(PrintStream out) {
         out.printf("side by side: %d req/s fixed rate for %d s (after %d s warm-up), then %d connections closed-loop for %d s;"
                 + " 2 cores shared by load, upstream, broker and the gateway%n", rate, seconds, warmup, connections, seconds);
-        out.printf("%-34s %12s %10s %10s %10s %10s %8s %11s %12s %7s%n", "gateway", "CPU µs/req", "p50 added", "p99 added",
-                "own p50", "own p99", "RSS MB", "sat. req/s", "CPU µs/req", "failed");
-        out.printf("%-34s %12s %10s %10s %10s %10s %8s %11s %12s %7s%n", "", "(fixed rate)", "ms", "ms", "≤ ms", "≤ ms", "", "", "(saturated)", "");
+        out.printf("%-34s %12s %10s %10s %10s %10s %10s %8s %11s %12s %7s%n", "gateway", "CPU µs/req", "p50 added", "p99 added",
+                "own p50", "own p99", "own ≤ 1 ms", "RSS MB", "sat. req/s", "CPU µs/req", "failed");
+        out.printf("%-34s %12s %10s %10s %10s %10s %10s %8s %11s %12s %7s%n", "", "(fixed rate)", "ms", "ms", "≤ ms", "≤ ms", "% calls",
+                "", "", "(saturated)", "");
         for (Row r : rows) {
-            out.printf("%-34s %12.0f %10.3f %10.3f %10s %10s %8d %11.0f %12.0f %7d%n", r.name(), r.cpuFixedMicros(), r.p50Added(),
-                    r.p99Added(), own(r.ownP50()), own(r.ownP99()), r.rssMb(), r.satRps(), r.cpuSatMicros(), r.failed());
+            out.printf("%-34s %12.0f %10.3f %10.3f %10s %10s %10s %8d %11.0f %12.0f %7d%n", r.name(), r.cpuFixedMicros(), r.p50Added(),
+                    r.p99Added(), own(r.ownP50()), own(r.ownP99()), percent(r.ownWithin1Ms()), r.rssMb(), r.satRps(), r.cpuSatMicros(),
+                    r.failed());
         }
         out.println("added: the load generator's latency less the upstream's alone (both sides of 2 shared cores); own: the gateway's"
                 + " pilotlight_gateway_overhead_seconds, received to handed to the socket less the model's time (bucket bound)");
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "-" : String.format("%.2f", 100 * share);
     }
 
     private static String own(double ms) {
