@@ -34,6 +34,8 @@ public final class EventEmitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
     /** How long the sender rests when it found nothing to send. */
     static final long HANDOFF_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Empty rests in a row (50 ms without a record) after which the sender waits to be woken instead. */
+    static final int QUIET_PAUSES = 25;
     private static final int BATCH = 1024;
 
     private final Producer<String, byte[]> producer;
@@ -93,22 +95,35 @@ public final class EventEmitter implements AutoCloseable {
     }
 
     /**
-     * The sender picks records up in batches, waking on its own every {@link #HANDOFF_PAUSE_NANOS} rather than
-     * being woken for each record: a request thread never pays for waking it (docs/architecture.md, "Gateway
-     * threads"). The producer lingers 5 ms anyway, so the pause adds no more than that to an event's trip.
+     * The sender picks records up in batches, resting {@link #HANDOFF_PAUSE_NANOS} when it found none, rather than
+     * being woken for each record: a busy request thread never pays for waking it (docs/architecture.md, "Gateway
+     * threads"); the producer lingers 5 ms anyway. After {@link #QUIET_PAUSES} empty rests in a row it waits to be
+     * woken by the next record instead, so an idle replica does not wake 500 times a second.
      */
     private void drain() {
         List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(BATCH);
+        int empty = 0;
         while (running || !queue.isEmpty()) {
-            if (queue.drainTo(batch, BATCH) == 0) {
-                if (Thread.currentThread().isInterrupted()) {
+            if (queue.drainTo(batch, BATCH) > 0) {
+                empty = 0;
+                batch.forEach(this::send);
+                batch.clear();
+            } else if (Thread.currentThread().isInterrupted()) {
+                return;
+            } else if (++empty < QUIET_PAUSES) {
+                LockSupport.parkNanos(HANDOFF_PAUSE_NANOS);
+            } else {
+                try {
+                    ProducerRecord<String, byte[]> r = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (r != null) {
+                        empty = 0;
+                        send(r);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
-                LockSupport.parkNanos(HANDOFF_PAUSE_NANOS);
-                continue;
             }
-            batch.forEach(this::send);
-            batch.clear();
         }
     }
 

@@ -18,18 +18,21 @@ class GatewayConfigTest {
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.gatewayId()).startsWith("gw-");
         assertThat(c.feedbackContextCalls()).isEqualTo(200_000);
+        assertThat(c.inlineBodyBytes()).isEqualTo(32_768);
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.gateway.port", "eighty",
-                "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red", "pilotlight.feedback.context-calls", "10")))
+                "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red", "pilotlight.feedback.context-calls", "10",
+                "pilotlight.gateway.inline-body-bytes", "-1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("pilotlight.gateway.port=eighty is not a whole number")
                 .hasMessageContaining("pilotlight.heartbeat.interval: 'soon' is not a duration")
                 .hasMessageContaining("pilotlight.control.key is required")
                 .hasMessageContaining("unknown setting pilotlight.colour")
-                .hasMessageContaining("pilotlight.feedback.context-calls=10 must be between 1000 and 10000000");
+                .hasMessageContaining("pilotlight.feedback.context-calls=10 must be between 1000 and 10000000")
+                .hasMessageContaining("pilotlight.gateway.inline-body-bytes=-1 must be between 0 and 67108864");
     }
 
     @Test
