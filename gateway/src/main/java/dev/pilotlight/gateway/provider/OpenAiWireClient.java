@@ -107,16 +107,44 @@ public final class OpenAiWireClient implements ModelClient {
 
     private static ObjectNode json(String text) {
         try {
-            if (JsonCodec.mapper().readTree(text) instanceof ObjectNode o) {
-                if (o.has("error")) {
-                    throw UpstreamStatus.failure(500, text); // an error event in the middle of a stream
-                }
-                return o;
-            }
+            return object(JsonCodec.mapper().readTree(text), () -> text);
         } catch (IOException e) {
-            // falls through: not JSON
+            throw UpstreamStatus.malformed();
+        }
+    }
+
+    /** An answer's bytes parsed where they are (no copy to a String first: parsing UTF-8 bytes is the faster path). */
+    private static ObjectNode json(AnswerBytes bytes) {
+        try {
+            return object(bytes.tree(), bytes::text);
+        } catch (IOException e) {
+            throw UpstreamStatus.malformed();
+        }
+    }
+
+    private static ObjectNode object(com.fasterxml.jackson.databind.JsonNode node, java.util.function.Supplier<String> text) {
+        if (node instanceof ObjectNode o) {
+            if (o.has("error")) {
+                throw UpstreamStatus.failure(500, text.get()); // an error event in the middle of a stream
+            }
+            return o;
         }
         throw UpstreamStatus.malformed();
+    }
+
+    /** An answer's body as it arrives, read by the parser from the buffer it was written to. */
+    private static final class AnswerBytes extends ByteArrayOutputStream {
+        AnswerBytes() {
+            super(1024);
+        }
+
+        com.fasterxml.jackson.databind.JsonNode tree() throws IOException {
+            return JsonCodec.mapper().readTree(buf, 0, count);
+        }
+
+        String text() {
+            return toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** What a listener's failure means to the chain: a classified ProviderFailure, or the caller's departure as it was. */
@@ -134,7 +162,7 @@ public final class OpenAiWireClient implements ModelClient {
     private static final class Whole<T> implements ResponseListener {
         private final CompletableFuture<T> out;
         private final java.util.function.Function<ObjectNode, T> parse;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        private final AnswerBytes bytes = new AnswerBytes();
         private int status;
 
         Whole(CompletableFuture<T> out, java.util.function.Function<ObjectNode, T> parse) {
@@ -152,19 +180,20 @@ public final class OpenAiWireClient implements ModelClient {
             if (bytes.size() + piece.readableBytes() > MAX_ANSWER_BYTES) {
                 throw UpstreamStatus.malformed();
             }
-            byte[] b = new byte[piece.readableBytes()];
-            piece.getBytes(piece.readerIndex(), b);
-            bytes.write(b, 0, b.length);
+            try {
+                piece.getBytes(piece.readerIndex(), bytes, piece.readableBytes());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+            }
         }
 
         @Override
         public void end() {
             try {
-                String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
                 if (status < 200 || status > 299) {
-                    throw UpstreamStatus.failure(status, text);
+                    throw UpstreamStatus.failure(status, bytes.text());
                 }
-                out.complete(parse.apply(json(text)));
+                out.complete(parse.apply(json(bytes)));
             } catch (RuntimeException e) {
                 out.completeExceptionally(classified(e));
             }
