@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * The gateway's HTTP/1.1 server (Netty). Per connection, in order: the connection limits (before
  * any parsing), the header/body/idle deadlines, the decoder with limits on the request line and
  * headers, the body aggregator with the body limit, and the dispatcher that hands each request to
- * the router on its event loop (the router moves what may block to a worker thread). Nothing here answers in HTML or with a stack trace (docs/security.md, "HTTP edge").
+ * the router on its event loop (the router moves what may block to a worker thread). Nothing here
+ * answers in HTML or with a stack trace (docs/security.md, "HTTP edge").
  */
 public final class HttpEdge implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 8192;

@@ -12,10 +12,12 @@ import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A provider that speaks OpenAI's format (OpenAI, Azure OpenAI, vLLM, Ollama's /v1, the simulated
@@ -122,7 +124,7 @@ public final class OpenAiWireClient implements ModelClient {
         }
     }
 
-    private static ObjectNode object(com.fasterxml.jackson.databind.JsonNode node, java.util.function.Supplier<String> text) {
+    private static ObjectNode object(JsonNode node, Supplier<String> text) {
         if (node instanceof ObjectNode o) {
             if (o.has("error")) {
                 throw UpstreamStatus.failure(500, text.get()); // an error event in the middle of a stream
@@ -138,12 +140,12 @@ public final class OpenAiWireClient implements ModelClient {
             super(1024);
         }
 
-        com.fasterxml.jackson.databind.JsonNode tree() throws IOException {
+        JsonNode tree() throws IOException {
             return JsonCodec.mapper().readTree(buf, 0, count);
         }
 
         String text() {
-            return toString(java.nio.charset.StandardCharsets.UTF_8);
+            return toString(StandardCharsets.UTF_8);
         }
     }
 
@@ -256,7 +258,7 @@ public final class OpenAiWireClient implements ModelClient {
         @Override
         public void end() {
             if (status < 200 || status > 299) {
-                out.completeExceptionally(UpstreamStatus.failure(status, error.toString(java.nio.charset.StandardCharsets.UTF_8)));
+                out.completeExceptionally(UpstreamStatus.failure(status, error.toString(StandardCharsets.UTF_8)));
                 return;
             }
             out.complete(tally.result(millisSince(start)));
