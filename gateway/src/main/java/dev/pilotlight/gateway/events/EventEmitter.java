@@ -53,6 +53,8 @@ public final class EventEmitter implements AutoCloseable {
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running = true;
+    /** Rests in a row the sender found nothing to send (written by the sender only; read by {@link #quiet()}). */
+    private volatile int emptyRests;
     /** While Kafka is known to be unreachable, records go straight to the spool instead of each waiting max.block.ms. */
     private volatile boolean kafkaDown;
 
@@ -102,21 +104,21 @@ public final class EventEmitter implements AutoCloseable {
      */
     private void drain() {
         List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(BATCH);
-        int empty = 0;
         while (running || !queue.isEmpty()) {
             if (queue.drainTo(batch, BATCH) > 0) {
-                empty = 0;
+                emptyRests = 0;
                 batch.forEach(this::send);
                 batch.clear();
             } else if (Thread.currentThread().isInterrupted()) {
                 return;
-            } else if (++empty < QUIET_PAUSES) {
+            } else if (emptyRests < QUIET_PAUSES) {
+                emptyRests++;
                 LockSupport.parkNanos(HANDOFF_PAUSE_NANOS);
             } else {
                 try {
                     ProducerRecord<String, byte[]> r = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (r != null) {
-                        empty = 0;
+                        emptyRests = 0;
                         send(r);
                     }
                 } catch (InterruptedException e) {
@@ -209,6 +211,11 @@ public final class EventEmitter implements AutoCloseable {
 
     public long spoolDepth() {
         return spool.depth();
+    }
+
+    /** Whether the sender has gone quiet: it waits to be woken by the next record instead of looking every 2 ms. */
+    boolean quiet() {
+        return emptyRests >= QUIET_PAUSES;
     }
 
     public int queued() {

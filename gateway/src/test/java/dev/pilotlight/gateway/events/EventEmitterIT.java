@@ -76,8 +76,7 @@ class EventEmitterIT {
                 Duration.ofSeconds(30))) {
             emitter.emit("emitter-quiet", "k", Map.of("n", 0));
             Deadline.require("the first record acknowledged", Duration.ofSeconds(30), () -> emitter.emitted() == 1);
-            // the test's input, not a wait for a result: longer than the sender's 50 ms before it waits to be woken
-            Thread.sleep(EventEmitter.QUIET_PAUSES * TimeUnit.NANOSECONDS.toMillis(EventEmitter.HANDOFF_PAUSE_NANOS) * 4);
+            Deadline.require("the sender gone quiet, waiting to be woken", Duration.ofSeconds(10), emitter::quiet);
             emitter.emit("emitter-quiet", "k", Map.of("n", 1));
             Deadline.require("the record after the quiet spell acknowledged", Duration.ofSeconds(30), () -> emitter.emitted() == 2);
         }
