@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each complete request to the router (on this event loop; the router moves what may block
- * to a worker thread) and stops reading the connection until the response is written, so one connection has one request
- * in progress; a pipelined request that was already read waits its turn. Requests that could not
- * be decoded are answered here. State is confined to the channel's event loop.
+ * to a worker thread) and stops reading the connection until the response is written, so one
+ * connection has one request in progress; a pipelined request that was already read waits its turn.
+ * Requests that could not be decoded are answered here. State is confined to the channel's event loop.
  */
 final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);

@@ -67,12 +67,17 @@ public final class OwnClock {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** How many calls were counted between the two readings. */
+    private static long counted(Map<Double, Long> before, Map<Double, Long> after) {
+        return after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+    }
+
     /**
      * The share of the calls between the two readings whose own time was at most {@code boundMs} (a bucket bound):
      * a target "p99 ≤ 1 ms" is met when this is at least 0.99 for 1 ms; NaN when none were counted.
      */
     public static double shareWithin(Map<Double, Long> before, Map<Double, Long> after, double boundMs) {
-        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        long total = counted(before, after);
         Long within = after.get(boundMs / 1000);
         if (total <= 0 || within == null) {
             return Double.NaN;
@@ -82,7 +87,7 @@ public final class OwnClock {
 
     /** The smallest bucket bound (ms) holding at least {@code q} of the calls between the two readings; NaN when none were counted. */
     public static double boundMs(Map<Double, Long> before, Map<Double, Long> after, double q) {
-        long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+        long total = counted(before, after);
         if (total <= 0) {
             return Double.NaN;
         }
