@@ -16,6 +16,7 @@ import dev.pilotlight.local.stack.LocalGuardJob;
 import dev.pilotlight.testkit.Fixtures;
 import dev.pilotlight.testkit.kafka.EmbeddedKafka;
 import dev.pilotlight.testkit.kafka.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -83,6 +85,21 @@ class GuardFoundationsIT {
                 Duration.ofSeconds(60)).map(r -> JsonCodec.decode(r.value(), ControlCommand.class));
     }
 
+    /**
+     * Waits until the job has read guard.releases up to here. Release states reach the rules as broadcast
+     * state, in no fixed order with the calls: evidence produced in the same instant as its release could
+     * be judged before the release is known (the rollback then names no {@code toVersion}; the gateway
+     * falls back to its own previous version). An unreadable record after the releases, on the topic's one
+     * partition, is dead-lettered once everything before it has been read.
+     */
+    private static void awaitReleasesRead(String name) throws Exception {
+        String marker = "releases-read-marker-" + name + "-" + System.nanoTime();
+        producer.send(new ProducerRecord<>(Topics.RELEASES, null, System.currentTimeMillis(), marker,
+                marker.getBytes(StandardCharsets.UTF_8))).get();
+        TopicReader.find(kafka.bootstrapServers(), Topics.DLQ, r -> TopicReader.text(r).contains(marker), Duration.ofSeconds(60))
+                .orElseThrow(() -> new AssertionError("the job never dead-lettered " + marker + " on guard.releases"));
+    }
+
     @Test
     void oneEventStampedADayAheadIsDeadLetteredAndTheBadReleaseIsStillRolledBack() throws Exception {
         JobClient job = LocalGuardJob.start(kafka.bootstrapServers(), Fixtures.ALERT_RULES, dir, KEY, 1, "--group-id", "g-skew");
@@ -94,8 +111,11 @@ class GuardFoundationsIT {
             t.produce(producer);
             Timeline release = new Timeline(CommandSigner.fromSecret(KEY));
             release.release(System.currentTimeMillis(), "r-skew", "1.1.0", "1.0.0", 2);
-            failingCalls(release, "r-skew", "1.1.0");
             release.produce(producer);
+            awaitReleasesRead("skew");
+            Timeline calls = new Timeline(CommandSigner.fromSecret(KEY));
+            failingCalls(calls, "r-skew", "1.1.0");
+            calls.produce(producer);
 
             ControlCommand rollback = rollbackOf("r-skew").orElseThrow(() -> new AssertionError("no rollback of r-skew on guard.control"));
             assertThat(rollback.type()).isEqualTo(CommandType.ROLLBACK_PROMPT);
