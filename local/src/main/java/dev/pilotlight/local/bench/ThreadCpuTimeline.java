@@ -14,13 +14,15 @@ import java.util.stream.Stream;
  * It sees native threads too (RocksDB compaction, GC, JIT), which {@code ThreadMXBean} does not; threads
  * are grouped by name with digits removed, so "rocksdb:low0" and "rocksdb:low1" count together.
  */
-final class ThreadCpuTimeline implements AutoCloseable {
+public final class ThreadCpuTimeline implements AutoCloseable {
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private final Path tasks;
     private final long sliceMs;
     private final long startMs;
     private final Map<String, Long> lastTicks = new HashMap<>();
+    private final Map<String, Long> lastSystemTicks = new HashMap<>();
+    private long systemTicks; // in the kernel (system calls: sockets, futexes), all threads, all slices
     private final TreeMap<Long, Map<String, Long>> slices = new TreeMap<>();
     private final Map<Long, Long> sampledNanos = new HashMap<>(); // per slice: the time its deltas cover
     private long lastSampleNanos;
@@ -41,7 +43,7 @@ final class ThreadCpuTimeline implements AutoCloseable {
     }
 
     /** One slice from now until {@link #close}: the CPU of a whole phase of a run. */
-    static ThreadCpuTimeline overall(String pid) {
+    public static ThreadCpuTimeline overall(String pid) {
         return start(pid, System.currentTimeMillis(), Long.MAX_VALUE);
     }
 
@@ -81,11 +83,14 @@ final class ThreadCpuTimeline implements AutoCloseable {
                     int close = stat.lastIndexOf(')');
                     String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "#");
                     String[] f = stat.substring(close + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+                    long system = Long.parseLong(f[12]);
+                    long ticks = Long.parseLong(f[11]) + system; // utime + stime
                     String id = task.getFileName().toString();
                     Long before = lastTicks.put(id, ticks);
+                    Long systemBefore = lastSystemTicks.put(id, system);
                     if (before != null && ticks > before) {
                         used.merge(name, ticks - before, Long::sum);
+                        systemTicks += system - systemBefore;
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended between listing and reading
@@ -113,6 +118,21 @@ final class ThreadCpuTimeline implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * The whole run's busiest thread groups in CPU microseconds per call, for {@code calls} calls: where a
+     * figure of CPU per request goes (event loops, JIT, GC, Kafka producer, drift sampler ...).
+     */
+    public synchronized String perCall(int top, long calls) {
+        Map<String, Long> used = new HashMap<>();
+        slices.values().forEach(m -> m.forEach((name, ticks) -> used.merge(name, ticks, Long::sum)));
+        StringBuilder b = new StringBuilder();
+        used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> b.append(b.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+                        .append(Math.round(e.getValue() * (1e6 / TICKS_PER_SECOND) / Math.max(1, calls))));
+        long all = used.values().stream().mapToLong(Long::longValue).sum();
+        return b.append(String.format(" (%d%% of it in the kernel)", Math.round(100.0 * systemTicks / Math.max(1, all)))).toString();
+    }
+
     private static long msPerSecond(long ticks, long nanos) {
         return Math.round(ticks * (1000.0 / TICKS_PER_SECOND) / (nanos / 1e9));
     }
@@ -121,5 +141,6 @@ final class ThreadCpuTimeline implements AutoCloseable {
     public void close() {
         stop = true;
         sampler.interrupt();
+        sample(); // the last part-second too, so per-call figures cover the whole phase
     }
 }

@@ -1,6 +1,7 @@
 package dev.pilotlight.local.bench.peer;
 
 import dev.pilotlight.local.bench.OpenLoopLoad;
+import dev.pilotlight.local.bench.ThreadCpuTimeline;
 import dev.pilotlight.local.progress.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ public final class SideBySide {
     public record Target(String name, long pid, LongFunction<okhttp3.Request> request, OwnClock ownClock) {}
 
     private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, double ownP50, double ownP99, double ownWithin1Ms, long rssMb,
-                       double satRps, double cpuSatMicros, long failed) {}
+                       double satRps, double cpuSatMicros, long failed, String satThreads) {}
 
     private final Progress progress;
     private final OpenLoopLoad load;
@@ -50,13 +51,19 @@ public final class SideBySide {
         Map<Double, Long> own1 = t.ownClock() == null ? Map.of() : t.ownClock().read();
         long rss = ProcessUsage.rssMb(t.pid());
         load.closeIdleConnections();
+        ThreadCpuTimeline threads = ThreadCpuTimeline.overall(String.valueOf(t.pid()));
         ClosedLoopLoad.Result sat = ClosedLoopLoad.run(progress, t.name() + " saturated", connections, seconds,
                 i -> t.request().apply(i + 4_000_000_000L));
         long c2 = ProcessUsage.cpuNanos(t.pid());
+        String satThreads = "";
+        if (threads != null) {
+            threads.close();
+            satThreads = threads.perCall(8, sat.ok());
+        }
         rows.add(new Row(t.name(), (c1 - c0) / 1e3 / Math.max(1, fixed.ok()),
                 (fixed.micros().getValueAtPercentile(50) - direct.micros().getValueAtPercentile(50)) / 1000.0,
                 (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
-                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed()));
+                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -73,6 +80,11 @@ public final class SideBySide {
             out.printf("%-34s %12.0f %10.3f %10.3f %10s %10s %10s %8d %11.0f %12.0f %7d%n", r.name(), r.cpuFixedMicros(), r.p50Added(),
                     r.p99Added(), own(r.ownP50()), own(r.ownP99()), percent(r.ownWithin1Ms()), r.rssMb(), r.satRps(), r.cpuSatMicros(),
                     r.failed());
+        }
+        for (Row r : rows) {
+            if (!r.satThreads().isEmpty()) {
+                out.printf("CPU µs/req by thread, %s saturated: %s%n", r.name(), r.satThreads());
+            }
         }
         out.println("added: the load generator's latency less the upstream's alone (both sides of 2 shared cores); own: the gateway's"
                 + " pilotlight_gateway_overhead_seconds, received to handed to the socket less the model's time (bucket bound)");
