@@ -48,6 +48,11 @@ public final class PiiDetector {
     /** Which kind a span is when two kinds match the same characters: the one with the stronger evidence. */
     private static final List<PiiKind> PRIORITY = List.of(PiiKind.CARD, PiiKind.IBAN, PiiKind.EMAIL, PiiKind.IP, PiiKind.SSN, PiiKind.PHONE);
 
+    /** Earliest first, then longest, then the kind with the stronger evidence (checksums before patterns). */
+    private static final Comparator<Span> EARLIEST_LONGEST_STRONGEST = Comparator.comparingInt(Span::start)
+            .thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
+            .thenComparingInt(s -> PRIORITY.indexOf(s.kind()));
+
     public List<Span> find(String text) {
         return find(text, digitClusters(text), true);
     }
@@ -57,7 +62,10 @@ public final class PiiDetector {
         return find(text, text.chars().anyMatch(Character::isDigit) ? List.of(new int[] {0, text.length()}) : List.of(), false);
     }
 
-    /** @param clustered e-mails searched around each '@' and IPv6 addresses in runs of hex digits and colons (else over the whole text) */
+    /**
+     * @param clustered e-mails searched around each '@', IPv6 addresses in runs of hex digits and colons, SSNs and IBANs
+     *                  only in regions with their shape (else every pattern over the whole text: the reference)
+     */
     private List<Span> find(String text, List<int[]> numberRegions, boolean clustered) {
         // one cheap pass decides which patterns can match at all: most text has no '@', few ':' ...
         int colons = 0;
@@ -90,9 +98,14 @@ public final class PiiDetector {
                 }
             }
             if (digits >= 9) {
-                add(all, SSN, PiiKind.SSN, text, r[0], r[1], null);
+                // a phone number is the common case: SSN and IBAN patterns only where their shape is
+                if (!clustered || hasSsnShape(text, r[0], r[1])) {
+                    add(all, SSN, PiiKind.SSN, text, r[0], r[1], null);
+                }
                 add(all, PHONE, PiiKind.PHONE, text, r[0], r[1], s -> digits(s) >= 9);
-                addIbans(all, text, r[0], r[1]);
+                if (!clustered || hasIbanStart(text, r[0], r[1])) {
+                    addIbans(all, text, r[0], r[1]);
+                }
             }
             if (digits >= 13) {
                 add(all, CARD, PiiKind.CARD, text, r[0], r[1], PiiDetector::luhn);
@@ -110,9 +123,7 @@ public final class PiiDetector {
         } else if (colons >= 2) {
             add(all, IPV6, PiiKind.IP, text, 0, text.length(), null);
         }
-        // earliest first, then longest, then the kind with the stronger evidence (checksums before patterns)
-        all.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt((Span s) -> s.end() - s.start()).reversed())
-                .thenComparingInt(s -> PRIORITY.indexOf(s.kind())));
+        all.sort(EARLIEST_LONGEST_STRONGEST);
         List<Span> kept = new ArrayList<>();
         int covered = -1;
         for (Span s : all) {
@@ -122,6 +133,56 @@ public final class PiiDetector {
             }
         }
         return kept;
+    }
+
+    /**
+     * Whether [from, to) holds three digits, two and four, split by nothing or twice by the same dash or
+     * space: the core every SSN match has (its look-arounds only narrow it further).
+     */
+    static boolean hasSsnShape(String text, int from, int to) {
+        for (int i = from; i + 9 <= to; i++) {
+            if (!digitsAt(text, i, 3, to)) {
+                continue;
+            }
+            int j = i + 3;
+            if (digitsAt(text, j, 2, to) && digitsAt(text, j + 2, 4, to)) {
+                return true;
+            }
+            char sep = j < to ? text.charAt(j) : 0;
+            if ((sep == '-' || sep == ' ') && digitsAt(text, j + 1, 2, to) && j + 3 < to && text.charAt(j + 3) == sep
+                    && digitsAt(text, j + 4, 4, to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether [from, to) holds two ASCII letters followed by two digits: where every IBAN starts. */
+    static boolean hasIbanStart(String text, int from, int to) {
+        for (int i = from; i + 4 <= to; i++) {
+            if (isAsciiLetter(text.charAt(i)) && isAsciiLetter(text.charAt(i + 1)) && digitsAt(text, i + 2, 2, to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    /** Whether the {@code n} characters from {@code at} are ASCII digits, all before {@code to}. */
+    private static boolean digitsAt(String text, int at, int n, int to) {
+        if (at + n > to) {
+            return false;
+        }
+        for (int i = at; i < at + n; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
