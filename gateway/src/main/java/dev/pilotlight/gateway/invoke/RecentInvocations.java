@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What feedback needs to know about a recent call (route, version, arm, model), kept bounded for a day; and the answers
@@ -25,18 +27,38 @@ public final class RecentInvocations {
 
     /** Answers kept for the review queue (docs/usage.md, "Review queue"): at most 2,000 characters each. */
     static final int ANSWERS_KEPT = 2_000;
-    private final Cache<String, String> answers = Caffeine.newBuilder().executor(Runnable::run).maximumSize(ANSWERS_KEPT).expireAfterWrite(Duration.ofDays(1)).build();
+    private static final long ANSWER_KEPT_MS = Duration.ofDays(1).toMillis();
+
+    /** One kept answer and when it was kept. */
+    private record KeptAnswer(String eventId, String text, long keptAtMs) {}
+
+    /**
+     * The last {@link #ANSWERS_KEPT} answers in a ring: every call writes one (a slot, not a cache insert
+     * and eviction), and only a thumbs-down reads, by scanning it (docs/architecture.md, "Gateway threads").
+     */
+    private final AtomicReferenceArray<KeptAnswer> answers = new AtomicReferenceArray<>(ANSWERS_KEPT);
+    private final AtomicLong answersWritten = new AtomicLong();
 
     /** Keeps a call's answer, redacted (placeholders for personal data), cut to {@link dev.pilotlight.common.usage.ReviewItem#MAX_ANSWER_CHARS}. */
     public void rememberAnswer(String eventId, String redactedAnswer) {
         if (redactedAnswer != null) {
             int max = dev.pilotlight.common.usage.ReviewItem.MAX_ANSWER_CHARS;
-            answers.put(eventId, redactedAnswer.length() <= max ? redactedAnswer : redactedAnswer.substring(0, max) + "…");
+            String text = redactedAnswer.length() <= max ? redactedAnswer : redactedAnswer.substring(0, max) + "…";
+            int slot = (int) (answersWritten.getAndIncrement() % ANSWERS_KEPT);
+            answers.set(slot, new KeptAnswer(eventId, text, System.currentTimeMillis()));
         }
     }
 
+    /** The answer of call {@code eventId} while it is among the last kept and at most a day old. */
     public Optional<String> answer(String eventId) {
-        return Optional.ofNullable(answers.getIfPresent(eventId));
+        long oldest = System.currentTimeMillis() - ANSWER_KEPT_MS;
+        for (int i = 0; i < ANSWERS_KEPT; i++) {
+            KeptAnswer a = answers.get(i);
+            if (a != null && a.eventId().equals(eventId) && a.keptAtMs() >= oldest) {
+                return Optional.of(a.text());
+            }
+        }
+        return Optional.empty();
     }
 
     public void remember(String eventId, String userId, String route, String promptVersion, String variant, String model) {
