@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable {
     private final ModelChain models;
     private final OkHttpTransports transports;
     /** The server's event loops, shared by the calls to OpenAI-format providers (docs/architecture.md, "Gateway threads"). */
-    private final EventLoopGroup loops = HttpEdge.newLoops();
+    private final EventLoopGroup loops;
     /** OpenAI-format providers, without a thread per call in flight. */
     private final UpstreamHttp upstreamHttp;
     /** Translated providers' blocking calls (langchain4j), and the chain's retry backoff timer. */
@@ -95,6 +95,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, Map<String, String> variables) throws IOException {
         this.config = config;
+        this.loops = HttpEdge.newLoops(config.transport());
         Catalog catalog = Catalog.load(config.catalogFile(), variables);
         PromptRegistry registry = PromptRegistry.load(config.promptsDir(),
                 catalog.routes().values().stream().map(Route::promptId).collect(Collectors.toSet()), m -> catalog.model(m).isPresent());
@@ -124,7 +125,7 @@ public final class Gateway implements AutoCloseable {
         control = new ControlLoop(config.kafkaBootstrap(), config.gatewayId(), applier, releaseChannel, List.of(experiments, scorecards, reviews),
                 config.controlReplay(), deadLetter);
         transports = new OkHttpTransports(256);
-        upstreamHttp = UpstreamHttp.onLoops(loops);
+        upstreamHttp = UpstreamHttp.onLoops(loops, config.transport());
         translatedCalls = Executors.newCachedThreadPool(daemon("provider-translated"));
         retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("model-retry"));
         models = new ModelChain(catalog, spec -> spec.kind() == ProviderSpec.Kind.OPENAI
@@ -207,7 +208,7 @@ public final class Gateway implements AutoCloseable {
             Gateway g = new Gateway(config, variables);
             g.control.start();
             g.heartbeat.start(config.heartbeatInterval());
-            g.edge = HttpEdge.start(g.edgeSettings(), g.router, g.loops, g.metrics::edge);
+            g.edge = HttpEdge.start(g.edgeSettings(), g.router, g.loops, g.config.transport(), g.metrics::edge);
             LOG.info("gateway {} listening on {}", config.gatewayId(), g.baseUrl());
             return g;
         } catch (IOException | io.netty.channel.ChannelException e) {

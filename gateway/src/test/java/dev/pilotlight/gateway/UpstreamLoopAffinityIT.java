@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.gateway.catalog.ProviderSpec;
 import dev.pilotlight.gateway.http.HttpEdge;
+import dev.pilotlight.gateway.http.NettyTransport;
 import dev.pilotlight.gateway.provider.ChatCall;
 import dev.pilotlight.gateway.provider.ChatTurn;
 import dev.pilotlight.gateway.provider.OpenAiWireClient;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.netty.channel.uring.IoUring;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * On the server's event loops, a provider call begun on one loop is answered on that same loop, over
@@ -31,11 +34,13 @@ class UpstreamLoopAffinityIT {
     private static final ChatCall HELLO = new ChatCall("sim-model", "1.0.0", List.of(new ChatTurn(ChatTurn.Role.USER, "hello")),
             null, null, null);
 
-    @ParameterizedTest(name = "http2={0}")
-    @ValueSource(booleans = {false, true})
-    void aCallBegunOnALoopIsAnsweredOnThatLoop(boolean http2) throws Exception {
-        EventLoopGroup group = HttpEdge.newLoops();
-        try (SimulatedUpstream up = SimulatedUpstream.start(11L); UpstreamHttp http = UpstreamHttp.onLoops(group)) {
+    @ParameterizedTest(name = "{0}, http2={1}")
+    @CsvSource({"NIO, false", "NIO, true", "EPOLL, false", "EPOLL, true", "IO_URING, false", "IO_URING, true"})
+    void aCallBegunOnALoopIsAnsweredOnThatLoop(NettyTransport transport, boolean http2) throws Exception {
+        // io_uring is refused by some kernels and container profiles; epoll and NIO load on every Linux CI runs on
+        Assumptions.assumeTrue(transport != NettyTransport.IO_URING || IoUring.isAvailable(), "io_uring is not available here");
+        EventLoopGroup group = HttpEdge.newLoops(transport);
+        try (SimulatedUpstream up = SimulatedUpstream.start(11L); UpstreamHttp http = UpstreamHttp.onLoops(group, transport)) {
             OpenAiWireClient client = new OpenAiWireClient(new ProviderSpec("p", ProviderSpec.Kind.OPENAI,
                     http2 ? up.h2cBaseUrl() : up.baseUrl(), "k", Duration.ofSeconds(10), 1, 50, 20, Duration.ofSeconds(10),
                     http2 ? UpstreamProtocol.http2(100) : UpstreamProtocol.HTTP_1_1), http);

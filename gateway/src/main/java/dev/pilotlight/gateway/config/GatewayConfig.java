@@ -26,6 +26,7 @@ public record GatewayConfig(
         int port,
         int httpThreads,
         int inlineBodyBytes,
+        dev.pilotlight.gateway.http.NettyTransport transport,
         int maxBodyBytes,
         int maxHeaderBytes,
         Duration headerTimeout,
@@ -59,6 +60,7 @@ public record GatewayConfig(
             Map.entry("pilotlight.gateway.port", "8080"),
             Map.entry("pilotlight.gateway.http-threads", "1024"),
             Map.entry("pilotlight.gateway.inline-body-bytes", "32768"),
+            Map.entry("pilotlight.gateway.transport", "auto"),
             Map.entry("pilotlight.gateway.max-body-bytes", "1048576"),
             Map.entry("pilotlight.gateway.max-header-bytes", "16384"),
             Map.entry("pilotlight.gateway.header-timeout", "10s"),
@@ -125,6 +127,7 @@ public record GatewayConfig(
                 p.integer("pilotlight.gateway.port", 0, 65535),
                 p.integer("pilotlight.gateway.http-threads", 1, 4096),
                 p.integer("pilotlight.gateway.inline-body-bytes", 0, 64 * 1024 * 1024),
+                p.transport("pilotlight.gateway.transport"),
                 p.integer("pilotlight.gateway.max-body-bytes", 1024, 64 * 1024 * 1024),
                 p.integer("pilotlight.gateway.max-header-bytes", 1024, 1024 * 1024),
                 p.duration("pilotlight.gateway.header-timeout"),
@@ -159,7 +162,7 @@ public record GatewayConfig(
 
     @Override
     public String toString() {
-        return "GatewayConfig[id=" + gatewayId + ", bind=" + bindAddress + ":" + port + ", kafka=" + kafkaBootstrap
+        return "GatewayConfig[id=" + gatewayId + ", bind=" + bindAddress + ":" + port + " (" + transport + "), kafka=" + kafkaBootstrap
                 + ", prompts=" + promptsDir + ", apiKeys=" + apiKeysFile + ", catalog=" + catalogFile
                 + ", controlKey=<hidden>]";
     }
@@ -215,6 +218,16 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
                 errors.add(key + ": " + e.getMessage());
                 return Duration.ofSeconds(1);
+            }
+        }
+
+        dev.pilotlight.gateway.http.NettyTransport transport(String key) {
+            String s = text(key);
+            try {
+                return dev.pilotlight.gateway.http.NettyTransport.choose(s);
+            } catch (IllegalArgumentException e) {
+                errors.add(key + "=" + s + ": " + e.getMessage());
+                return dev.pilotlight.gateway.http.NettyTransport.NIO;
             }
         }
 

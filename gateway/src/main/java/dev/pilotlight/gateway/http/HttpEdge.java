@@ -10,11 +10,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,11 +40,12 @@ public final class HttpEdge implements AutoCloseable {
     private final ConnectionLimits limits;
     private final Channel server;
 
-    private HttpEdge(EdgeSettings settings, Router router, EventLoopGroup io, Consumer<String> onEdgeEvent) throws InterruptedException {
+    private HttpEdge(EdgeSettings settings, Router router, EventLoopGroup io, NettyTransport transport, Consumer<String> onEdgeEvent)
+            throws InterruptedException {
         this.settings = settings;
         this.router = router;
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress(), onEdgeEvent);
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
         this.io = io;
         // for endpoints that may block and large bodies: threads come and go with load (idle ones end
         // after a minute), up to the configured number; beyond that requests wait in the queue
@@ -59,7 +57,7 @@ public final class HttpEdge implements AutoCloseable {
                 });
         pool.allowCoreThreadTimeOut(true);
         this.workers = pool;
-        this.server = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        this.server = new ServerBootstrap().group(boss, io).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Netty 4.2's default (adaptive) allocator cost more CPU per call here than the pooled one, whose
@@ -83,18 +81,19 @@ public final class HttpEdge implements AutoCloseable {
     }
 
     /** The event loops a server reads its connections on: one per core (at least two), shared with {@code UpstreamHttp.onLoops}. */
-    public static EventLoopGroup newLoops() {
-        return new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                new DefaultThreadFactory("gateway-io", true), NioIoHandler.newFactory());
+    public static EventLoopGroup newLoops(NettyTransport transport) {
+        return transport.newLoops(Math.max(2, Runtime.getRuntime().availableProcessors()), "gateway-io");
     }
 
     /**
-     * @param io          the event loops that read and write the connections (from {@link #newLoops()}; not shut down here)
+     * @param io          the event loops that read and write the connections (from {@link #newLoops}; not shut down here)
+     * @param transport   the one {@code io} was made for
      * @param onEdgeEvent told of each refused connection and missed deadline (for metrics)
      */
-    public static HttpEdge start(EdgeSettings settings, Router router, EventLoopGroup io, Consumer<String> onEdgeEvent) {
+    public static HttpEdge start(EdgeSettings settings, Router router, EventLoopGroup io, NettyTransport transport,
+                                 Consumer<String> onEdgeEvent) {
         try {
-            return new HttpEdge(settings, router, io, onEdgeEvent);
+            return new HttpEdge(settings, router, io, transport, onEdgeEvent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + settings.bind() + ":" + settings.port(), e);

@@ -19,20 +19,27 @@ class GatewayConfigTest {
         assertThat(c.gatewayId()).startsWith("gw-");
         assertThat(c.feedbackContextCalls()).isEqualTo(200_000);
         assertThat(c.inlineBodyBytes()).isEqualTo(32_768);
+        // auto: io_uring where the kernel allows it, else epoll, whose native library must load on the x86-64 Linux
+        // machines CI runs on (never NIO there)
+        assertThat(c.transport()).isEqualTo(io.netty.channel.uring.IoUring.isAvailable()
+                ? dev.pilotlight.gateway.http.NettyTransport.IO_URING : dev.pilotlight.gateway.http.NettyTransport.EPOLL);
+        assertThat(GatewayConfig.from(Map.of("pilotlight.control.key", KEY, "pilotlight.gateway.transport", "nio")).transport())
+                .isEqualTo(dev.pilotlight.gateway.http.NettyTransport.NIO);
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("pilotlight.gateway.port", "eighty",
                 "pilotlight.heartbeat.interval", "soon", "pilotlight.colour", "red", "pilotlight.feedback.context-calls", "10",
-                "pilotlight.gateway.inline-body-bytes", "-1")))
+                "pilotlight.gateway.inline-body-bytes", "-1", "pilotlight.gateway.transport", "kqueue")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("pilotlight.gateway.port=eighty is not a whole number")
                 .hasMessageContaining("pilotlight.heartbeat.interval: 'soon' is not a duration")
                 .hasMessageContaining("pilotlight.control.key is required")
                 .hasMessageContaining("unknown setting pilotlight.colour")
                 .hasMessageContaining("pilotlight.feedback.context-calls=10 must be between 1000 and 10000000")
-                .hasMessageContaining("pilotlight.gateway.inline-body-bytes=-1 must be between 0 and 67108864");
+                .hasMessageContaining("pilotlight.gateway.inline-body-bytes=-1 must be between 0 and 67108864")
+                .hasMessageContaining("pilotlight.gateway.transport=kqueue: must be auto, io_uring, epoll or nio");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pilotlight.gateway.provider.netty;
 
+import dev.pilotlight.gateway.http.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -9,13 +10,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.AbstractChannelPoolMap;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -28,7 +26,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -86,19 +83,20 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** @param tls how https providers are reached (tests pass one that trusts their own certificate) */
     public UpstreamHttp(int threads, SslContextBuilder tls) {
-        this(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("upstream-io", true), NioIoHandler.newFactory()), true, tls);
+        this(NettyTransport.best().newLoops(threads, "upstream-io"), NettyTransport.best(), true, tls);
     }
 
     /**
      * On the server's event loops (not closed with it): a call begun on one of them stays on it.
      *
-     * @param loops the loops the gateway's HTTP server reads its requests on
+     * @param loops     the loops the gateway's HTTP server reads its requests on
+     * @param transport the one they were made for
      */
-    public static UpstreamHttp onLoops(EventLoopGroup loops) {
-        return new UpstreamHttp(loops, false, SslContextBuilder.forClient());
+    public static UpstreamHttp onLoops(EventLoopGroup loops, NettyTransport transport) {
+        return new UpstreamHttp(loops, transport, false, SslContextBuilder.forClient());
     }
 
-    private UpstreamHttp(EventLoopGroup group, boolean ownsGroup, SslContextBuilder tls) {
+    private UpstreamHttp(EventLoopGroup group, NettyTransport transport, boolean ownsGroup, SslContextBuilder tls) {
         try {
             this.tls = tls.build();
             this.tlsH2 = tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -112,7 +110,7 @@ public final class UpstreamHttp implements AutoCloseable {
         for (EventExecutor e : group) {
             loops.add((EventLoop) e);
         }
-        bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        bootstrap = new Bootstrap().group(group).channel(transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT); // as the server's: docs/benchmarks.md, session 15
         pools = new AbstractChannelPoolMap<>() {
