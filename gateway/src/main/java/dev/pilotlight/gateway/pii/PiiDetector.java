@@ -140,17 +140,13 @@ public final class PiiDetector {
      * space: the core every SSN match has (its look-arounds only narrow it further).
      */
     static boolean hasSsnShape(String text, int from, int to) {
-        for (int i = from; i + 9 <= to; i++) {
-            if (!digitsAt(text, i, 3, to)) {
-                continue;
-            }
-            int j = i + 3;
-            if (digitsAt(text, j, 2, to) && digitsAt(text, j + 2, 4, to)) {
+        for (int i = from; i + 9 <= to; i++) { // i + 9 <= to: the characters at i .. i + 8 are all in the region
+            if (digitsAt(text, i, 9, to)) {
                 return true;
             }
-            char sep = j < to ? text.charAt(j) : 0;
-            if ((sep == '-' || sep == ' ') && digitsAt(text, j + 1, 2, to) && j + 3 < to && text.charAt(j + 3) == sep
-                    && digitsAt(text, j + 4, 4, to)) {
+            char sep = text.charAt(i + 3);
+            if ((sep == '-' || sep == ' ') && digitsAt(text, i, 3, to) && digitsAt(text, i + 4, 2, to) && text.charAt(i + 6) == sep
+                    && digitsAt(text, i + 7, 4, to)) {
                 return true;
             }
         }
