@@ -20,8 +20,10 @@ public final class ThreadCpuTimeline implements AutoCloseable {
     private final Path tasks;
     private final long sliceMs;
     private final long startMs;
-    private final Map<String, Long> lastTicks = new HashMap<>();
-    private final Map<String, Long> lastSystemTicks = new HashMap<>();
+    /** A thread's CPU so far at the last sample: user plus system, and system alone (ticks). */
+    private record Reading(long ticks, long system) {}
+
+    private final Map<String, Reading> last = new HashMap<>(); // by thread id
     private long systemTicks; // in the kernel (system calls: sockets, futexes), all threads, all slices
     private final TreeMap<Long, Map<String, Long>> slices = new TreeMap<>();
     private final Map<Long, Long> sampledNanos = new HashMap<>(); // per slice: the time its deltas cover
@@ -85,12 +87,10 @@ public final class ThreadCpuTimeline implements AutoCloseable {
                     String[] f = stat.substring(close + 2).split(" ");
                     long system = Long.parseLong(f[12]);
                     long ticks = Long.parseLong(f[11]) + system; // utime + stime
-                    String id = task.getFileName().toString();
-                    Long before = lastTicks.put(id, ticks);
-                    Long systemBefore = lastSystemTicks.put(id, system);
-                    if (before != null && ticks > before) {
-                        used.merge(name, ticks - before, Long::sum);
-                        systemTicks += system - systemBefore;
+                    Reading before = last.put(task.getFileName().toString(), new Reading(ticks, system));
+                    if (before != null && ticks > before.ticks()) {
+                        used.merge(name, ticks - before.ticks(), Long::sum);
+                        systemTicks += system - before.system();
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended between listing and reading
@@ -109,11 +109,8 @@ public final class ThreadCpuTimeline implements AutoCloseable {
             if (nanos == 0) {
                 return;
             }
-            long total = used.values().stream().mapToLong(Long::longValue).sum();
-            StringBuilder b = new StringBuilder(String.format("all %d", msPerSecond(total, nanos)));
-            used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                    .forEach(e -> b.append(", ").append(e.getKey()).append(' ').append(msPerSecond(e.getValue(), nanos)));
-            lines.put(slice, b.toString());
+            String groups = top(used, top, t -> msPerSecond(t, nanos));
+            lines.put(slice, "all " + msPerSecond(sum(used), nanos) + (groups.isEmpty() ? "" : ", " + groups));
         });
         return lines;
     }
@@ -125,12 +122,18 @@ public final class ThreadCpuTimeline implements AutoCloseable {
     public synchronized String perCall(int top, long calls) {
         Map<String, Long> used = new HashMap<>();
         slices.values().forEach(m -> m.forEach((name, ticks) -> used.merge(name, ticks, Long::sum)));
-        StringBuilder b = new StringBuilder();
-        used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-                .forEach(e -> b.append(b.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
-                        .append(Math.round(e.getValue() * (1e6 / TICKS_PER_SECOND) / Math.max(1, calls))));
-        long all = used.values().stream().mapToLong(Long::longValue).sum();
-        return b.append(String.format(" (%d%% of it in the kernel)", Math.round(100.0 * systemTicks / Math.max(1, all)))).toString();
+        return top(used, top, t -> Math.round(t * (1e6 / TICKS_PER_SECOND) / Math.max(1, calls)))
+                + String.format(" (%d%% of it in the kernel)", Math.round(100.0 * systemTicks / Math.max(1, sum(used))));
+    }
+
+    /** The {@code top} busiest groups, busiest first, as "name value, name value" with each group's ticks scaled. */
+    private static String top(Map<String, Long> used, int top, java.util.function.LongUnaryOperator scale) {
+        return used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .map(e -> e.getKey() + " " + scale.applyAsLong(e.getValue())).collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static long sum(Map<String, Long> used) {
+        return used.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static long msPerSecond(long ticks, long nanos) {
