@@ -1,9 +1,8 @@
 package dev.pilotlight.gateway.invoke;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -17,17 +16,26 @@ public final class RecentInvocations {
     public record Context(String userId, String route, String promptVersion, String variant, String model) {}
 
     /** About 270 bytes of heap per call kept (measured: docs/configuration.md, pilotlight.feedback.context-calls). */
-    private final Cache<String, Context> byEventId;
+    private final ConcurrentHashMap<String, KeptContext> byEventId;
+    /**
+     * The event ids in the order they were kept: a call's slot is written over {@code contextCalls} calls later and its
+     * context removed then. Oldest out first is all feedback needs (a call is rated soon after it or not at all), so
+     * a call costs one map insert and one removal, not a cache's policy upkeep (docs/architecture.md, "Gateway threads").
+     */
+    private final AtomicReferenceArray<String> contextOrder;
+    private final AtomicLong contextsWritten = new AtomicLong();
+
+    private record KeptContext(Context context, long keptAtMs) {}
 
     /** @param contextCalls how many calls' contexts are kept (the most recent, for a day at most) */
     public RecentInvocations(int contextCalls) {
-        // upkeep on the calling thread, not handed off to a pool (docs/architecture.md, "Gateway threads")
-        byEventId = Caffeine.newBuilder().executor(Runnable::run).maximumSize(contextCalls).expireAfterWrite(Duration.ofDays(1)).build();
+        byEventId = new ConcurrentHashMap<>(Math.min(contextCalls, 1 << 16));
+        contextOrder = new AtomicReferenceArray<>(contextCalls);
     }
 
     /** Answers kept for the review queue (docs/usage.md, "Review queue"): at most 2,000 characters each. */
     static final int ANSWERS_KEPT = 2_000;
-    private static final long ANSWER_KEPT_MS = Duration.ofDays(1).toMillis();
+    private static final long KEPT_MS = Duration.ofDays(1).toMillis();
 
     /** One kept answer and when it was kept. */
     private record KeptAnswer(String eventId, String text, long keptAtMs) {}
@@ -51,7 +59,7 @@ public final class RecentInvocations {
 
     /** The answer of call {@code eventId} while it is among the last kept and at most a day old. */
     public Optional<String> answer(String eventId) {
-        long oldest = System.currentTimeMillis() - ANSWER_KEPT_MS;
+        long oldest = System.currentTimeMillis() - KEPT_MS;
         for (int i = 0; i < ANSWERS_KEPT; i++) {
             KeptAnswer a = answers.get(i);
             if (a != null && a.eventId().equals(eventId) && a.keptAtMs() >= oldest) {
@@ -62,10 +70,23 @@ public final class RecentInvocations {
     }
 
     public void remember(String eventId, String userId, String route, String promptVersion, String variant, String model) {
-        byEventId.put(eventId, new Context(userId, route, promptVersion, variant, model));
+        // inserted before its slot is taken: whoever takes the slot next removes an id that is already in the map
+        byEventId.put(eventId, new KeptContext(new Context(userId, route, promptVersion, variant, model), System.currentTimeMillis()));
+        int slot = (int) (contextsWritten.getAndIncrement() % contextOrder.length());
+        String oldest = contextOrder.getAndSet(slot, eventId);
+        if (oldest != null) {
+            byEventId.remove(oldest);
+        }
     }
 
+    /** How many calls' contexts are held now (at most {@code contextCalls} once no call is being kept). */
+    int contextsKept() {
+        return byEventId.size();
+    }
+
+    /** The context of call {@code eventId} while it is among the last kept and at most a day old. */
     public Optional<Context> get(String eventId) {
-        return Optional.ofNullable(byEventId.getIfPresent(eventId));
+        KeptContext k = byEventId.get(eventId);
+        return k == null || k.keptAtMs() < System.currentTimeMillis() - KEPT_MS ? Optional.empty() : Optional.of(k.context());
     }
 }

@@ -3,6 +3,8 @@ package dev.pilotlight.gateway.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pilotlight.common.usage.ReviewItem;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RecentInvocationsTest {
@@ -29,19 +31,7 @@ class RecentInvocationsTest {
 
     @Test
     void answersFromSeveralThreadsAreAllKept() throws Exception {
-        Thread[] writers = new Thread[4];
-        for (int t = 0; t < writers.length; t++) {
-            int from = t * 400;
-            writers[t] = new Thread(() -> {
-                for (int i = from; i < from + 400; i++) {
-                    recent.rememberAnswer("ev-" + i, "answer " + i);
-                }
-            });
-            writers[t].start();
-        }
-        for (Thread w : writers) {
-            w.join();
-        }
+        onFourThreads(400, i -> recent.rememberAnswer("ev-" + i, "answer " + i));
         for (int i = 0; i < 1600; i++) {
             assertThat(recent.answer("ev-" + i)).contains("answer " + i);
         }
@@ -52,5 +42,38 @@ class RecentInvocationsTest {
         recent.remember("ev-1", "u1", "claims-letter", "1.1.0", "candidate", "sim-model");
         assertThat(recent.get("ev-1")).contains(new RecentInvocations.Context("u1", "claims-letter", "1.1.0", "candidate", "sim-model"));
         assertThat(recent.get("ev-2")).isEmpty();
+    }
+
+    @Test
+    void theOldestContextsMakeWayForNewOnes() {
+        for (int i = 0; i < 250; i++) {
+            recent.remember("ev-" + i, "u" + i, "claims-letter", "1.1.0", null, "sim-model");
+        }
+        for (int i = 0; i < 150; i++) {
+            assertThat(recent.get("ev-" + i)).as("ev-%d, written over by the 100 after it", i).isEmpty();
+        }
+        for (int i = 150; i < 250; i++) {
+            assertThat(recent.get("ev-" + i)).as("ev-%d", i).map(RecentInvocations.Context::userId).contains("u" + i);
+        }
+        assertThat(recent.contextsKept()).isEqualTo(100);
+    }
+
+    @Test
+    void contextsFromSeveralThreadsStayWithinTheirBound() throws Exception {
+        onFourThreads(10_000, i -> recent.remember("ev-" + i, "u" + i, "claims-letter", "1.1.0", null, "sim-model"));
+        assertThat(recent.contextsKept()).as("one per slot once every writer is done").isEqualTo(100);
+    }
+
+    /** Calls {@code write} for 0 .. 4 × {@code each} - 1, a quarter on each of four threads at once, and waits for them. */
+    private static void onFourThreads(int each, IntConsumer write) throws InterruptedException {
+        Thread[] writers = new Thread[4];
+        for (int t = 0; t < writers.length; t++) {
+            int from = t * each;
+            writers[t] = new Thread(() -> IntStream.range(from, from + each).forEach(write));
+            writers[t].start();
+        }
+        for (Thread w : writers) {
+            w.join();
+        }
     }
 }
