@@ -44,13 +44,25 @@ public final class ResponseCache {
         }
     }
 
-    /** Tenant, version, sampling settings and the conversation with whitespace and case folded. */
-    public static String key(String tenant, String promptVersion, Integer maxTokens, Double temperature, List<ChatTurn> turns) {
-        StringBuilder sb = new StringBuilder().append(tenant).append('\u001f').append(promptVersion).append('\u001f')
+    /**
+     * Tenant, version, sampling settings, the conversation with whitespace and case folded, and the request's other
+     * answer-shaping fields ({@code shaping}, null for none), built once at its final size (it is hundreds of characters).
+     */
+    public static String key(String tenant, String promptVersion, Integer maxTokens, Double temperature, List<ChatTurn> turns,
+                             String shaping) {
+        int size = 64 + String.valueOf(tenant).length() + String.valueOf(promptVersion).length()
+                + (shaping == null ? 0 : shaping.length() + 1);
+        for (ChatTurn t : turns) {
+            size += t.content().length() + 12;
+        }
+        StringBuilder sb = new StringBuilder(size).append(tenant).append('\u001f').append(promptVersion).append('\u001f')
                 .append(maxTokens).append('\u001f').append(temperature);
         for (ChatTurn t : turns) {
             sb.append('\u001e').append(t.role()).append(':');
             appendFolded(sb, t.content());
+        }
+        if (shaping != null) {
+            sb.append('\u001d').append(shaping);
         }
         return sb.toString();
     }

@@ -136,8 +136,8 @@ public final class InvocationService {
         if (call.body() != null && !call.body().cacheable()) {
             return null;
         }
-        String key = ResponseCache.key(call.caller().tenant(), p.promptVersion(), call.maxTokens(), call.temperature(), p.turns());
-        return call.body() == null ? key : key + '\u001d' + call.body().shapingFields();
+        return ResponseCache.key(call.caller().tenant(), p.promptVersion(), call.maxTokens(), call.temperature(), p.turns(),
+                call.body() == null ? null : call.body().shapingFields());
     }
 
     /** What is decided before the guards: the release and arm, the model, the route's guards, and the event begun. */
