@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.Optional;
@@ -146,7 +147,12 @@ public final class Router {
     private void finish(Request req, String endpointLabel, long start, CompletionStage<?> done) {
         // a last resort: every wait inside an endpoint has its own timeout, but a request that is never answered
         // holds its caller, its memory and an in-flight slot for good, so none may outlive this
-        done.toCompletableFuture().orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ignored, e) -> {
+        CompletableFuture<?> f = done.toCompletableFuture();
+        ScheduledFuture<?> lastResort = timeOut(req, f);
+        f.whenComplete((ignored, e) -> {
+            if (lastResort != null) {
+                lastResort.cancel(false);
+            }
             if (e != null) {
                 fail(req, ModelChain.unwrap(e));
             }
@@ -154,6 +160,20 @@ public final class Router {
             inFlight.decrementAndGet();
             metrics.request(endpointLabel, req.status(), (System.nanoTime() - start) / 1e9);
         });
+    }
+
+    /**
+     * Times the request out on its own connection's event loop (where it mostly ends, so the timer is set and cancelled
+     * there without a lock shared by every loop or a timer thread to wake); on a closing loop, on the JDK's timer.
+     */
+    private ScheduledFuture<?> timeOut(Request req, CompletableFuture<?> f) {
+        try {
+            return req.channel().eventLoop().schedule(() -> f.completeExceptionally(new TimeoutException()),
+                    requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            f.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        }
     }
 
     private void fail(Request req, Throwable e) {
