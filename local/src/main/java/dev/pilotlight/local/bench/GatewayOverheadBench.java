@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * The gateway's added latency: the same open-loop load against the simulated upstream directly
  * and through the gateway (all guards on: auth, rate limits, spend reservation, injection scoring,
  * PII redaction and restoration, cache lookup, output checks, event emission to a real broker), in
- * one run. The gateway runs in its own JVM with a fixed heap (192 MB unless told, SerialGC, MALLOC_ARENA_MAX=2: docs/configuration.md) so its memory is its own.
+ * one run. The gateway runs in its own JVM with a fixed heap (192 MB unless told, SerialGC, MALLOC_ARENA_MAX=2, the native heap trimmed every second: docs/configuration.md) so its memory is its own.
  */
 public final class GatewayOverheadBench {
     private final int rate;
@@ -271,6 +271,10 @@ public final class GatewayOverheadBench {
                 "-Dsun.net.httpserver.nodelay=true"));
         if (!extra.matches(".*-XX:\\+Use\\w+GC.*")) {
             cmd.add("-XX:+UseSerialGC"); // as docs/configuration.md recommends for a replica
+        }
+        if (!extra.contains("TrimNativeHeapInterval")) {
+            // and this: glibc keeps what the JIT's compilations freed (tens of MB) unless told to give it back
+            cmd.addAll(List.of("-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=1000"));
         }
         if (!extra.isEmpty()) {
             cmd.addAll(List.of(extra.split("\\s+")));
