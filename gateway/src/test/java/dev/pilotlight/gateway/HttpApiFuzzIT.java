@@ -3,9 +3,11 @@ package dev.pilotlight.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pilotlight.common.codec.JsonCodec;
 import dev.pilotlight.gateway.http.Endpoint;
 import dev.pilotlight.testkit.DemoKeys;
 import dev.pilotlight.testkit.http.RawHttp;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -62,12 +64,26 @@ class HttpApiFuzzIT {
         if (endpoint == Endpoint.METRICS && r.status() == 200) {
             return;
         }
-        assertThat(type).as(r.head()).startsWith(r.status() == 200 && body.contains("\"stream\":true") ? "text/event-stream" : "application/json");
+        boolean streamed = r.status() == 200 && endpoint == Endpoint.CHAT_COMPLETIONS && asksToStream(body);
+        assertThat(type).as(r.head()).startsWith(streamed ? "text/event-stream" : "application/json");
         if (r.status() >= 400) {
             JsonNode error = r.json().path("error");
             assertThat(error.path("message").asText()).isNotBlank().doesNotContain("\tat ").doesNotContain("Exception");
             assertThat(error.path("type").asText()).isNotBlank();
             assertThat(error.path("code").asText()).isNotBlank();
+        }
+    }
+
+    /**
+     * Whether a chat completion's body asks for server-sent events: {@code "stream": true} at its top level (a GET sends
+     * no body, and a {@code "stream"} nested in another field asks for nothing).
+     */
+    private static boolean asksToStream(String body) {
+        try {
+            JsonNode stream = JsonCodec.mapper().readTree(body).path("stream");
+            return stream.isBoolean() && stream.booleanValue();
+        } catch (IOException | RuntimeException e) {
+            return false; // not JSON: answered with a JSON error
         }
     }
 
