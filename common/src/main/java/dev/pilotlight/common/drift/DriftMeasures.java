@@ -1,5 +1,8 @@
 package dev.pilotlight.common.drift;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 
 /**
@@ -75,28 +78,49 @@ public final class DriftMeasures {
     }
 
     /**
+     * Least count a bin must be expected to hold on the smaller side for the chi-square test to judge it (Cochran's
+     * rule): below it the statistic is not chi-square distributed, and a rare category seen three times where one was
+     * expected reads as drift at any significance.
+     */
+    public static final double MIN_EXPECTED = 5;
+
+    /**
      * p-value of the chi-square test that both histograms come from one distribution (commons-math3's
-     * two-sample comparison, which allows different totals). Bins empty on both sides are left out; with
-     * fewer than two bins left the two are identical (p = 1).
+     * two-sample comparison, which allows different totals). Bins empty on both sides are left out; bins expected
+     * to hold fewer than {@link #MIN_EXPECTED} on the smaller side are pooled into one, and the pool, while still
+     * that sparse, into the sparsest judged bin; with fewer than two bins left the two are identical (p = 1).
      */
     public static double chiSquarePValue(long[] reference, long[] current) {
-        int used = 0;
-        for (int i = 0; i < reference.length; i++) {
-            if (reference[i] + current[i] > 0) {
-                used++;
-            }
-        }
-        if (used < 2) {
+        long n1 = total(reference);
+        long n2 = total(current);
+        if (n1 == 0 || n2 == 0) {
             return 1.0;
         }
-        long[] a = new long[used];
-        long[] b = new long[used];
-        for (int i = 0, j = 0; i < reference.length; i++) {
-            if (reference[i] + current[i] > 0) {
-                a[j] = reference[i];
-                b[j++] = current[i];
+        double smallerShare = Math.min(n1, n2) / (double) (n1 + n2);
+        List<long[]> judged = new ArrayList<>();
+        long[] pool = new long[2];
+        for (int i = 0; i < reference.length; i++) {
+            long column = reference[i] + current[i];
+            if (column * smallerShare >= MIN_EXPECTED) {
+                judged.add(new long[] {reference[i], current[i]});
+            } else {
+                pool[0] += reference[i];
+                pool[1] += current[i];
             }
         }
+        if ((pool[0] + pool[1]) * smallerShare >= MIN_EXPECTED || judged.isEmpty()) {
+            judged.add(pool);
+        } else {
+            long[] sparsest = judged.stream().min(Comparator.comparingLong(b -> b[0] + b[1])).orElseThrow();
+            sparsest[0] += pool[0];
+            sparsest[1] += pool[1];
+        }
+        judged.removeIf(b -> b[0] + b[1] == 0);
+        if (judged.size() < 2) {
+            return 1.0;
+        }
+        long[] a = judged.stream().mapToLong(b -> b[0]).toArray();
+        long[] b = judged.stream().mapToLong(x -> x[1]).toArray();
         return CHI_SQUARE.chiSquareTestDataSetsComparison(a, b);
     }
 
