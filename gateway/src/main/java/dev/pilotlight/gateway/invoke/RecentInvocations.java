@@ -15,7 +15,10 @@ public final class RecentInvocations {
     /** The context of one served call. */
     public record Context(String userId, String route, String promptVersion, String variant, String model) {}
 
-    /** About 300 bytes of heap per call kept, with its id and user name (measured: docs/configuration.md, feedback.context-calls). */
+    /**
+     * About 300 bytes of heap per call kept, with its id and user name (measured: docs/configuration.md,
+     * pilotlight.feedback.context-calls).
+     */
     private final ConcurrentHashMap<String, KeptContext> byEventId;
     /**
      * The event ids in the order they were kept: a call's slot is written over {@code contextCalls} calls later and its
