@@ -93,8 +93,11 @@ public final class CommandApplier {
             result = "already in effect";
         }
         tally(outcome);
+        // stamped once in force, not with the time it arrived: verifying and applying can wait for a core on a
+        // busy replica, and a call admitted after appliedAt must see the command
+        long appliedAt = Math.max(now, System.currentTimeMillis());
         synchronized (recent) {
-            recent.addFirst(new AppliedCommand(c.commandId(), c.type(), c.target(), c.alertId(), c.issuedAt(), now, result));
+            recent.addFirst(new AppliedCommand(c.commandId(), c.type(), c.target(), c.alertId(), c.issuedAt(), appliedAt, result));
             while (recent.size() > RECENT) {
                 recent.removeLast();
             }

@@ -89,9 +89,9 @@ public final class RunawayUserScenario {
             deadline.await(() -> applied(fleet, CommandType.THROTTLE_USER).size() == 2 && applied(fleet, CommandType.BLOCK_USER).size() == 2);
             script.close();
             List<AppliedCommand> throttles = applied(fleet, CommandType.THROTTLE_USER);
-            List<AppliedCommand> blocks = applied(fleet, CommandType.BLOCK_USER);
+            List<Optional<AppliedCommand>> blocks = fleet.stream().map(g -> firstOn(g, CommandType.BLOCK_USER)).toList();
             for (int i = 0; i < fleet.size(); i++) {
-                String replica = i == 0 ? "gw-local-1" : "gw-local-2";
+                String replica = replicaName(i);
                 firstOn(fleet.get(i), CommandType.THROTTLE_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
                 firstOn(fleet.get(i), CommandType.BLOCK_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
             }
@@ -106,7 +106,8 @@ public final class RunawayUserScenario {
     }
 
     private Result result(ScenarioTimeline timeline, LoopingScript script, double cap, long loopStart, List<AppliedCommand> throttles,
-                          List<AppliedCommand> blocks, List<TrafficDriver> normal) {
+                          List<Optional<AppliedCommand>> blockOn, List<TrafficDriver> normal) {
+        List<AppliedCommand> blocks = blockOn.stream().flatMap(Optional::stream).toList();
         List<LoopingScript.Call> calls = new ArrayList<>(script.calls());
         calls.sort(Comparator.comparingLong(LoopingScript.Call::doneAt));
         double spent = 0;
@@ -130,6 +131,9 @@ public final class RunawayUserScenario {
         Long blockedAt = blocks.size() == 2 ? blocks.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() : null;
         Long crossingToBlock = crossedAt != null && blockedAt != null ? blockedAt - crossedAt : null;
         long served = calls.stream().filter(LoopingScript.Call::ok).count();
+        Optional<LoopingScript.Call> leak = servedAfterItsBlock(calls, blockOn);
+        leak.ifPresent(c -> timeline.note(c.doneAt(), replicaName(c.replica()) + " served a call the looper sent "
+                + (c.sentAt() - blockOn.get(c.replica()).orElseThrow().appliedAt()) + " ms after it applied the block"));
         double overshoot = Math.max(0, spent - cap);
         double bound = inFlightBound(calls, script.loops(), crossedAt, crossingToBlock, maxCost);
         long normalCalls = normal.stream().mapToLong(d -> d.count(c -> true)).sum();
@@ -137,6 +141,7 @@ public final class RunawayUserScenario {
         String reason = toThrottle == null ? "the loop was not throttled on both replicas before the deadline"
                 : toThrottle > 5_000 ? "the throttle took " + toThrottle + " ms (target < 5 s)"
                 : blockedAt == null ? "the quota did not block the looper on both replicas before the deadline"
+                : leak.isPresent() ? replicaName(leak.get().replica()) + " admitted the looper after applying the block"
                 : overshoot > bound ? String.format(Locale.ROOT, "spend over the cap by $%.5f, beyond the in-flight bound $%.5f", overshoot, bound)
                 : normalRefused > 0 ? "alice was refused " + normalRefused + " time(s)" : null;
         timeline.print(out);
@@ -159,6 +164,16 @@ public final class RunawayUserScenario {
         }
         long startedWhileDeciding = calls.stream().filter(c -> c.sentAt() >= crossedAt && c.sentAt() <= crossedAt + decisionMs).count();
         return (loops + startedWhileDeciding) * maxCost;
+    }
+
+    /** A call answered by a replica although the looper sent it after that replica had put the block in force. */
+    static Optional<LoopingScript.Call> servedAfterItsBlock(List<LoopingScript.Call> calls, List<Optional<AppliedCommand>> blockOn) {
+        return calls.stream().filter(LoopingScript.Call::ok)
+                .filter(c -> blockOn.get(c.replica()).map(b -> c.sentAt() > b.appliedAt()).orElse(false)).findFirst();
+    }
+
+    private static String replicaName(int i) {
+        return "gw-local-" + (i + 1);
     }
 
     private static double round(double usd) {
