@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -60,7 +61,13 @@ class RuleScenariosIT {
     private static final long M = 60_000L;
     private static final long H = 60 * M;
     private static final long D = 24 * H;
-    private static final long T0 = LocalDate.now(ZoneOffset.UTC).minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    /**
+     * Three days before the day an hour ago: the timeline ends 20 minutes into its third day, so it ends at least
+     * 40 minutes before now (from today's midnight it ran into the future, and the job refuses events more than
+     * --max-clock-skew ahead of its clock).
+     */
+    private static final long T0 = LocalDate.ofInstant(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC).minusDays(3)
+            .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     private static final String KEY = "scenario-test-key-scenario-test-key!";
 
     private static EmbeddedKafka kafka;
