@@ -63,7 +63,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
         if (evidence == null) {
             evidence = repeated;
         }
-        if (evidence != null && t >= w.throttledUntil && commands.fresh(t, System.currentTimeMillis())) {
+        if (evidence != null && t >= w.throttledUntil && commands.fresh(t, ctx.timerService().currentProcessingTime())) {
             throttle(w, e, evidence, ctx, out);
         }
         w.idleTimer = IdleTimer.move(ctx.timerService(), w.idleTimer, t + settings.loopIdleAfter().toMillis(), MINUTE);
@@ -124,7 +124,7 @@ public final class DetectRunawayLoop extends KeyedProcessFunction<String, Invoca
     }
 
     private void throttle(LoopWatch w, InvocationEvent e, String evidence, Context ctx, Collector<Alert> out) throws Exception {
-        long now = System.currentTimeMillis();
+        long now = ctx.timerService().currentProcessingTime(); // the wall clock on a cluster; a test harness sets it
         long until = e.timestamp() + settings.loopThrottleFor().toMillis();
         String alertId = CostCommands.loopAlertId(e.userId(), e.timestamp());
         ControlCommand c = commands.loop(e.userId(), e.timestamp(), settings.loopThrottlePerMinute(), until,

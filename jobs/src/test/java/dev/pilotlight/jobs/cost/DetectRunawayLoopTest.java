@@ -22,6 +22,7 @@ class DetectRunawayLoopTest {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new DetectRunawayLoop(CostSettings.defaults(), new CostCommands(Duration.ofDays(100_000)))), InvocationEvent::userId, Types.STRING);
         h.open();
+        h.setProcessingTime(System.currentTimeMillis()); // DetectRunawayLoop's "now": the events are fresh against it
         return h;
     }
 
