@@ -125,8 +125,9 @@ public final class RunawayUserScenario {
                 .ifPresent(c -> timeline.note(c.doneAt(), "first answer to the looper (" + (c.doneAt() - c.sentAt()) + " ms)"));
         calls.stream().filter(LoopingScript.Call::ok).skip(19).findFirst()
                 .ifPresent(c -> timeline.note(c.doneAt(), "20th answer to the looper"));
-        calls.stream().filter(c -> c.status() == 429).findFirst()
-                .ifPresent(c -> timeline.note(c.doneAt(), "first refusal of the looper (HTTP 429)"));
+        // 429 from the throttle, 403 from the block: whichever came first
+        calls.stream().filter(c -> c.status() == 429 || c.status() == 403).findFirst()
+                .ifPresent(c -> timeline.note(c.doneAt(), "first refusal of the looper (HTTP " + c.status() + ")"));
         Long toThrottle = throttles.size() == 2 ? throttles.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() - loopStart : null;
         Long blockedAt = blocks.size() == 2 ? blocks.stream().mapToLong(AppliedCommand::appliedAt).max().getAsLong() : null;
         Long crossingToBlock = crossedAt != null && blockedAt != null ? blockedAt - crossedAt : null;
