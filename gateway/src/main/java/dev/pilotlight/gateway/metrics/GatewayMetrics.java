@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,6 +53,12 @@ public final class GatewayMetrics {
             .help("The gateway's own time in an answered call, by its clock: from the request received to the response handed to the"
                     + " socket, less the time waiting for the model (plain calls)")
             .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).withoutExemplars().register(registry);
+
+    public GatewayMetrics() {
+        // the JVM's and the process's own figures beside the gateway's: heap, collections, threads, JIT, bytes allocated
+        // per memory pool, CPU seconds and resident memory (the bench reads allocation per call from them)
+        JvmMetrics.builder().register(registry);
+    }
 
     public void overhead(double seconds) {
         overhead.observe(Math.max(0, seconds));

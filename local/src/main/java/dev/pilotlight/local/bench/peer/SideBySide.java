@@ -22,7 +22,7 @@ public final class SideBySide {
     public record Target(String name, long pid, LongFunction<okhttp3.Request> request, OwnClock ownClock) {}
 
     private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, double ownP50, double ownP99, double ownWithin1Ms, long rssMb,
-                       double satRps, double cpuSatMicros, long failed, String satThreads) {}
+                       double satRps, double cpuSatMicros, long failed, String satThreads, double allocFixedKb, double allocSatKb) {}
 
     private final Progress progress;
     private final OpenLoopLoad load;
@@ -45,16 +45,19 @@ public final class SideBySide {
         load.closeIdleConnections();
         load.run("warm-up " + t.name(), rate, warmup, t.request());
         Map<Double, Long> own0 = t.ownClock() == null ? Map.of() : t.ownClock().read();
+        long a0 = allocated(t);
         long c0 = ProcessUsage.cpuNanos(t.pid());
         OpenLoopLoad.Result fixed = load.run(t.name() + " at " + rate + " req/s", rate, seconds, i -> t.request().apply(i + 2_000_000_000L));
         long c1 = ProcessUsage.cpuNanos(t.pid());
         Map<Double, Long> own1 = t.ownClock() == null ? Map.of() : t.ownClock().read();
+        long a1 = allocated(t);
         long rss = ProcessUsage.rssMb(t.pid());
         load.closeIdleConnections();
         ThreadCpuTimeline threads = ThreadCpuTimeline.overall(String.valueOf(t.pid()));
         ClosedLoopLoad.Result sat = ClosedLoopLoad.run(progress, t.name() + " saturated", connections, seconds,
                 i -> t.request().apply(i + 4_000_000_000L));
         long c2 = ProcessUsage.cpuNanos(t.pid());
+        long a2 = allocated(t);
         String satThreads = "";
         if (threads != null) {
             threads.close();
@@ -63,7 +66,8 @@ public final class SideBySide {
         rows.add(new Row(t.name(), (c1 - c0) / 1e3 / Math.max(1, fixed.ok()),
                 (fixed.micros().getValueAtPercentile(50) - direct.micros().getValueAtPercentile(50)) / 1000.0,
                 (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
-                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads));
+                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads,
+                kbPerCall(a0, a1, fixed.ok()), kbPerCall(a1, a2, sat.ok())));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -86,8 +90,24 @@ public final class SideBySide {
                 out.printf("CPU µs/req by thread, %s saturated: %s%n", r.name(), r.satThreads());
             }
         }
+        for (Row r : rows) {
+            if (!Double.isNaN(r.allocFixedKb())) {
+                out.printf("heap allocated per request, %s: %.1f KB at %d req/s, %.1f KB saturated%n", r.name(), r.allocFixedKb(), rate,
+                        r.allocSatKb());
+            }
+        }
         out.println("added: the load generator's latency less the upstream's alone (both sides of 2 shared cores); own: the gateway's"
                 + " pilotlight_gateway_overhead_seconds, received to handed to the socket less the model's time (bucket bound)");
+    }
+
+    /** The gateway's heap allocation so far, or -1 for a gateway that does not report it. */
+    private static long allocated(Target t) throws IOException, InterruptedException {
+        return t.ownClock() == null ? -1 : t.ownClock().allocatedBytes();
+    }
+
+    /** KB allocated per answered call between two readings; NaN when the gateway does not report allocation. */
+    static double kbPerCall(long before, long after, long calls) {
+        return before < 0 || after < 0 || calls <= 0 ? Double.NaN : (after - before) / 1024.0 / calls;
     }
 
     private static String percent(double share) {
