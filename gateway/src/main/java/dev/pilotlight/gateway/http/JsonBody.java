@@ -72,6 +72,15 @@ public final class JsonBody {
     }
 
     private static void requireUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) { // a byte above 0x7f: decode to check it (ASCII alone is always valid UTF-8)
+                decodeStrictly(body);
+                return;
+            }
+        }
+    }
+
+    private static void decodeStrictly(byte[] body) {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);

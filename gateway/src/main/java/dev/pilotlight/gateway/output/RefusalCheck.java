@@ -22,7 +22,9 @@ public final class RefusalCheck {
         if (text == null) {
             return false;
         }
-        String opening = text.strip().replace('\u2019', '\'').toLowerCase(Locale.ROOT);
-        return OPENING.matcher(opening.substring(0, Math.min(160, opening.length()))).find();
+        String lead = text.stripLeading();
+        // only the opening is read, so only the opening is copied and lower-cased (an answer can be long)
+        String opening = lead.substring(0, Math.min(160, lead.length())).replace('\u2019', '\'').toLowerCase(Locale.ROOT);
+        return OPENING.matcher(opening).find();
     }
 }

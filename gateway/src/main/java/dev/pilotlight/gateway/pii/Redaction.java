@@ -49,16 +49,41 @@ public final class Redaction {
         return out.toString();
     }
 
-    /** Puts the original values back into a model's answer. */
+    /**
+     * Puts the original values back into a model's answer, in one pass: the text is copied once, and only when it
+     * holds a placeholder (no value can hold a '[', so restoring one cannot create another).
+     */
     public String restore(String text) {
         if (text == null || valueOf.isEmpty()) {
             return text;
         }
-        String out = text;
-        for (Map.Entry<String, String> e : valueOf.entrySet()) {
-            out = out.replace(e.getKey(), e.getValue());
+        StringBuilder out = null;
+        int copied = 0;
+        for (int open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
+            int close = text.indexOf(']', open + 1);
+            if (close < 0) {
+                break;
+            }
+            String value = valueAt(text, open, close + 1);
+            if (value != null) {
+                out = out == null ? new StringBuilder(text.length() + 64) : out;
+                out.append(text, copied, open).append(value);
+                copied = close + 1;
+                open = close;
+            }
         }
-        return out;
+        return out == null ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /** The value whose placeholder is exactly {@code text[from, to)}, if one is. */
+    private String valueAt(String text, int from, int to) {
+        for (Map.Entry<String, String> e : valueOf.entrySet()) {
+            String placeholder = e.getKey();
+            if (placeholder.length() == to - from && text.startsWith(placeholder, from)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** How many spans were replaced in this request. */

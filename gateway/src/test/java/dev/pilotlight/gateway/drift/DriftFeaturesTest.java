@@ -69,6 +69,8 @@ class DriftFeaturesTest {
         assertThat(RefusalCheck.isRefusal("stop", "I cannot provide legal advice.")).isTrue();
         assertThat(RefusalCheck.isRefusal("stop", "I can’t assist with that request.")).isTrue();
         assertThat(RefusalCheck.isRefusal("content_filter", "")).isTrue();
+        assertThat(RefusalCheck.isRefusal("stop", " \n\tI cannot help with that.")).isTrue(); // leading space is not the opening
+        assertThat(RefusalCheck.isRefusal("stop", "x".repeat(200) + " I cannot help with that.")).isFalse();
         assertThat(RefusalCheck.isRefusal("stop", "Dear Ms. Smith, we cannot approve the claim because the policy lapsed.")).isFalse();
         assertThat(RefusalCheck.isRefusal("stop", "Here is the letter. The customer wrote: 'I can't help with the deductible'.")).isFalse();
     }
