@@ -190,6 +190,7 @@ class GatewayHttpIT {
                 .contains("jvm_gc_collection_seconds_count{gc=")
                 .contains("jvm_threads_current")
                 .contains("process_cpu_seconds_total")
+                .containsPattern("(?m)^pilotlight_gateway_heap_allocated_bytes_total [1-9][0-9.E]*$")
                 .doesNotContain("alice"); // no user labels
         GatewayClient.Response ready = client.get("/readyz", null);
         assertThat(ready.body().path("kafka").asText()).isEqualTo("reachable");

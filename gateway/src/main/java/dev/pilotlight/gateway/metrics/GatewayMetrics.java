@@ -2,6 +2,7 @@ package dev.pilotlight.gateway.metrics;
 
 import dev.pilotlight.common.event.InvocationEvent;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -10,6 +11,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -58,6 +60,13 @@ public final class GatewayMetrics {
         // the JVM's and the process's own figures beside the gateway's: heap, collections, threads, JIT, bytes allocated
         // per memory pool, CPU seconds and resident memory (the bench reads allocation per call from them)
         JvmMetrics.builder().register(registry);
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                && t.isThreadAllocatedMemoryEnabled()) {
+            CounterWithCallback.builder().name("pilotlight_gateway_heap_allocated_bytes")
+                    .help("Bytes allocated on the heap by every thread since start, to the byte (jvm_memory_pool_allocated_bytes_total"
+                            + " advances once per young collection)")
+                    .callback(cb -> cb.call(t.getTotalThreadAllocatedBytes())).register(registry);
+        }
     }
 
     public void overhead(double seconds) {

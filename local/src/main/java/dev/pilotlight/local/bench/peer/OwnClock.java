@@ -19,7 +19,7 @@ public final class OwnClock {
     private static final Pattern BUCKET = Pattern.compile("^pilotlight_gateway_overhead_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$",
             Pattern.MULTILINE);
     private static final Pattern IN_FLIGHT = Pattern.compile("^pilotlight_gateway_inflight_requests(?:\\{[^}]*})? ([0-9.eE+]+)$", Pattern.MULTILINE);
-    private static final Pattern ALLOCATED = Pattern.compile("^jvm_memory_pool_allocated_bytes_total\\{[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern ALLOCATED = Pattern.compile("^pilotlight_gateway_heap_allocated_bytes_total ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern EDGE = Pattern.compile("^pilotlight_gateway_http_edge_total\\{event=\"([^\"]+)\"} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final String metricsUrl;
@@ -51,16 +51,12 @@ public final class OwnClock {
     }
 
     /**
-     * Bytes the gateway's JVM has allocated on its heap so far, all pools ({@code jvm_memory_pool_allocated_bytes_total}, counted
-     * at each collection, so as fine as one young generation); -1 when the gateway does not report it.
+     * Bytes the gateway's threads have allocated on the heap so far ({@code pilotlight_gateway_heap_allocated_bytes_total}, to the
+     * byte); -1 when the gateway does not report it.
      */
     public long allocatedBytes() throws IOException, InterruptedException {
         Matcher m = ALLOCATED.matcher(scrape());
-        double sum = -1;
-        while (m.find()) {
-            sum = Math.max(sum, 0) + Double.parseDouble(m.group(1));
-        }
-        return (long) sum;
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
     /** The gateway's requests being served now ({@code pilotlight_gateway_inflight_requests}, this scrape included); -1 when unreadable. */
