@@ -186,7 +186,6 @@ class GatewayHttpIT {
                 .contains("pilotlight_gateway_commands{outcome=\"APPLIED\"}")
                 // the JVM's and the process's own: what an operator reads beside them, and the bench's allocation per call
                 .contains("jvm_memory_used_bytes{area=\"heap\"}")
-                .contains("jvm_memory_pool_allocated_bytes_total{pool=")
                 .contains("jvm_gc_collection_seconds_count{gc=")
                 .contains("jvm_threads_current")
                 .contains("process_cpu_seconds_total")

@@ -6,7 +6,14 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,14 +64,22 @@ public final class GatewayMetrics {
             .classicOnly().classicUpperBounds(OVERHEAD_BUCKETS).withoutExemplars().register(registry);
 
     public GatewayMetrics() {
-        // the JVM's and the process's own figures beside the gateway's: heap, collections, threads, JIT, bytes allocated
-        // per memory pool, CPU seconds and resident memory (the bench reads allocation per call from them)
-        JvmMetrics.builder().register(registry);
+        // the JVM's and the process's own figures beside the gateway's: heap, collections, threads, JIT, classes, buffers,
+        // CPU seconds and resident memory. All are read when scraped; the library's per-pool allocation metric is left
+        // out because it listens to every collection, work on a third thread beside the event loops after each pause
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
                 && t.isThreadAllocatedMemoryEnabled()) {
             CounterWithCallback.builder().name("pilotlight_gateway_heap_allocated_bytes")
-                    .help("Bytes allocated on the heap by every thread since start, to the byte (jvm_memory_pool_allocated_bytes_total"
-                            + " advances once per young collection)")
+                    .help("Bytes allocated on the heap by every thread since start (allocation per request: its rate over the"
+                            + " requests' rate)")
                     .callback(cb -> cb.call(t.getTotalThreadAllocatedBytes())).register(registry);
         }
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 
@@ -54,8 +55,9 @@ public final class OutputChecks {
                 withhold = "pii_in_output";
             }
         }
+        String lower = text.toLowerCase(Locale.ROOT);
         for (String phrase : guards.denyList()) {
-            if (containsIgnoringCase(text, phrase)) {
+            if (lower.contains(phrase)) {
                 flags.add("deny_list");
                 withhold = "deny_list";
                 break;
@@ -83,16 +85,6 @@ public final class OutputChecks {
             }
         }
         return new Verdict(flags, List.copyOf(cited), withhold);
-    }
-
-    /** {@code text} contains {@code phrase} (lower case, as the catalog keeps it) in any case, without a lower-cased copy of the answer. */
-    static boolean containsIgnoringCase(String text, String phrase) {
-        for (int i = 0, last = text.length() - phrase.length(); i <= last; i++) {
-            if (text.regionMatches(true, i, phrase, 0, phrase.length())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String schemaProblem(String text, JsonSchema schema) {
