@@ -16,6 +16,8 @@ public final class Redaction {
     private final Map<String, String> valueOf = new LinkedHashMap<>();
     private final Map<PiiKind, Integer> counters = new java.util.EnumMap<>(PiiKind.class);
     private int redactions;
+    /** The length of the longest placeholder given out: a restore looks no further for a ']' after a '['. */
+    private int longestPlaceholder;
 
     public Redaction(PiiDetector detector) {
         this.detector = detector;
@@ -40,6 +42,7 @@ public final class Redaction {
                 int n = counters.merge(s.kind(), 1, Integer::sum);
                 String p = "[" + s.kind() + "_" + n + "]";
                 valueOf.put(p, v);
+                longestPlaceholder = Math.max(longestPlaceholder, p.length());
                 return p;
             }));
             redactions++;
@@ -60,11 +63,8 @@ public final class Redaction {
         StringBuilder out = null;
         int copied = 0;
         for (int open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
-            int close = text.indexOf(']', open + 1);
-            if (close < 0) {
-                break;
-            }
-            String value = valueAt(text, open, close + 1);
+            int close = closeWithinPlaceholder(text, open);
+            String value = close < 0 ? null : valueOf.get(text.substring(open, close + 1));
             if (value != null) {
                 out = out == null ? new StringBuilder(text.length() + 64) : out;
                 out.append(text, copied, open).append(value);
@@ -75,15 +75,18 @@ public final class Redaction {
         return out == null ? text : out.append(text, copied, text.length()).toString();
     }
 
-    /** The value whose placeholder is exactly {@code text[from, to)}, if one is. */
-    private String valueAt(String text, int from, int to) {
-        for (Map.Entry<String, String> e : valueOf.entrySet()) {
-            String placeholder = e.getKey();
-            if (placeholder.length() == to - from && text.startsWith(placeholder, from)) {
-                return e.getValue();
+    /**
+     * The ']' closing the '[' at {@code open} if it is near enough for the two to enclose a placeholder, else -1: searched
+     * no further, so an answer full of '[' (a JSON array of arrays) costs a pass, not a pass per '['.
+     */
+    private int closeWithinPlaceholder(String text, int open) {
+        int end = Math.min(text.length(), open + longestPlaceholder);
+        for (int i = open + 1; i < end; i++) {
+            if (text.charAt(i) == ']') {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /** How many spans were replaced in this request. */

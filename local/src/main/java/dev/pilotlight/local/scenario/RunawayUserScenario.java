@@ -93,7 +93,7 @@ public final class RunawayUserScenario {
             for (int i = 0; i < fleet.size(); i++) {
                 String replica = replicaName(i);
                 firstOn(fleet.get(i), CommandType.THROTTLE_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
-                firstOn(fleet.get(i), CommandType.BLOCK_USER).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
+                blocks.get(i).ifPresent(c -> timeline.note(c.appliedAt(), replica + ": " + c.result()));
             }
             alerts.first(a -> a.labels().containsValue(LOOPER) && a.state() == Alert.State.FIRING && "runaway-loop".equals(a.ruleId()))
                     .ifPresent(s -> timeline.note(s.seenAt(), "alert runaway-loop: " + s.alert().summary()));

@@ -30,14 +30,27 @@ public final class OwnClock {
         this.key = key;
     }
 
-    /** Cumulative count per upper bound (seconds; +Inf as infinity). */
-    public Map<Double, Long> read() throws IOException, InterruptedException {
-        Map<Double, Long> out = new TreeMap<>();
-        Matcher m = BUCKET.matcher(scrape());
+    /**
+     * One scrape of the gateway's figures for a phase boundary.
+     *
+     * @param buckets the own-time histogram's cumulative count per upper bound (seconds; +Inf as infinity)
+     * @param allocatedBytes bytes its threads have allocated on the heap so far ({@code pilotlight_gateway_heap_allocated_bytes_total},
+     *                       to the byte); -1 when the gateway does not report it
+     */
+    public record Reading(Map<Double, Long> buckets, long allocatedBytes) {
+        /** For a gateway that keeps no account of its own. */
+        public static final Reading NONE = new Reading(Map.of(), -1);
+    }
+
+    public Reading read() throws IOException, InterruptedException {
+        String metrics = scrape();
+        Map<Double, Long> buckets = new TreeMap<>();
+        Matcher m = BUCKET.matcher(metrics);
         while (m.find()) {
-            out.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), (long) Double.parseDouble(m.group(2)));
+            buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), (long) Double.parseDouble(m.group(2)));
         }
-        return out;
+        Matcher a = ALLOCATED.matcher(metrics);
+        return new Reading(buckets, a.find() ? (long) Double.parseDouble(a.group(1)) : -1);
     }
 
     /** The gateway's connections it closed for a request's headers or body arriving too late (a slow client, or a load generator falling behind). */
@@ -48,15 +61,6 @@ public final class OwnClock {
             out.put(m.group(1), (long) Double.parseDouble(m.group(2)));
         }
         return out;
-    }
-
-    /**
-     * Bytes the gateway's threads have allocated on the heap so far ({@code pilotlight_gateway_heap_allocated_bytes_total}, to the
-     * byte); -1 when the gateway does not report it.
-     */
-    public long allocatedBytes() throws IOException, InterruptedException {
-        Matcher m = ALLOCATED.matcher(scrape());
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
     /** The gateway's requests being served now ({@code pilotlight_gateway_inflight_requests}, this scrape included); -1 when unreadable. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
@@ -44,20 +43,18 @@ public final class SideBySide {
     public void measure(Target t, OpenLoopLoad.Result direct) throws IOException, InterruptedException {
         load.closeIdleConnections();
         load.run("warm-up " + t.name(), rate, warmup, t.request());
-        Map<Double, Long> own0 = t.ownClock() == null ? Map.of() : t.ownClock().read();
-        long a0 = allocated(t);
+        OwnClock.Reading own0 = read(t);
         long c0 = ProcessUsage.cpuNanos(t.pid());
         OpenLoopLoad.Result fixed = load.run(t.name() + " at " + rate + " req/s", rate, seconds, i -> t.request().apply(i + 2_000_000_000L));
         long c1 = ProcessUsage.cpuNanos(t.pid());
-        Map<Double, Long> own1 = t.ownClock() == null ? Map.of() : t.ownClock().read();
-        long a1 = allocated(t);
+        OwnClock.Reading own1 = read(t);
         long rss = ProcessUsage.rssMb(t.pid());
         load.closeIdleConnections();
         ThreadCpuTimeline threads = ThreadCpuTimeline.overall(String.valueOf(t.pid()));
         ClosedLoopLoad.Result sat = ClosedLoopLoad.run(progress, t.name() + " saturated", connections, seconds,
                 i -> t.request().apply(i + 4_000_000_000L));
         long c2 = ProcessUsage.cpuNanos(t.pid());
-        long a2 = allocated(t);
+        OwnClock.Reading own2 = read(t);
         String satThreads = "";
         if (threads != null) {
             threads.close();
@@ -66,8 +63,10 @@ public final class SideBySide {
         rows.add(new Row(t.name(), (c1 - c0) / 1e3 / Math.max(1, fixed.ok()),
                 (fixed.micros().getValueAtPercentile(50) - direct.micros().getValueAtPercentile(50)) / 1000.0,
                 (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
-                OwnClock.boundMs(own0, own1, 0.50), OwnClock.boundMs(own0, own1, 0.99), OwnClock.shareWithin(own0, own1, 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads,
-                kbPerCall(a0, a1, fixed.ok()), kbPerCall(a1, a2, sat.ok())));
+                OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.50), OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.99),
+                OwnClock.shareWithin(own0.buckets(), own1.buckets(), 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads,
+                kbPerCall(own0.allocatedBytes(), own1.allocatedBytes(), fixed.ok()),
+                kbPerCall(own1.allocatedBytes(), own2.allocatedBytes(), sat.ok())));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -100,9 +99,9 @@ public final class SideBySide {
                 + " pilotlight_gateway_overhead_seconds, received to handed to the socket less the model's time (bucket bound)");
     }
 
-    /** The gateway's heap allocation so far, or -1 for a gateway that does not report it. */
-    private static long allocated(Target t) throws IOException, InterruptedException {
-        return t.ownClock() == null ? -1 : t.ownClock().allocatedBytes();
+    /** The gateway's own figures now, or none for a gateway that keeps no account of its own. */
+    private static OwnClock.Reading read(Target t) throws IOException, InterruptedException {
+        return t.ownClock() == null ? OwnClock.Reading.NONE : t.ownClock().read();
     }
 
     /** KB allocated per answered call between two readings; NaN when the gateway does not report allocation. */
