@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import dev.pilotlight.gateway.provider.ModelChain;
@@ -131,16 +130,19 @@ public final class InvokeEndpoints {
         String eventId = UUID.randomUUID().toString();
         String shownId = ids.issue(eventId, req.principal()); // streams carry it too: feedback can name any answer
         quotaHeader(req, target);
-        if (!body.stream()) {
-            return call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(),
-                    body.temperature(), body, null)).thenAccept(inv -> answer(req, inv, shownId, target, created));
-        }
-        return stream(req, target, body, sources, eventId, shownId, created, includeUsage);
+        Labels labels = new Labels(shownId, target, created);
+        ChatStream stream = body.stream() ? new ChatStream(req.sse(), labels, includeUsage) : null;
+        CompletableFuture<Invocation> done = call(new Call(eventId, req.principal(), target, body.turns(), sources, false,
+                body.maxTokens(), body.temperature(), body, stream == null ? null : stream::relay));
+        return stream == null ? done.thenAccept(inv -> answer(req, inv, labels)) : done.handle(stream::end);
     }
 
-    private void answer(Request req, Invocation inv, String shownId, Target target, long created) {
+    /** What every answer and chunk of one chat completion is labelled with: our id, the model as the caller named it, its time. */
+    private record Labels(String id, Target target, long created) {}
+
+    private void answer(Request req, Invocation inv, Labels labels) {
         ObjectNode raw = inv.answer().result().raw();
-        ObjectNode out = raw != null ? relabel(raw, shownId, target, inv) : head(shownId, "chat.completion", created, target, inv);
+        ObjectNode out = raw != null ? relabel(raw, labels, inv) : head(labels, "chat.completion", inv);
         if (raw == null) {
             ObjectNode c = out.putArray("choices").addObject();
             c.put("index", 0);
@@ -166,67 +168,75 @@ public final class InvokeEndpoints {
         }
     }
 
-    private CompletionStage<?> stream(Request req, Target target, ChatBody body, List<Source> sources, String eventId, String id, long created,
-                        boolean includeUsage) {
-        SseStream sse = req.sse();
-        boolean[] relayed = {false};
-        Consumer<Delta> onDelta = d -> {
-            if (d.chunk() != null) { // the provider's own chunk: tool-call deltas, log-probabilities and all
-                relayed[0] = true;
-                sse.send(relabel(d.chunk(), id, target, null));
+    /**
+     * One streamed chat completion: the provider's own chunks relayed (tool-call deltas, log-probabilities and all),
+     * or chunks written by the gateway when the answer was translated, cached or degraded; then the usage chunk if
+     * the caller asked for it, and [DONE]. A failure after the first chunk is an error event, as OpenAI sends it.
+     */
+    private static final class ChatStream {
+        private final SseStream sse;
+        private final Labels labels;
+        private final boolean includeUsage;
+        private boolean relayed;
+
+        ChatStream(SseStream sse, Labels labels, boolean includeUsage) {
+            this.sse = sse;
+            this.labels = labels;
+            this.includeUsage = includeUsage;
+        }
+
+        void relay(Delta d) {
+            if (d.chunk() != null) {
+                relayed = true;
+                sse.send(relabel(d.chunk(), labels, null));
                 return;
             }
             if (!sse.started()) {
-                sse.send(chunk(id, created, target, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
+                sse.send(chunk(labels, null, JsonCodec.mapper().createObjectNode().put("role", "assistant").put("content", ""), null));
             }
-            sse.send(chunk(id, created, target, null, JsonCodec.mapper().createObjectNode().put("content", d.text()), null));
-        };
-        return call(new Call(eventId, req.principal(), target, body.turns(), sources, false, body.maxTokens(), body.temperature(),
-                body, onDelta)).handle((inv, failure) -> {
-                    Throwable e = failure == null ? null : ModelChain.unwrap(failure);
-                    if (e instanceof ApiError api && sse.started()) {
-                        ObjectNode err = JsonCodec.mapper().createObjectNode();
-                        err.putObject("error").put("message", api.getMessage()).put("type", api.type()).put("code", api.code());
-                        sse.send(err); // OpenAI reports mid-stream failures as an error event
-                        return null;
-                    }
-                    if (e != null) { // nothing sent yet: a plain JSON error with its status
-                        throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
-                    }
-                    finishStream(sse, relayed[0], onDelta, inv, id, created, target, includeUsage);
-                    return null;
-                });
-    }
+            sse.send(chunk(labels, null, JsonCodec.mapper().createObjectNode().put("content", d.text()), null));
+        }
 
-    private void finishStream(SseStream sse, boolean relayed, Consumer<Delta> onDelta, Invocation inv, String id, long created,
-                              Target target, boolean includeUsage) {
-        if (!relayed) { // translated, cached or degraded: the gateway writes the chunks itself
-            if (!sse.started()) {
-                onDelta.accept(Delta.text(inv.answer().result().text()));
+        Void end(Invocation inv, Throwable failure) {
+            Throwable e = failure == null ? null : ModelChain.unwrap(failure);
+            if (e instanceof ApiError api && sse.started()) {
+                ObjectNode err = JsonCodec.mapper().createObjectNode();
+                err.putObject("error").put("message", api.getMessage()).put("type", api.type()).put("code", api.code());
+                sse.send(err);
+                return null;
             }
-            sse.send(chunk(id, created, target, inv, JsonCodec.mapper().createObjectNode(), inv.answer().result().finishReason()));
+            if (e != null) { // nothing sent yet: a plain JSON error with its status
+                throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+            }
+            if (!relayed) {
+                if (!sse.started()) {
+                    relay(Delta.text(inv.answer().result().text()));
+                }
+                sse.send(chunk(labels, inv, JsonCodec.mapper().createObjectNode(), inv.answer().result().finishReason()));
+            }
+            if (includeUsage) {
+                ObjectNode u = head(labels, "chat.completion.chunk", inv);
+                u.putArray("choices");
+                usage(u, inv);
+                sse.send(u);
+            }
+            sse.done();
+            return null;
         }
-        if (includeUsage) {
-            ObjectNode u = head(id, "chat.completion.chunk", created, target, inv);
-            u.putArray("choices");
-            usage(u, inv);
-            sse.send(u);
-        }
-        sse.done();
     }
 
     /** A provider's answer or chunk as the caller sees it: our id, the model it asked for, the release that answered. */
-    private static ObjectNode relabel(ObjectNode answer, String id, Target target, Invocation inv) {
-        answer.put("id", "chatcmpl-" + id);
-        answer.put("model", target.name());
+    private static ObjectNode relabel(ObjectNode answer, Labels labels, Invocation inv) {
+        answer.put("id", "chatcmpl-" + labels.id());
+        answer.put("model", labels.target().name());
         if (inv != null && inv.promptVersion() != null) {
             answer.put("system_fingerprint", inv.promptId() + "@" + inv.promptVersion());
         }
         return answer;
     }
 
-    private ObjectNode chunk(String id, long created, Target target, Invocation inv, ObjectNode delta, String finish) {
-        ObjectNode out = head(id, "chat.completion.chunk", created, target, inv);
+    private static ObjectNode chunk(Labels labels, Invocation inv, ObjectNode delta, String finish) {
+        ObjectNode out = head(labels, "chat.completion.chunk", inv);
         ObjectNode c = out.putArray("choices").addObject();
         c.put("index", 0);
         c.set("delta", delta);
@@ -238,12 +248,12 @@ public final class InvokeEndpoints {
         return out;
     }
 
-    private static ObjectNode head(String id, String object, long created, Target target, Invocation inv) {
+    private static ObjectNode head(Labels labels, String object, Invocation inv) {
         ObjectNode out = JsonCodec.mapper().createObjectNode();
-        out.put("id", "chatcmpl-" + id);
+        out.put("id", "chatcmpl-" + labels.id());
         out.put("object", object);
-        out.put("created", created);
-        out.put("model", target.name());
+        out.put("created", labels.created());
+        out.put("model", labels.target().name());
         if (inv != null && inv.promptVersion() != null) {
             out.put("system_fingerprint", inv.promptId() + "@" + inv.promptVersion());
         }

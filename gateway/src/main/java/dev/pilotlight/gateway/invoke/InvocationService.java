@@ -276,24 +276,36 @@ public final class InvocationService {
         return answer.handle((ans, err) -> {
             double[] spent = {0};
             try {
-                return modelDone(call, p, ans, err == null ? null : ModelChain.unwrap(err), restorer, streamedChars[0], cacheKey, spent,
-                        System.nanoTime() - asked);
+                return modelDone(new ModelOutcome(call, p, ans, err == null ? null : ModelChain.unwrap(err), restorer, streamedChars[0],
+                        cacheKey, System.nanoTime() - asked), spent);
             } finally {
                 ledger.settle(held, spent[0]);
             }
         });
     }
 
-    /** The chain's outcome: costed and passed to the output guards, or emitted as the failure it is and thrown. */
-    private Invocation modelDone(Call call, Prepared p, Answer ans, Throwable failure, RestoringRelay restorer, long streamedChars,
-                                 String cacheKey, double[] spent, long modelNanos) {
+    /**
+     * What the model stage ended with, for the output guards and the event: the chain's answer or failure, what a stream
+     * relayed before it ended, the cache key (null: not cached) and the time the chain took.
+     */
+    private record ModelOutcome(Call call, Prepared p, Answer answer, Throwable failure, RestoringRelay restorer, long streamedChars,
+                                String cacheKey, long modelNanos) {}
+
+    /**
+     * The chain's outcome: costed and passed to the output guards, or emitted as the failure it is and thrown.
+     * {@code spent} receives the cost to settle the reservation with, whatever happens.
+     */
+    private Invocation modelDone(ModelOutcome o, double[] spent) {
+        Call call = o.call();
+        Prepared p = o.p();
+        Answer ans = o.answer();
         InvocationEvent.Builder ev = p.event();
         try {
-            if (failure != null) {
-                throw failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
+            if (o.failure() != null) {
+                throw o.failure() instanceof RuntimeException re ? re : new IllegalStateException(o.failure());
             }
-            if (restorer != null) {
-                restorer.finish();
+            if (o.restorer() != null) {
+                o.restorer().finish();
             }
             ChatResult r = ans.result();
             spent[0] = ans.model().price().cost(r.inputTokens(), r.outputTokens());
@@ -305,11 +317,11 @@ public final class InvocationService {
                 p.flags().add("max_tokens_exceeded"); // billed as reported, and counted against the provider
                 metrics.providerOverrun(ans.model().provider());
             }
-            return answered(call, p, ans, cacheKey, spent[0], modelNanos);
+            return answered(o, spent[0]);
         } catch (ClientCancelled gone) {
-            spent[0] = cancelledCost(p.firstModel(), p.turns(), streamedChars);
+            spent[0] = cancelledCost(p.firstModel(), p.turns(), o.streamedChars());
             emit(call.caller(), ev.status(InvocationStatus.CANCELLED).errorType("client_cancelled").costUsd(spent[0])
-                    .outputChars(streamedChars).latencyMs(millisSince(p.startNanos())));
+                    .outputChars(o.streamedChars()).latencyMs(millisSince(p.startNanos())));
             throw gone;
         } catch (ProviderFailure f) {
             emit(call.caller(), ev.status(f.status()).errorType(f.errorType())
@@ -319,7 +331,11 @@ public final class InvocationService {
     }
 
     /** Stages output guards and emit: the checks, the event, the cache (only for answers no guard flagged), the answer with PII restored. */
-    private Invocation answered(Call call, Prepared p, Answer ans, String cacheKey, double spent, long modelNanos) {
+    private Invocation answered(ModelOutcome o, double spent) {
+        Call call = o.call();
+        Prepared p = o.p();
+        Answer ans = o.answer();
+        String cacheKey = o.cacheKey();
         ChatResult r = ans.result();
         InvocationEvent.Builder ev = p.event();
         if (p.guards().logText()) {
@@ -354,7 +370,7 @@ public final class InvocationService {
         String text = p.guards().restorePii() ? p.redaction().restore(r.text()) : r.text();
         Answer shown = new Answer(r.withText(text), ans.model(), ans.fallbackUsed(), ans.degraded(), ans.failure());
         return new Invocation(call.eventId(), p.chain().name(), p.promptId(), p.version(), p.variant(), shown,
-                millisSince(p.startNanos()), spent, modelNanos);
+                millisSince(p.startNanos()), spent, o.modelNanos());
     }
 
     /** Serves an answer from the cache: no model call, no cost, the event marked as a hit. */
