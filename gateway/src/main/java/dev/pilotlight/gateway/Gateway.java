@@ -170,6 +170,8 @@ public final class Gateway implements AutoCloseable {
         metrics.gauges("pilotlight_gateway_drift_samples", "Answered calls given drift features (sampled), emitted without "
                 + "them over the route's rate or at a full queue (skipped_rate, skipped_busy), since start; queued now", "outcome",
                 sampler::counts);
+        metrics.counter("pilotlight_gateway_drift_sampler_cpu_seconds", "CPU time of the drift sampler's thread since start"
+                + " (its rate is the share of one core that drift features cost this replica)", sampler::cpuSeconds);
         metrics.gauge("pilotlight_gateway_inflight_requests", "Requests being served", router::inFlight);
         metrics.gauge("pilotlight_gateway_event_queue_depth", "Events waiting for the Kafka producer", events::queued);
         metrics.gauge("pilotlight_gateway_spool_depth", "Events on disk waiting for Kafka", events::spoolDepth);

@@ -190,6 +190,8 @@ class GatewayHttpIT {
                 .contains("jvm_threads_current")
                 .contains("process_cpu_seconds_total")
                 .containsPattern("(?m)^pilotlight_gateway_heap_allocated_bytes_total [1-9][0-9.E]*$")
+                // the local catalog's claims-letter route samples for drift: its thread has at least loaded its models
+                .containsPattern("(?m)^pilotlight_gateway_drift_sampler_cpu_seconds_total [0-9.E-]+$")
                 .doesNotContain("alice"); // no user labels
         GatewayClient.Response ready = client.get("/readyz", null);
         assertThat(ready.body().path("kafka").asText()).isEqualTo("reachable");

@@ -3,6 +3,8 @@ package dev.pilotlight.gateway.drift;
 import dev.pilotlight.common.event.InvocationEvent;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,6 +50,8 @@ public final class DriftSampler implements AutoCloseable {
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong skippedRate = new AtomicLong();
     private final AtomicLong skippedBusy = new AtomicLong();
+    /** The worker's CPU time at the last reading: kept, so the counter never falls back once the worker has ended. */
+    private final AtomicLong cpuNanos = new AtomicLong();
 
     /** @param routes the routes that sample (others are never queued); topics load the embedding model once, on the worker */
     public DriftSampler(Map<String, DriftSampling> routes) {
@@ -140,6 +144,17 @@ public final class DriftSampler implements AutoCloseable {
     public Map<String, Double> counts() {
         return Map.of("sampled", (double) sampled.get(), "skipped_rate", (double) skippedRate.get(),
                 "skipped_busy", (double) skippedBusy.get(), "queued", (double) queue.size());
+    }
+
+    /**
+     * CPU time the sampler's thread has used since start (loading the models, then embedding), in seconds: what drift
+     * features cost this replica, a budget its route's {@code max-per-second} sets (docs/drift.md). 0 where the JVM
+     * cannot measure a thread's CPU time.
+     */
+    public double cpuSeconds() {
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        long now = t.isThreadCpuTimeSupported() && t.isThreadCpuTimeEnabled() ? t.getThreadCpuTime(worker.getId()) : -1;
+        return cpuNanos.accumulateAndGet(now, Math::max) / 1e9; // -1 once the thread has ended (or never started)
     }
 
     /** Stops sampling; the queued calls are emitted before this returns (at most a few seconds). */

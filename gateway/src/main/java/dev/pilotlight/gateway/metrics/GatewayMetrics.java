@@ -132,6 +132,11 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
     }
 
+    /** A monotonic total read at scrape time (Prometheus adds {@code _total} to the name). */
+    public void counter(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble())).register(registry);
+    }
+
     /** Values by one label read at scrape time (command outcomes, breaker states ...). */
     public void gauges(String name, String help, String label, Supplier<Map<String, Double>> values) {
         GaugeWithCallback.builder().name(name).help(help).labelNames(label)

@@ -2,10 +2,14 @@ package dev.pilotlight.gateway.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pilotlight.common.Deadline;
+import dev.pilotlight.common.event.InvocationEvent;
 import dev.pilotlight.gateway.output.RefusalCheck;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,39 @@ class DriftFeaturesTest {
         DriftSampling deFr = new DriftSampling(1, 10, Map.of(), 0.3, Set.of("de", "fr"));
         assertThat(DriftSampler.languagesToLoad(List.of(en, deFr))).containsExactlyInAnyOrder("en", "de", "fr");
         assertThat(DriftSampler.languagesToLoad(List.of(en, new DriftSampling(1, 10, Map.of(), 0.3, Set.of())))).isEmpty();
+    }
+
+    /**
+     * The sampler reports its own thread's CPU time: the model's load, then at least a tenth of a millisecond per text
+     * embedded (two a call), never more than the wall-clock time that passed, and never less after the thread ends.
+     */
+    @Test
+    void theSamplersCpuTimeGrowsWithEveryEmbeddedCallAndNeverFallsBack() throws InterruptedException {
+        List<InvocationEvent.Builder> emitted = new CopyOnWriteArrayList<>();
+        int calls = 20;
+        double loaded;
+        double embedded;
+        long wallNanos;
+        DriftSampler s = new DriftSampler(Map.of("claims-letter", new DriftSampling(1, 1000, TOPICS, 0.3, Set.of("en"))));
+        try {
+            Deadline.require("the sampler's models loaded", Duration.ofSeconds(60), s::warm);
+            loaded = s.cpuSeconds();
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                s.emit("claims-letter", "Please draft a denial letter for claim " + i + ": flood damage is not covered",
+                        "Dear customer, we regret that claim " + i + " cannot be paid.", InvocationEvent.builder().eventId("e" + i), emitted::add);
+            }
+            Deadline.require("every call emitted with its features", Duration.ofSeconds(60), () -> emitted.size() == calls);
+            embedded = s.cpuSeconds();
+            wallNanos = System.nanoTime() - start;
+        } finally {
+            s.close();
+        }
+        assertThat(emitted).allSatisfy(b -> assertThat(b.build().inputTopic()).isEqualTo("denial"));
+        assertThat(loaded).as("loading the language profiles and the model ran on the sampler's thread").isPositive();
+        assertThat(embedded - loaded).as("CPU seconds for %d calls, two texts each", calls)
+                .isGreaterThanOrEqualTo(2 * calls * 0.0001).isLessThanOrEqualTo(wallNanos / 1e9 + 0.01);
+        assertThat(s.cpuSeconds()).as("after the thread ended").isGreaterThanOrEqualTo(embedded);
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class OwnClock {
             Pattern.MULTILINE);
     private static final Pattern IN_FLIGHT = Pattern.compile("^pilotlight_gateway_inflight_requests(?:\\{[^}]*})? ([0-9.eE+]+)$", Pattern.MULTILINE);
     private static final Pattern ALLOCATED = Pattern.compile("^pilotlight_gateway_heap_allocated_bytes_total ([0-9.eE+]+)$", Pattern.MULTILINE);
+    private static final Pattern SAMPLER_CPU = Pattern.compile("^pilotlight_gateway_drift_sampler_cpu_seconds_total ([0-9.eE+-]+)$",
+            Pattern.MULTILINE);
     private static final Pattern EDGE = Pattern.compile("^pilotlight_gateway_http_edge_total\\{event=\"([^\"]+)\"} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
     private final String metricsUrl;
@@ -36,10 +38,12 @@ public final class OwnClock {
      * @param buckets the own-time histogram's cumulative count per upper bound (seconds; +Inf as infinity)
      * @param allocatedBytes bytes its threads have allocated on the heap so far ({@code pilotlight_gateway_heap_allocated_bytes_total},
      *                       to the byte); -1 when the gateway does not report it
+     * @param samplerCpuSeconds CPU time of its drift sampler's thread so far ({@code pilotlight_gateway_drift_sampler_cpu_seconds_total});
+     *                          -1 when the gateway does not report it
      */
-    public record Reading(Map<Double, Long> buckets, long allocatedBytes) {
+    public record Reading(Map<Double, Long> buckets, long allocatedBytes, double samplerCpuSeconds) {
         /** For a gateway that keeps no account of its own. */
-        public static final Reading NONE = new Reading(Map.of(), -1);
+        public static final Reading NONE = new Reading(Map.of(), -1, -1);
     }
 
     public Reading read() throws IOException, InterruptedException {
@@ -50,7 +54,8 @@ public final class OwnClock {
             buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), (long) Double.parseDouble(m.group(2)));
         }
         Matcher a = ALLOCATED.matcher(metrics);
-        return new Reading(buckets, a.find() ? (long) Double.parseDouble(a.group(1)) : -1);
+        Matcher c = SAMPLER_CPU.matcher(metrics);
+        return new Reading(buckets, a.find() ? (long) Double.parseDouble(a.group(1)) : -1, c.find() ? Double.parseDouble(c.group(1)) : -1);
     }
 
     /** The gateway's connections it closed for a request's headers or body arriving too late (a slow client, or a load generator falling behind). */

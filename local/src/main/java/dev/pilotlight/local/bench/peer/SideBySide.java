@@ -21,7 +21,8 @@ public final class SideBySide {
     public record Target(String name, long pid, LongFunction<okhttp3.Request> request, OwnClock ownClock) {}
 
     private record Row(String name, double cpuFixedMicros, double p50Added, double p99Added, double ownP50, double ownP99, double ownWithin1Ms, long rssMb,
-                       double satRps, double cpuSatMicros, long failed, String satThreads, double allocFixedKb, double allocSatKb) {}
+                       double satRps, double cpuSatMicros, long failed, String satThreads, double allocFixedKb, double allocSatKb,
+                       double samplerFixedMicros, double samplerSatMicros) {}
 
     private final Progress progress;
     private final OpenLoopLoad load;
@@ -66,7 +67,9 @@ public final class SideBySide {
                 OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.50), OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.99),
                 OwnClock.shareWithin(own0.buckets(), own1.buckets(), 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads,
                 kbPerCall(own0.allocatedBytes(), own1.allocatedBytes(), fixed.ok()),
-                kbPerCall(own1.allocatedBytes(), own2.allocatedBytes(), sat.ok())));
+                kbPerCall(own1.allocatedBytes(), own2.allocatedBytes(), sat.ok()),
+                microsPerCall(own0.samplerCpuSeconds(), own1.samplerCpuSeconds(), fixed.ok()),
+                microsPerCall(own1.samplerCpuSeconds(), own2.samplerCpuSeconds(), sat.ok())));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -95,6 +98,14 @@ public final class SideBySide {
                         r.allocSatKb());
             }
         }
+        for (Row r : rows) {
+            if (r.samplerSatMicros() * r.satRps() >= 1e3 || r.samplerFixedMicros() * rate >= 1e3) { // at least 1 ms/s: sampling
+                out.printf("drift sampler of %s (a fixed budget per replica, not per call): %.0f ms/s of one core at %d req/s, %.0f ms/s"
+                        + " saturated; CPU µs/req besides it: %.0f at %d req/s, %.0f saturated%n", r.name(), r.samplerFixedMicros() * rate / 1e3,
+                        rate, r.samplerSatMicros() * r.satRps() / 1e3, r.cpuFixedMicros() - r.samplerFixedMicros(), rate,
+                        r.cpuSatMicros() - r.samplerSatMicros());
+            }
+        }
         out.println("added: the load generator's latency less the upstream's alone (both sides of 2 shared cores); own: the gateway's"
                 + " pilotlight_gateway_overhead_seconds, received to handed to the socket less the model's time (bucket bound)");
     }
@@ -102,6 +113,11 @@ public final class SideBySide {
     /** The gateway's own figures now, or none for a gateway that keeps no account of its own. */
     private static OwnClock.Reading read(Target t) throws IOException, InterruptedException {
         return t.ownClock() == null ? OwnClock.Reading.NONE : t.ownClock().read();
+    }
+
+    /** The drift sampler's CPU µs per answered call between two readings (its own metric); NaN when the gateway does not report it. */
+    static double microsPerCall(double before, double after, long calls) {
+        return before < 0 || after < 0 || calls <= 0 ? Double.NaN : (after - before) * 1e6 / calls;
     }
 
     /** KB allocated per answered call between two readings; NaN when the gateway does not report allocation. */
