@@ -77,10 +77,8 @@ public final class GatewayMetrics {
         ProcessMetrics.builder().register(registry);
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
                 && t.isThreadAllocatedMemoryEnabled()) {
-            CounterWithCallback.builder().name("pilotlight_gateway_heap_allocated_bytes")
-                    .help("Bytes allocated on the heap by every thread since start (allocation per request: its rate over the"
-                            + " requests' rate)")
-                    .callback(cb -> cb.call(t.getTotalThreadAllocatedBytes())).register(registry);
+            counter("pilotlight_gateway_heap_allocated_bytes", "Bytes allocated on the heap by every thread since start"
+                    + " (allocation per request: its rate over the requests' rate)", t::getTotalThreadAllocatedBytes);
         }
     }
 

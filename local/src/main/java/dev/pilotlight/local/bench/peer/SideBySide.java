@@ -66,10 +66,10 @@ public final class SideBySide {
                 (fixed.micros().getValueAtPercentile(99) - direct.micros().getValueAtPercentile(99)) / 1000.0,
                 OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.50), OwnClock.boundMs(own0.buckets(), own1.buckets(), 0.99),
                 OwnClock.shareWithin(own0.buckets(), own1.buckets(), 1.0), rss, sat.rps(), (c2 - c1) / 1e3 / Math.max(1, sat.ok()), fixed.failed() + sat.failed(), satThreads,
-                kbPerCall(own0.allocatedBytes(), own1.allocatedBytes(), fixed.ok()),
-                kbPerCall(own1.allocatedBytes(), own2.allocatedBytes(), sat.ok()),
-                microsPerCall(own0.samplerCpuSeconds(), own1.samplerCpuSeconds(), fixed.ok()),
-                microsPerCall(own1.samplerCpuSeconds(), own2.samplerCpuSeconds(), sat.ok())));
+                perCall(own0.allocatedBytes(), own1.allocatedBytes(), fixed.ok()) / 1024,
+                perCall(own1.allocatedBytes(), own2.allocatedBytes(), sat.ok()) / 1024,
+                perCall(own0.samplerCpuSeconds(), own1.samplerCpuSeconds(), fixed.ok()) * 1e6,
+                perCall(own1.samplerCpuSeconds(), own2.samplerCpuSeconds(), sat.ok()) * 1e6));
         if (sat.firstFailure() != null) {
             progress.phase(t.name() + ": first failure at saturation: " + sat.firstFailure());
         }
@@ -99,11 +99,12 @@ public final class SideBySide {
             }
         }
         for (Row r : rows) {
-            if (r.samplerSatMicros() * r.satRps() >= 1e3 || r.samplerFixedMicros() * rate >= 1e3) { // at least 1 ms/s: sampling
+            double fixedMsPerSecond = r.samplerFixedMicros() * rate / 1e3;
+            double satMsPerSecond = r.samplerSatMicros() * r.satRps() / 1e3;
+            if (fixedMsPerSecond >= 1 || satMsPerSecond >= 1) { // at least 1 ms/s: the gateway samples (NaN: it does not report)
                 out.printf("drift sampler of %s (a fixed budget per replica, not per call): %.0f ms/s of one core at %d req/s, %.0f ms/s"
-                        + " saturated; CPU µs/req besides it: %.0f at %d req/s, %.0f saturated%n", r.name(), r.samplerFixedMicros() * rate / 1e3,
-                        rate, r.samplerSatMicros() * r.satRps() / 1e3, r.cpuFixedMicros() - r.samplerFixedMicros(), rate,
-                        r.cpuSatMicros() - r.samplerSatMicros());
+                        + " saturated; CPU µs/req besides it: %.0f at %d req/s, %.0f saturated%n", r.name(), fixedMsPerSecond, rate,
+                        satMsPerSecond, r.cpuFixedMicros() - r.samplerFixedMicros(), rate, r.cpuSatMicros() - r.samplerSatMicros());
             }
         }
         out.println("added: the load generator's latency less the upstream's alone (both sides of 2 shared cores); own: the gateway's"
@@ -115,14 +116,9 @@ public final class SideBySide {
         return t.ownClock() == null ? OwnClock.Reading.NONE : t.ownClock().read();
     }
 
-    /** The drift sampler's CPU µs per answered call between two readings (its own metric); NaN when the gateway does not report it. */
-    static double microsPerCall(double before, double after, long calls) {
-        return before < 0 || after < 0 || calls <= 0 ? Double.NaN : (after - before) * 1e6 / calls;
-    }
-
-    /** KB allocated per answered call between two readings; NaN when the gateway does not report allocation. */
-    static double kbPerCall(long before, long after, long calls) {
-        return before < 0 || after < 0 || calls <= 0 ? Double.NaN : (after - before) / 1024.0 / calls;
+    /** How much a gateway's counter grew per answered call between two readings; NaN when the gateway does not report it (-1). */
+    static double perCall(double before, double after, long calls) {
+        return before < 0 || after < 0 || calls <= 0 ? Double.NaN : (after - before) / calls;
     }
 
     private static String percent(double share) {
